@@ -165,9 +165,13 @@ def test_y_is_never_negative_and_nobody_with_income_is_fine():
 def test_more_income_entries_than_counted_members_is_an_error():
     with pytest.raises(CalculationError) as caught:
         housing_benefit_calculate_gross(
-            on=ON, rent_level=3, household_members=2, members_counted=1, rent=D(500),
+            on=ON,
+            rent_level=3,
+            household_members=2,
+            members_counted=1,
+            rent=D(500),
             members=[Member(), Member()],
-        )  # fmt: skip
+        )
     assert caught.value.code == "too_many_members"
 
 
