@@ -288,3 +288,24 @@ def test_never_a_500(payload, start_valid):
 def test_odd_bodies_never_give_a_500(raw):
     response = client.post("/calculate", data=raw, content_type="application/json")
     assert response.status_code in {400, 422}
+
+
+@pytest.mark.urls("rathaus.housing_benefit.tests.api_urls")
+def test_mounted_at_the_contract_path_with_the_django_client(client):
+    response = client.post(
+        "/api/v1/housing-benefit/calculate",
+        data={
+            "on": "2025-01-01",
+            "rent_level": 3,
+            "household_members": 14,
+            "rent_eur": 1600,
+            "monthly_income_eur": "4688.25",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert response.json()["wohngeld_eur"] == 1335
+    bad = client.post(
+        "/api/v1/housing-benefit/calculate", data={"rent_level": 3}, content_type="application/json"
+    )
+    assert bad.status_code == 422
