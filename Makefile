@@ -1,0 +1,54 @@
+# The two commands: `make run` and `make test`. Everything else is a helper of theirs.
+SHELL := /bin/bash
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+# Compiled catalogues (.mo) are committed; they are rebuilt when GNU gettext is installed.
+COMPILE_MESSAGES = @if command -v msgfmt >/dev/null; then $(BIN)/python manage.py compilemessages --ignore=.venv -v 0; fi
+
+.PHONY: run test setup install lint format serve bench messages clean
+
+$(VENV)/.installed: requirements.lock
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.lock
+	touch $@
+
+install: $(VENV)/.installed
+
+setup: install
+	@mkdir -p var
+	$(COMPILE_MESSAGES)
+	$(BIN)/python manage.py migrate --noinput -v 0
+	$(BIN)/python manage.py load_bottrop
+	$(BIN)/python manage.py create_demo_accounts
+
+run: setup
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# SQLite suite first (browser tests included), then the whole suite again on PostgreSQL
+# when a server answers (docs/decisions/0003-test-databases.md).
+test: install lint
+	$(COMPILE_MESSAGES)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run -v 1
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -m "not postgres"
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python scripts/test_postgres.py
+
+bench: setup
+	$(BIN)/python bench/slots.py
+
+messages: install
+	$(BIN)/python manage.py makemessages -l de -l en --ignore=.venv --ignore=bench --ignore=tests
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var/static

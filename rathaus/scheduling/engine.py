@@ -1,0 +1,321 @@
+"""The slot engine: pure interval arithmetic over availability data, no database.
+
+Times inside the engine are integer seconds since the epoch, which makes comparisons cheap and
+DST-proof: every opening is turned into instants from its Berlin wall-clock times day by day,
+so a 10:00 rule stays 10:00 local on both sides of a clock change.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+
+import holidays as holidays_lib
+
+from rathaus.core.timezone import BERLIN, local_datetime
+
+from .constants import SlotMode
+
+Interval = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    mode: str = SlotMode.GRID
+    slot_minutes: int = 30
+    buffer_minutes: int = 0
+    fixed_starts: tuple[time, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSpec:
+    weekday: int
+    start_time: time
+    end_time: time
+    pattern: Pattern
+    valid_from: date | None = None
+    valid_until: date | None = None
+    open_on_holidays: bool = False
+
+    def applies_on(self, day: date) -> bool:
+        if self.valid_from and day < self.valid_from:
+            return False
+        return not (self.valid_until and day > self.valid_until)
+
+
+@dataclass(frozen=True, slots=True)
+class OpeningSpec:
+    date: date
+    start_time: time
+    end_time: time
+    pattern: Pattern
+
+
+@dataclass(slots=True)
+class ResourceCalendar:
+    """Everything the engine needs to know about one resource."""
+
+    resource_id: int
+    rules: Sequence[RuleSpec] = ()
+    openings: Sequence[OpeningSpec] = ()
+    blocked: Sequence[Interval] = ()  # closures and active bookings, any order
+    _merged: tuple[list[int], list[int]] | None = field(default=None, repr=False)
+
+    def merged_blocked(self) -> tuple[list[int], list[int]]:
+        if self._merged is None:
+            self._merged = _merge(self.blocked)
+        return self._merged
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    day: date
+    start: int
+    end: int
+    pattern: Pattern
+
+
+class Slot:
+    """A free slot. Instants are kept as epoch seconds; datetimes are made when asked for."""
+
+    __slots__ = ("end_epoch", "resource_id", "start_epoch")
+
+    def __init__(self, resource_id: int, start_epoch: int, end_epoch: int):
+        self.resource_id = resource_id
+        self.start_epoch = start_epoch
+        self.end_epoch = end_epoch
+
+    @property
+    def start(self) -> datetime:
+        return from_epoch(self.start_epoch)
+
+    @property
+    def end(self) -> datetime:
+        return from_epoch(self.end_epoch)
+
+    def __eq__(self, other):
+        return isinstance(other, Slot) and self._key() == other._key()
+
+    def __hash__(self):
+        return hash(self._key())
+
+    def __repr__(self):
+        return f"Slot({self.resource_id}, {self.start:%Y-%m-%d %H:%M}-{self.end:%H:%M})"
+
+    def _key(self):
+        return (self.resource_id, self.start_epoch, self.end_epoch)
+
+
+def epoch(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+_SAFE_FROM = 4 * 3600  # clocks change between 02:00 and 03:00; later wall times are unambiguous
+
+
+@lru_cache(maxsize=4096)
+def _day_base(day: date) -> tuple[int, int, bool]:
+    """(epoch of the day's midnight as if UTC, Berlin offset at noon, whether clocks change)."""
+    midnight_utc = int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
+    noon = datetime(day.year, day.month, day.day, 12, tzinfo=BERLIN).utcoffset()
+    early = datetime(day.year, day.month, day.day, 0, tzinfo=BERLIN).utcoffset()
+    return midnight_utc, int(noon.total_seconds()), noon != early
+
+
+def local_epoch(day: date, at: time) -> int:
+    """Epoch seconds of wall-clock time `at` on `day` in Berlin (see core.timezone)."""
+    seconds = at.hour * 3600 + at.minute * 60 + at.second
+    midnight_utc, offset, changes = _day_base(day)
+    if changes and seconds < _SAFE_FROM:
+        return epoch(local_datetime(day, at))
+    return midnight_utc + seconds - offset
+
+
+def from_epoch(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, BERLIN)
+
+
+@lru_cache(maxsize=64)
+def public_holidays(year: int) -> frozenset[date]:
+    """Statutory public holidays in North Rhine-Westphalia."""
+    return frozenset(holidays_lib.country_holidays("DE", subdiv="NW", years=year).keys())
+
+
+def is_public_holiday(day: date) -> bool:
+    return day in public_holidays(day.year)
+
+
+def _merge(intervals: Iterable[Interval]) -> tuple[list[int], list[int]]:
+    starts: list[int] = []
+    ends: list[int] = []
+    for start, end in sorted(intervals):
+        if starts and start <= ends[-1]:
+            ends[-1] = max(ends[-1], end)
+        else:
+            starts.append(start)
+            ends.append(end)
+    return starts, ends
+
+
+def overlaps_blocked(calendar: ResourceCalendar, start: int, end: int) -> bool:
+    starts, ends = calendar.merged_blocked()
+    return _overlaps(starts, ends, start, end)
+
+
+def _overlaps(starts: list[int], ends: list[int], start: int, end: int) -> bool:
+    index = bisect_left(starts, end) - 1
+    return index >= 0 and ends[index] > start
+
+
+def windows(calendar: ResourceCalendar, first: date, last: date) -> list[Window]:
+    """Openings of one resource from `first` to `last` (inclusive), nothing subtracted."""
+    return list(_windows(tuple(calendar.rules), tuple(calendar.openings), first, last))
+
+
+# Openings depend only on the (immutable, hashable) rules and the range, never on bookings, so
+# they are cached per process; a changed rule is a different key, so nothing goes stale.
+@lru_cache(maxsize=1024)
+def _windows(
+    rules: tuple[RuleSpec, ...], openings_in: tuple[OpeningSpec, ...], first: date, last: date
+) -> tuple[Window, ...]:
+    by_weekday: dict[int, list[RuleSpec]] = {}
+    for rule in rules:
+        by_weekday.setdefault(rule.weekday, []).append(rule)
+    openings: dict[date, list[OpeningSpec]] = {}
+    for opening in openings_in:
+        if first <= opening.date <= last:
+            openings.setdefault(opening.date, []).append(opening)
+
+    result: list[Window] = []
+    day = first
+    one_day = timedelta(days=1)
+    while day <= last:
+        holiday = is_public_holiday(day)
+        for rule in by_weekday.get(day.weekday(), ()):
+            if rule.applies_on(day) and (rule.open_on_holidays or not holiday):
+                result.append(_window(day, rule.start_time, rule.end_time, rule.pattern))
+        for opening in openings.get(day, ()):
+            result.append(_window(day, opening.start_time, opening.end_time, opening.pattern))
+        day += one_day
+    result.sort(key=lambda window: window.start)
+    return tuple(result)
+
+
+@lru_cache(maxsize=1024)
+def _candidate_bounds(
+    rules: tuple[RuleSpec, ...], openings: tuple[OpeningSpec, ...], first: date, last: date
+) -> tuple[list[int], tuple[Interval, ...]]:
+    """Every slot the rules offer in the range, sorted, with their starts for bisecting."""
+    bounds = sorted(
+        bound for window in _windows(rules, openings, first, last) for bound in _slot_bounds(window)
+    )
+    return [start for start, _ in bounds], tuple(bounds)
+
+
+def _window(day: date, start: time, end: time, pattern: Pattern) -> Window:
+    return Window(day, local_epoch(day, start), local_epoch(day, end), pattern)
+
+
+def _slot_bounds(window: Window) -> Iterable[Interval]:
+    pattern = window.pattern
+    length = pattern.slot_minutes * 60
+    if pattern.mode == SlotMode.FIXED:
+        for at in pattern.fixed_starts:
+            start = local_epoch(window.day, at)
+            if window.start <= start and start + length <= window.end:
+                yield start, start + length
+    elif pattern.mode == SlotMode.GRID:
+        step = length + pattern.buffer_minutes * 60
+        start = window.start
+        while start + length <= window.end:
+            yield start, start + length
+            start += step
+
+
+def free_slot_bounds(
+    calendar: ResourceCalendar, first: date, last: date, *, not_before: int | None = None
+) -> list[Interval]:
+    """Free slots of one resource as (start, end) epoch pairs, sorted by start."""
+    starts, ends = calendar.merged_blocked()
+    candidate_starts, candidates = _candidate_bounds(
+        tuple(calendar.rules), tuple(calendar.openings), first, last
+    )
+    begin = bisect_left(candidate_starts, not_before) if not_before is not None else 0
+    return [
+        (start, end)
+        for start, end in candidates[begin:]
+        if not _overlaps(starts, ends, start, end)
+    ]
+
+
+def free_slots(
+    calendars: Iterable[ResourceCalendar], first: date, last: date, *, not_before: int | None = None
+) -> list[Slot]:
+    """Free slots of many resources, sorted by start, then resource."""
+    bounds = [
+        (start, calendar.resource_id, end)
+        for calendar in calendars
+        for start, end in free_slot_bounds(calendar, first, last, not_before=not_before)
+    ]
+    bounds.sort()
+    return [Slot(resource_id, start, end) for start, resource_id, end in bounds]
+
+
+def free_intervals(calendar: ResourceCalendar, first: date, last: date) -> list[Interval]:
+    """Opening windows minus blocked time: when a window-type resource (a registrar) is free."""
+    starts, ends = calendar.merged_blocked()
+    open_starts, open_ends = _merge((w.start, w.end) for w in windows(calendar, first, last))
+    result: list[Interval] = []
+    for window_start, window_end in zip(open_starts, open_ends, strict=True):
+        cursor = window_start
+        index = bisect_left(ends, cursor + 1)  # the first blocked interval ending after it
+        while index < len(starts) and starts[index] < window_end:
+            if starts[index] > cursor:
+                result.append((cursor, starts[index]))
+            cursor = max(cursor, ends[index])
+            index += 1
+        if cursor < window_end:
+            result.append((cursor, window_end))
+    return result
+
+
+def contains(intervals: Sequence[Interval], start: int, end: int) -> bool:
+    """Whether one of the sorted, disjoint `intervals` covers [start, end)."""
+    index = bisect_left(intervals, (start + 1,)) - 1
+    return index >= 0 and intervals[index][0] <= start and intervals[index][1] >= end
+
+
+class Coverage:
+    """Answers "does any one of these interval lists contain [start, end)?" with one bisect.
+
+    All intervals sorted by start with a running maximum of their ends: some interval starting
+    at or before `start` reaches `end` exactly when that running maximum does.
+    """
+
+    def __init__(self, interval_lists: Iterable[Sequence[Interval]]):
+        merged = sorted(interval for intervals in interval_lists for interval in intervals)
+        self._starts = [start for start, _ in merged]
+        self._reach: list[int] = []
+        reach = -1
+        for _, end in merged:
+            reach = max(reach, end)
+            self._reach.append(reach)
+
+    def covers(self, start: int, end: int) -> bool:
+        index = bisect_right(self._starts, start) - 1
+        return index >= 0 and self._reach[index] >= end
+
+
+def slot_is_offered(calendar: ResourceCalendar, start: int, end: int) -> bool:
+    """Whether [start, end) is exactly one of the resource's slots (ignoring bookings)."""
+    day = from_epoch(start).date()
+    for window in windows(calendar, day, day):
+        if window.pattern.mode == SlotMode.WINDOW:
+            if window.start <= start and end <= window.end:
+                return True
+        elif (start, end) in set(_slot_bounds(window)):
+            return True
+    return False

@@ -1,0 +1,21 @@
+from django.utils.translation import gettext_lazy as _
+
+
+class SchedulingError(Exception):
+    default_message = _("This time cannot be booked.")
+
+    def __init__(self, message=None):
+        self.message = message or self.default_message
+        super().__init__(str(self.message))
+
+
+class SlotUnavailable(SchedulingError):
+    """Someone else holds the time (taken, or held and not yet expired)."""
+
+    default_message = _("This time has just been taken. Please choose another one.")
+
+
+class SlotNotOffered(SchedulingError):
+    """No slot starts at that time, or the resource is closed then."""
+
+    default_message = _("No appointment is offered at this time.")

@@ -1,0 +1,122 @@
+"""Reads of the scheduling core. Free-slot search costs a fixed handful of queries for any range."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from rathaus.core.timezone import local_datetime
+
+from . import engine
+from .constants import HOLD_STATUSES
+from .models import Allocation, Booking, Closure, ExtraOpening, Resource, WeeklyRule
+
+
+def _pattern(row) -> engine.Pattern:
+    return engine.Pattern(
+        mode=row.slot_mode,
+        slot_minutes=row.slot_minutes,
+        buffer_minutes=row.buffer_minutes,
+        fixed_starts=tuple(time.fromisoformat(value) for value in row.fixed_starts or ()),
+    )
+
+
+def active_allocations_q(now: datetime) -> Q:
+    """Allocations that block their resource now: active, and not a hold past its expiry."""
+    return Q(active=True) & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+
+def calendars_between(
+    resource_ids: Iterable[int],
+    first: date,
+    last: date,
+    *,
+    now: datetime | None = None,
+    ignore_booking_ids: Iterable[int] = (),
+) -> list[engine.ResourceCalendar]:
+    """Load rules, openings, closures and bookings of many resources with four queries."""
+    ids = list(resource_ids)
+    now = now or timezone.now()
+    range_start = local_datetime(first, time.min)
+    range_end = local_datetime(last + timedelta(days=1), time.min)
+
+    rules = defaultdict(list)
+    for rule in WeeklyRule.objects.filter(resource_id__in=ids).filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=last),
+        Q(valid_until__isnull=True) | Q(valid_until__gte=first),
+    ):
+        rules[rule.resource_id].append(
+            engine.RuleSpec(
+                weekday=rule.weekday,
+                start_time=rule.start_time,
+                end_time=rule.end_time,
+                pattern=_pattern(rule),
+                valid_from=rule.valid_from,
+                valid_until=rule.valid_until,
+                open_on_holidays=rule.open_on_holidays,
+            )
+        )
+    openings = defaultdict(list)
+    for opening in ExtraOpening.objects.filter(resource_id__in=ids, date__range=(first, last)):
+        openings[opening.resource_id].append(
+            engine.OpeningSpec(
+                opening.date, opening.start_time, opening.end_time, _pattern(opening)
+            )
+        )
+    blocked = defaultdict(list)
+    global_closures = []
+    for resource_id, start, end in Closure.objects.filter(
+        Q(resource_id__in=ids) | Q(resource__isnull=True), start__lt=range_end, end__gt=range_start
+    ).values_list("resource_id", "start", "end"):
+        interval = (engine.epoch(start), engine.epoch(end))
+        if resource_id is None:
+            global_closures.append(interval)
+        else:
+            blocked[resource_id].append(interval)
+    for resource_id, start, end in (
+        Allocation.objects.filter(active_allocations_q(now))
+        .filter(resource_id__in=ids, start__lt=range_end, end__gt=range_start)
+        .exclude(booking_id__in=list(ignore_booking_ids))
+        .values_list("resource_id", "start", "end")
+    ):
+        blocked[resource_id].append((engine.epoch(start), engine.epoch(end)))
+
+    return [
+        engine.ResourceCalendar(
+            resource_id=resource_id,
+            rules=rules[resource_id],
+            openings=openings[resource_id],
+            blocked=blocked[resource_id] + global_closures,
+        )
+        for resource_id in ids
+    ]
+
+
+def slots_free_between(
+    *, resource_ids: Iterable[int], first: date, last: date, now: datetime | None = None
+) -> list[engine.Slot]:
+    """Free slots of the given resources, from `first` to `last` inclusive, starting after now."""
+    now = now or timezone.now()
+    calendars = calendars_between(resource_ids, first, last, now=now)
+    return engine.free_slots(calendars, first, last, not_before=engine.epoch(now))
+
+
+def resources_active(kind: str) -> list[Resource]:
+    return list(Resource.objects.filter(kind=kind, active=True))
+
+
+def allocations_overlapping(
+    *, resource_ids: Iterable[int], start: datetime, end: datetime, now: datetime
+):
+    return Allocation.objects.filter(active_allocations_q(now)).filter(
+        resource_id__in=list(resource_ids), start__lt=end, end__gt=start
+    )
+
+
+def holds_expired(now: datetime):
+    """Holds whose expiry has passed but which the clean-up has not marked yet."""
+    return Booking.objects.filter(status__in=HOLD_STATUSES, expires_at__lte=now)

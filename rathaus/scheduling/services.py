@@ -1,0 +1,215 @@
+"""The only code that writes bookings. Every write goes through `_locked`: see docs/scheduling.md.
+
+Discipline: one durable transaction; lock the resource rows in id order (PostgreSQL; SQLite's
+IMMEDIATE transactions already serialise writers); expire stale holds on those resources;
+re-check against rules and bookings; write. On PostgreSQL the exclusion constraint on
+`Allocation` is the last line of defence, and its violation becomes the same `SlotUnavailable`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from . import engine
+from .constants import ACTIVE_STATUSES, HOLD_STATUSES, BookingStatus
+from .exceptions import SlotNotOffered, SlotUnavailable
+from .models import Allocation, Booking, Resource
+from .selectors import allocations_overlapping, calendars_between, holds_expired
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class AllocationRequest:
+    resource_id: int
+    start: datetime
+    end: datetime
+    must_be_offered: bool = True  # a slot (or window) of the resource must cover it
+
+
+@contextmanager
+def _locked(resource_ids: Iterable[int]):
+    """Open the durable booking transaction and lock the resources in a fixed order."""
+    try:
+        with transaction.atomic(durable=True):
+            ids = sorted(set(resource_ids))
+            list(
+                Resource.objects.select_for_update()
+                .filter(id__in=ids)
+                .order_by("id")
+                .values_list("id")
+            )
+            yield ids
+    except IntegrityError as error:
+        if "alloc_no_overlap" in str(error) or "exclusion" in str(error).lower():
+            raise SlotUnavailable() from error
+        raise
+
+
+def _expire_stale_holds(resource_ids: list[int], now: datetime) -> None:
+    stale = Allocation.objects.filter(
+        resource_id__in=resource_ids, active=True, expires_at__lte=now
+    ).values_list("booking_id", flat=True)
+    booking_ids = list(stale)
+    if booking_ids:
+        _set_status(Booking.objects.filter(id__in=booking_ids), BookingStatus.EXPIRED, None)
+
+
+def _set_status(bookings, status: str, expires_at: datetime | None) -> int:
+    ids = list(bookings.values_list("id", flat=True))
+    Booking.objects.filter(id__in=ids).update(status=status, expires_at=expires_at)
+    Allocation.objects.filter(booking_id__in=ids).update(
+        active=status in ACTIVE_STATUSES, expires_at=expires_at
+    )
+    return len(ids)
+
+
+def _check_free(requests: list[AllocationRequest], now: datetime, ignore_booking_id=None) -> None:
+    for request in requests:
+        if request.start >= request.end:
+            raise SlotNotOffered()
+        clashes = allocations_overlapping(
+            resource_ids=[request.resource_id], start=request.start, end=request.end, now=now
+        )
+        if ignore_booking_id is not None:
+            clashes = clashes.exclude(booking_id=ignore_booking_id)
+        if clashes.exists():
+            raise SlotUnavailable()
+    offered = [request for request in requests if request.must_be_offered]
+    if not offered:
+        return
+    first = min(r.start for r in offered).astimezone(engine.BERLIN).date()
+    last = max(r.end for r in offered).astimezone(engine.BERLIN).date()
+    calendars = {
+        calendar.resource_id: calendar
+        for calendar in calendars_between(
+            [r.resource_id for r in offered],
+            first,
+            last,
+            now=now,
+            ignore_booking_ids=[ignore_booking_id] if ignore_booking_id else (),
+        )
+    }
+    for request in offered:
+        calendar = calendars[request.resource_id]
+        start, end = engine.epoch(request.start), engine.epoch(request.end)
+        if not engine.slot_is_offered(calendar, start, end):
+            raise SlotNotOffered()
+        # Bookings were checked above, so what still blocks here is a closure.
+        if engine.overlaps_blocked(calendar, start, end):
+            raise SlotNotOffered()
+
+
+def booking_create(
+    *,
+    purpose: str,
+    requests: list[AllocationRequest],
+    status: str = BookingStatus.PENDING,
+    hold_for: timedelta | None = None,
+    now: datetime | None = None,
+    attach: Callable[[Booking], T] | None = None,
+) -> tuple[Booking, T | None]:
+    """Book all requested resources or none. `attach` runs inside the same transaction.
+
+    Raises SlotUnavailable when any resource is held for an overlapping time, SlotNotOffered
+    when the time is not one the resource offers (no rule, closed, holiday, in the past).
+    """
+    now = now or timezone.now()
+    if not requests:
+        raise SlotNotOffered()
+    if min(r.start for r in requests) <= now:
+        raise SlotNotOffered()
+    expires_at = now + hold_for if hold_for and status in HOLD_STATUSES else None
+    with _locked(r.resource_id for r in requests) as ids:
+        _expire_stale_holds(ids, now)
+        _check_free(requests, now)
+        booking = Booking.objects.create(
+            purpose=purpose,
+            status=status,
+            expires_at=expires_at,
+            start=min(r.start for r in requests),
+            end=max(r.end for r in requests),
+        )
+        Allocation.objects.bulk_create(
+            Allocation(
+                booking=booking,
+                resource_id=r.resource_id,
+                start=r.start,
+                end=r.end,
+                active=True,
+                expires_at=expires_at,
+            )
+            for r in requests
+        )
+        attached = attach(booking) if attach else None
+    return booking, attached
+
+
+def booking_set_status(
+    *, booking: Booking, status: str, hold_for: timedelta | None = None, now: datetime | None = None
+) -> Booking:
+    """Move a booking to another status; a hold that has already expired cannot be revived."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        if booking.status in HOLD_STATUSES and booking.expires_at and booking.expires_at <= now:
+            _set_status(Booking.objects.filter(pk=booking.pk), BookingStatus.EXPIRED, None)
+            booking.refresh_from_db()
+            if status in ACTIVE_STATUSES:
+                raise SlotUnavailable()
+            return booking
+        expires_at = now + hold_for if hold_for and status in HOLD_STATUSES else None
+        if status in HOLD_STATUSES and hold_for is None:
+            expires_at = booking.expires_at
+        _set_status(Booking.objects.filter(pk=booking.pk), status, expires_at)
+        booking.refresh_from_db()
+        return booking
+
+
+def booking_move(
+    *, booking: Booking, requests: list[AllocationRequest], now: datetime | None = None
+) -> Booking:
+    """Replace a booking's allocations with new ones, under the same guarantee."""
+    now = now or timezone.now()
+    if not requests or min(r.start for r in requests) <= now:
+        raise SlotNotOffered()
+    old_ids = list(booking.allocations.values_list("resource_id", flat=True))
+    with _locked([*old_ids, *(r.resource_id for r in requests)]) as ids:
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        if booking.status not in ACTIVE_STATUSES:
+            raise SlotUnavailable()
+        _expire_stale_holds(ids, now)
+        _check_free(requests, now, ignore_booking_id=booking.pk)
+        booking.allocations.all().delete()
+        Allocation.objects.bulk_create(
+            Allocation(
+                booking=booking,
+                resource_id=r.resource_id,
+                start=r.start,
+                end=r.end,
+                active=True,
+                expires_at=booking.expires_at,
+            )
+            for r in requests
+        )
+        booking.start = min(r.start for r in requests)
+        booking.end = max(r.end for r in requests)
+        booking.save(update_fields=["start", "end", "updated_at"])
+    return booking
+
+
+def bookings_expire_due(*, now: datetime | None = None) -> list[int]:
+    """Mark every hold past its expiry as expired. Idempotent; safe to run concurrently."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = holds_expired(now).select_for_update(skip_locked=True)
+        ids = list(due.values_list("id", flat=True))
+        _set_status(Booking.objects.filter(id__in=ids), BookingStatus.EXPIRED, None)
+    return ids

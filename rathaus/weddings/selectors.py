@@ -1,0 +1,209 @@
+"""Reads for the Traukalender: free ceremony slots across venues and registrars."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+
+from rathaus.core.timezone import BERLIN, local_today
+from rathaus.scheduling import engine
+from rathaus.scheduling.selectors import calendars_between
+
+from .dates import is_high_demand
+from .models import Registrar, Reservation, ReservationPolicy, Venue
+
+MORNING_ENDS_HOUR = 12
+
+
+@dataclass(frozen=True)
+class CeremonySlot:
+    venue: Venue
+    start_epoch: int
+    end_epoch: int
+    fee_eur: Decimal
+
+    @property
+    def start(self) -> datetime:
+        return engine.from_epoch(self.start_epoch)
+
+    @property
+    def end(self) -> datetime:
+        return engine.from_epoch(self.end_epoch)
+
+    @property
+    def day(self) -> date:
+        return self.start.date()
+
+
+@dataclass
+class SlotFilter:
+    venues: list[Venue] | None = None
+    weekdays: set[int] = field(default_factory=set)  # 0 = Monday
+    time_of_day: str = ""  # "morning", "afternoon" or ""
+    district: str = ""
+    guests: int | None = None
+    step_free: bool = False
+    outdoor: bool = False
+    max_fee: Decimal | None = None
+
+
+def reservation_policy() -> ReservationPolicy:
+    return ReservationPolicy.objects.first() or ReservationPolicy()
+
+
+def venues_public() -> list[Venue]:
+    return list(Venue.objects.filter(active=True).select_related("resource"))
+
+
+def venue_public_get(slug: str) -> Venue | None:
+    return Venue.objects.filter(slug=slug, active=True).select_related("resource").first()
+
+
+def registrars_active() -> list[Registrar]:
+    return list(Registrar.objects.filter(active=True, resource__active=True))
+
+
+def slot_fee(venue: Venue, start: datetime) -> Decimal:
+    """Regular fee in an official room on weekday mornings; the higher fee otherwise."""
+    local = start.astimezone(BERLIN)
+    regular = venue.official_room and local.weekday() < 5 and local.hour < 13
+    return venue.fee_eur if regular else venue.fee_outside_hours_eur
+
+
+def bookable_range(policy: ReservationPolicy, today: date) -> tuple[date, date]:
+    return today + timedelta(days=policy.min_lead_days), today + relativedelta(
+        months=policy.horizon_months
+    )
+
+
+def _venue_matches(venue: Venue, filters: SlotFilter) -> bool:
+    return (
+        (not filters.district or venue.district == filters.district)
+        and (filters.guests is None or venue.max_guests >= filters.guests)
+        and (not filters.step_free or venue.step_free)
+        and (not filters.outdoor or venue.outdoor_possible)
+    )
+
+
+def _slot_matches(slot: CeremonySlot, local_start: datetime, filters: SlotFilter) -> bool:
+    if filters.weekdays and local_start.weekday() not in filters.weekdays:
+        return False
+    if filters.time_of_day == "morning" and local_start.hour >= MORNING_ENDS_HOUR:
+        return False
+    if filters.time_of_day == "afternoon" and local_start.hour < MORNING_ENDS_HOUR:
+        return False
+    return filters.max_fee is None or slot.fee_eur <= filters.max_fee
+
+
+def ceremony_slots_free(
+    *,
+    first: date,
+    last: date,
+    filters: SlotFilter | None = None,
+    now: datetime | None = None,
+    apply_policy: bool = True,
+) -> list[CeremonySlot]:
+    """Free ceremony slots: the venue is free and at least one registrar can come, with travel.
+
+    Cost: the scheduling core's fixed handful of queries for venues and registrars together.
+    """
+    filters = filters or SlotFilter()
+    now = now or timezone.now()
+    if apply_policy:
+        earliest, latest = bookable_range(reservation_policy(), now.astimezone(BERLIN).date())
+        first, last = max(first, earliest), min(last, latest)
+    if first > last:
+        return []
+    venues = [v for v in (filters.venues or venues_public()) if _venue_matches(v, filters)]
+    if not venues:
+        return []
+    registrar_ids = [r.resource_id for r in registrars_active()]
+    by_resource = {v.resource_id: v for v in venues}
+    calendars = calendars_between([*by_resource, *registrar_ids], first, last, now=now)
+    registrar_free = engine.Coverage(
+        engine.free_intervals(c, first, last) for c in calendars if c.resource_id not in by_resource
+    )
+    result = []
+    not_before = engine.epoch(now)
+    for calendar in calendars:
+        venue = by_resource.get(calendar.resource_id)
+        if venue is None:
+            continue
+        travel = venue.travel_minutes * 60
+        for start, end in engine.free_slot_bounds(calendar, first, last, not_before=not_before):
+            if not registrar_free.covers(start - travel, end + travel):
+                continue
+            local_start = engine.from_epoch(start)
+            slot = CeremonySlot(venue, start, end, slot_fee(venue, local_start))
+            if _slot_matches(slot, local_start, filters):
+                result.append(slot)
+    result.sort(key=lambda s: (s.start_epoch, s.venue.slug))
+    return result
+
+
+def ceremony_slot_find(*, venue: Venue, start: datetime, now: datetime | None = None):
+    day = start.astimezone(BERLIN).date()
+    wanted = engine.epoch(start)
+    for slot in ceremony_slots_free(
+        first=day, last=day, filters=SlotFilter(venues=[venue]), now=now
+    ):
+        if slot.start_epoch == wanted:
+            return slot
+    return None
+
+
+def registrars_free_for(
+    *, venue: Venue, start: datetime, end: datetime, now=None
+) -> list[Registrar]:
+    """Registrars who can take this ceremony including travel, the least busy that day first."""
+    travel = timedelta(minutes=venue.travel_minutes)
+    day = start.astimezone(BERLIN).date()
+    registrars = registrars_active()
+    calendars = calendars_between([r.resource_id for r in registrars], day, day, now=now)
+    lo, hi = engine.epoch(start - travel), engine.epoch(end + travel)
+    free = []
+    for registrar, calendar in zip(registrars, calendars, strict=True):
+        if engine.contains(engine.free_intervals(calendar, day, day), lo, hi):
+            free.append((len(calendar.blocked), registrar.name, registrar))
+    return [registrar for _, _, registrar in sorted(free, key=lambda item: item[:2])]
+
+
+def slots_by_day(slots: list[CeremonySlot]) -> dict[date, list[CeremonySlot]]:
+    grouped: dict[date, list[CeremonySlot]] = defaultdict(list)
+    for slot in slots:
+        grouped[slot.day].append(slot)
+    return dict(grouped)
+
+
+def month_weeks(year: int, month: int, free_days: dict[date, list]) -> list[list[dict | None]]:
+    """A Monday-first month grid for the calendar view."""
+    import calendar as calendar_lib
+
+    weeks = []
+    for week in calendar_lib.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        weeks.append(
+            [
+                {"day": d, "count": len(free_days.get(d, ())), "high_demand": is_high_demand(d)}
+                if d.month == month
+                else None
+                for d in week
+            ]
+        )
+    return weeks
+
+
+def reservation_by_reference(reference: str) -> Reservation | None:
+    return (
+        Reservation.objects.select_related("venue", "booking", "registrar")
+        .filter(reference=reference.upper())
+        .first()
+    )
+
+
+def today() -> date:
+    return local_today()
