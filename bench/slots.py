@@ -69,7 +69,7 @@ def seed(bookings: int, first: date, last: date) -> int:
                 status=rng.choice(["pending", "reserved", "confirmed"]),
                 hold_for=timedelta(days=400),
             )
-        except Exception:  # noqa: BLE001 - a clash with an earlier pick; skip it
+        except Exception:  # a clash with an earlier pick; skip it
             continue
         made += 1
         if made == bookings:
@@ -123,7 +123,10 @@ def main() -> None:
             args.runs,
         ),
     }
-    machine = f"{platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · {connection.vendor}"
+    machine = (
+        f"{platform.node()} · {os.cpu_count()} cores · "
+        f"Python {platform.python_version()} · {connection.vendor}"
+    )
     lines = [
         f"### bench/slots.py — {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
         "",
@@ -133,7 +136,8 @@ def main() -> None:
         "| measurement | median ms | p95 ms | min ms | free slots |",
         "|---|---|---|---|---|",
         *(
-            f"| {name} | {r['median_ms']:.1f} | {r['p95_ms']:.1f} | {r['min_ms']:.1f} | {r['slots']} |"
+            f"| {name} | {r['median_ms']:.1f} | {r['p95_ms']:.1f} | {r['min_ms']:.1f} "
+            f"| {r['slots']} |"
             for name, r in results.items()
         ),
         "",
