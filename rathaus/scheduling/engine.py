@@ -245,9 +245,7 @@ def free_slot_bounds(
     )
     begin = bisect_left(candidate_starts, not_before) if not_before is not None else 0
     return [
-        (start, end)
-        for start, end in candidates[begin:]
-        if not _overlaps(starts, ends, start, end)
+        (start, end) for start, end in candidates[begin:] if not _overlaps(starts, ends, start, end)
     ]
 
 

@@ -1,0 +1,45 @@
+from datetime import date
+
+import pytest
+
+from rathaus.weddings.dates import is_high_demand, notice_deadline
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        date(2022, 2, 22),
+        date(2027, 7, 7),
+        date(2026, 6, 26),
+        date(2027, 2, 27),
+        date(2026, 2, 2),
+        date(2027, 7, 27),
+        date(2020, 2, 20),
+        date(2012, 12, 12),
+    ],
+)
+def test_schnapszahl_dates_are_high_demand(day):
+    assert is_high_demand(day)
+
+
+@pytest.mark.parametrize("day", [date(2027, 7, 8), date(2027, 5, 14), date(2026, 11, 25)])
+def test_ordinary_dates_are_not(day):
+    assert not is_high_demand(day)
+
+
+def test_deadline_is_30_days_after_the_six_month_window_opens():
+    assert notice_deadline(wedding_day=date(2027, 9, 18), reserved_on=date(2026, 11, 25)) == date(
+        2027, 4, 17
+    )
+
+
+def test_deadline_is_30_days_after_reserving_when_the_window_is_open():
+    assert notice_deadline(wedding_day=date(2027, 3, 20), reserved_on=date(2026, 11, 25)) == date(
+        2026, 12, 25
+    )
+
+
+def test_deadline_is_never_later_than_a_week_before_the_wedding():
+    assert notice_deadline(wedding_day=date(2026, 12, 20), reserved_on=date(2026, 11, 25)) == date(
+        2026, 12, 13
+    )
