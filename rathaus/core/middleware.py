@@ -1,0 +1,45 @@
+"""Security headers on every response (ASVS V14.4, BSI APP.3.1): see docs/security.md."""
+
+from django.conf import settings
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ]
+)
+# Django's admin sets a few inline style attributes; it is staff-only and behind login.
+ADMIN_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=()"
+)
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.admin_prefix = "/admin/"
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        is_admin = request.path.startswith(self.admin_prefix)
+        response.headers.setdefault("Content-Security-Policy", ADMIN_CSP if is_admin else CSP)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        response.headers.setdefault(
+            "Referrer-Policy", settings.SECURE_REFERRER_POLICY or "same-origin"
+        )
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # Nothing a signed-in member of staff sees may stay in a shared browser's cache.
+            response.headers["Cache-Control"] = "no-store"
+        return response
