@@ -68,7 +68,7 @@ def _venue(source: dict, extra: dict, templates: dict) -> tuple[Venue, bool]:
         slug=source["id"],
         name=source["name"],
         district=_district(source["area"] or ""),
-        stadtteil=source.get("stadtteil") or "",
+        stadtteil=extra.get("stadtteil") or source.get("stadtteil") or "",
         address=extra.get("address") or source.get("address") or "",
         description=extra.get("description", ""),
         official_room=bool(source.get("official_room")),

@@ -31,7 +31,18 @@ def notice_deadline(
     """
     window_opens = wedding_day - relativedelta(months=window_months)
     deadline = max(window_opens, reserved_on) + timedelta(days=grace_days)
-    return max(reserved_on, min(deadline, wedding_day - timedelta(days=7)))
+    deadline = min(deadline, wedding_day - timedelta(days=7))
+    while not is_office_day(deadline) and deadline > reserved_on:
+        deadline -= timedelta(days=1)  # a deadline must fall on a day the office is open
+    return max(reserved_on, deadline)
+
+
+def is_office_day(day: date) -> bool:
+    """Monday to Friday, no NRW public holiday, not the city's Christmas closure (24–31 Dec)."""
+    from rathaus.scheduling.engine import is_public_holiday
+
+    christmas_week = day.month == 12 and day.day >= 24
+    return day.weekday() < 5 and not is_public_holiday(day) and not christmas_week
 
 
 def notice_window_opens(*, wedding_day: date, window_months: int = 6) -> date:

@@ -225,7 +225,13 @@ def reservation_authorised(reservation: Reservation | None, manage_token: str | 
 
 
 def _mail(reservation: Reservation, template: str, *, attach_ics: bool = False, **tokens) -> None:
-    context = {"reservation": reservation, "site_url": settings.SITE_URL, **tokens}
+    hold_minutes = reservation_policy().pending_hold_minutes
+    context = {
+        "reservation": reservation,
+        "site_url": settings.SITE_URL,
+        "hold_hours": max(1, round(hold_minutes / 60)),  # the e-mail speaks in whole hours
+        **tokens,
+    }
     attachments = (
         [Attachment(f"{reservation.reference}.ics", reservation_ics(reservation), "text/calendar")]
         if attach_ics

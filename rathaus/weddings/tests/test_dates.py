@@ -28,18 +28,32 @@ def test_ordinary_dates_are_not(day):
 
 
 def test_deadline_is_30_days_after_the_six_month_window_opens():
-    assert notice_deadline(wedding_day=date(2027, 9, 18), reserved_on=date(2026, 11, 25)) == date(
-        2027, 4, 17
+    assert notice_deadline(wedding_day=date(2027, 9, 20), reserved_on=date(2026, 11, 25)) == date(
+        2027, 4, 19
     )
 
 
 def test_deadline_is_30_days_after_reserving_when_the_window_is_open():
-    assert notice_deadline(wedding_day=date(2027, 3, 20), reserved_on=date(2026, 11, 25)) == date(
-        2026, 12, 25
+    assert notice_deadline(wedding_day=date(2027, 3, 20), reserved_on=date(2026, 11, 2)) == date(
+        2026, 12, 2
     )
 
 
 def test_deadline_is_never_later_than_a_week_before_the_wedding():
+    # a week before is Sunday 13.12.2026, so the last office day is Friday 11.12.2026
     assert notice_deadline(wedding_day=date(2026, 12, 20), reserved_on=date(2026, 11, 25)) == date(
-        2026, 12, 13
+        2026, 12, 11
+    )
+
+
+def test_deadline_moves_off_christmas_week_weekends_and_holidays():
+    # 30 days after 25.11.2026 is Friday 25.12.2026: closed; the Christmas week starts on the
+    # 24th (Thursday), so the last office day before it is Wednesday 23.12.2026.
+    assert notice_deadline(wedding_day=date(2027, 4, 30), reserved_on=date(2026, 11, 25)) == date(
+        2026, 12, 23
+    )
+    # The window opens on 02.10.2027; 30 days later is Monday 01.11.2027, All Saints' Day, a
+    # public holiday in NRW, so the deadline moves back to Friday 29.10.2027.
+    assert notice_deadline(wedding_day=date(2028, 4, 2), reserved_on=date(2027, 1, 5)) == date(
+        2027, 10, 29
     )

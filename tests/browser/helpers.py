@@ -1,0 +1,40 @@
+"""Data for browser tests and screenshots, made through the services (no HTTP round trips)."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+
+from rathaus.core.timezone import local_today
+from rathaus.weddings import selectors, services
+from rathaus.weddings.models import Venue
+
+
+def slot_free(slug: str = "schloss-beck", weekday: int = 5):
+    venue = Venue.objects.get(slug=slug)
+    first = local_today() + timedelta(days=45)
+    return selectors.ceremony_slots_free(
+        first=first,
+        last=first + timedelta(days=90),
+        filters=selectors.SlotFilter(venues=[venue], weekdays={weekday}),
+    )[0]
+
+
+def reservation_confirmed(slug: str = "schloss-beck") -> str:
+    """A reserved (e-mail confirmed) reservation; returns its status page path."""
+    slot = slot_free(slug)
+    created = services.reservation_create(
+        request=services.ReservationRequest(
+            venue=slot.venue,
+            start=slot.start,
+            partners=(services.Partner("Çağla", "Öztürk"), services.Partner("Luca", "D'Amato")),
+            email="paar@example.org",
+            guests=40,
+            language="de",
+        )
+    )
+    reservation = services.reservation_confirm_email(
+        reservation=created.reservation, token=created.confirm_token
+    )
+    return reverse(
+        "weddings:reservation-status", args=[reservation.reference, reservation.manage_token]
+    )

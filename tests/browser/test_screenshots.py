@@ -1,0 +1,48 @@
+"""Screenshots of the Traukalender for docs/screenshots/ (phone and desktop width).
+
+Runs only on request:  SCREENSHOTS=1 .venv/bin/pytest tests/browser/test_screenshots.py
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from .conftest import DESKTOP, PHONE
+from .helpers import reservation_confirmed, slot_free
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(os.environ.get("SCREENSHOTS") != "1", reason="set SCREENSHOTS=1 to update"),
+]
+TARGET = Path(settings.BASE_DIR) / "docs" / "screenshots"
+
+
+def test_screenshots(bottrop_live, new_page):
+    TARGET.mkdir(parents=True, exist_ok=True)
+    base = bottrop_live.url
+    slot = slot_free("schloss-beck")
+    status_path = reservation_confirmed("hof-juenger")
+    pages = {
+        "search": f"/trauung/?weekdays=5&month={slot.day:%Y-%m}&day={slot.day:%Y-%m-%d}",
+        "venue": "/trauung/orte/schloss-beck/",
+        "form-errors": f"/trauung/reservieren/schloss-beck/{slot.start_epoch}/",
+        "status": status_path,
+    }
+    for label, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        page = new_page(viewport)
+        for name, path in pages.items():
+            page.goto(base + path)
+            if name == "form-errors":
+                page.fill("#id_partner1_given_name", "Çağla")
+                page.fill("#id_email", "paar-at-example.org")
+                page.click("#reservation-form button.primary")
+                page.wait_for_selector(".error-summary")
+                page.evaluate("document.activeElement.blur()")
+            page.screenshot(path=TARGET / f"{name}-{label}.png", full_page=True)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= viewport["width"], f"{name} overflows at {label} width: {width}px"
+    assert len(list(TARGET.glob("*.png"))) >= 8
+    assert re.search(r"/trauung/reservierung/TK-", status_path)
