@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -60,7 +61,15 @@ def venues_public() -> list[Venue]:
     return list(Venue.objects.filter(active=True).select_related("resource"))
 
 
+# Shapes checked before any query: a value that cannot exist (or that PostgreSQL would reject,
+# such as a NUL byte) is simply not found.
+SLUG_SHAPE = re.compile(r"[a-z0-9-]{1,80}")
+REFERENCE_SHAPE = re.compile(r"TK-\d{4}-[A-Z0-9]{4}")
+
+
 def venue_public_get(slug: str) -> Venue | None:
+    if not isinstance(slug, str) or not SLUG_SHAPE.fullmatch(slug):
+        return None
     return Venue.objects.filter(slug=slug, active=True).select_related("resource").first()
 
 
@@ -198,9 +207,12 @@ def month_weeks(year: int, month: int, free_days: dict[date, list]) -> list[list
 
 
 def reservation_by_reference(reference: str) -> Reservation | None:
+    reference = (reference or "").upper()
+    if not REFERENCE_SHAPE.fullmatch(reference):
+        return None
     return (
         Reservation.objects.select_related("venue", "booking", "registrar")
-        .filter(reference=reference.upper())
+        .filter(reference=reference)
         .first()
     )
 

@@ -291,3 +291,20 @@ def test_openapi_document_lists_the_contract(client):
         "/api/v1/reservations/{reference}/confirm",
     ]:
         assert path in document["paths"]
+
+
+@pytest.mark.parametrize("reference", ["\x00", "TK-2027-\x00AB", "tk-2027-abcd'--", "x" * 300])
+def test_impossible_references_are_simply_not_found(client, reference):
+    from urllib.parse import quote
+
+    response = client.get(
+        f"/api/v1/reservations/{quote(reference, safe='')}", HTTP_AUTHORIZATION="Bearer x"
+    )
+    assert response.status_code == 404
+
+
+def test_impossible_venue_slugs_are_unknown_venues(client):
+    response = client.get(
+        "/api/v1/slots", {"from": "2027-01-01", "to": "2027-01-31", "venue": "schloss\x00beck"}
+    )
+    assert response.status_code == 400
