@@ -222,8 +222,10 @@ def _window(day: date, start: time, end: time, pattern: Pattern) -> Window:
 def _slot_bounds(window: Window) -> Iterable[Interval]:
     pattern = window.pattern
     length = pattern.slot_minutes * 60
+    if length <= 0:
+        return  # the model forbids it; the engine must not loop on it either
     if pattern.mode == SlotMode.FIXED:
-        for at in pattern.fixed_starts:
+        for at in sorted(set(pattern.fixed_starts)):
             start = local_epoch(window.day, at)
             if window.start <= start and start + length <= window.end:
                 yield start, start + length

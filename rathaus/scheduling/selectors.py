@@ -102,7 +102,7 @@ def slots_free_between(
     """Free slots of the given resources, from `first` to `last` inclusive, starting after now."""
     now = now or timezone.now()
     calendars = calendars_between(resource_ids, first, last, now=now)
-    return engine.free_slots(calendars, first, last, not_before=engine.epoch(now))
+    return engine.free_slots(calendars, first, last, not_before=engine.epoch(now) + 1)
 
 
 def resources_active(kind: str) -> list[Resource]:

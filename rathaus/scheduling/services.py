@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import TypeVar
 
 from django.db import IntegrityError, transaction
@@ -72,6 +73,7 @@ def _set_status(bookings, status: str, expires_at: datetime | None) -> int:
 
 
 def _check_free(requests: list[AllocationRequest], now: datetime, ignore_booking_id=None) -> None:
+    _check_no_self_overlap(requests)
     for request in requests:
         if request.start >= request.end:
             raise SlotNotOffered()
@@ -105,6 +107,17 @@ def _check_free(requests: list[AllocationRequest], now: datetime, ignore_booking
         # Bookings were checked above, so what still blocks here is a closure.
         if engine.overlaps_blocked(calendar, start, end):
             raise SlotNotOffered()
+
+
+def _check_no_self_overlap(requests: list[AllocationRequest]) -> None:
+    """One booking may not hold one resource twice at overlapping times either."""
+    by_resource: dict[int, list[AllocationRequest]] = {}
+    for request in requests:
+        by_resource.setdefault(request.resource_id, []).append(request)
+    for same in by_resource.values():
+        same.sort(key=lambda r: r.start)
+        if any(later.start < earlier.end for earlier, later in pairwise(same)):
+            raise SlotUnavailable()
 
 
 def booking_create(
@@ -165,6 +178,8 @@ def booking_set_status(
             if status in ACTIVE_STATUSES:
                 raise SlotUnavailable()
             return booking
+        if booking.status not in ACTIVE_STATUSES and status in ACTIVE_STATUSES:
+            raise SlotUnavailable()  # its time may be someone else's by now: book anew instead
         expires_at = now + hold_for if hold_for and status in HOLD_STATUSES else None
         if status in HOLD_STATUSES and hold_for is None:
             expires_at = booking.expires_at
@@ -183,7 +198,9 @@ def booking_move(
     old_ids = list(booking.allocations.values_list("resource_id", flat=True))
     with _locked([*old_ids, *(r.resource_id for r in requests)]) as ids:
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
-        if booking.status not in ACTIVE_STATUSES:
+        if booking.status not in ACTIVE_STATUSES or (
+            booking.expires_at and booking.expires_at <= now
+        ):
             raise SlotUnavailable()
         _expire_stale_holds(ids, now)
         _check_free(requests, now, ignore_booking_id=booking.pk)
