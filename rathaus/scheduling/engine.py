@@ -125,6 +125,17 @@ def _day_base(day: date) -> tuple[int, int, bool]:
     return midnight_utc, int(noon.total_seconds()), noon != early
 
 
+@lru_cache(maxsize=65536)
+def _offset_in_hour(hour_bucket: int) -> int:
+    return int(from_epoch(hour_bucket * 3600).utcoffset().total_seconds())
+
+
+def local_weekday_hour(seconds: int) -> tuple[int, int]:
+    """(weekday, hour) of an instant in Berlin, without building a datetime (hot path)."""
+    local = seconds + _offset_in_hour(seconds // 3600)
+    return (local // 86400 + 3) % 7, (local % 86400) // 3600  # 1 Jan 1970 was a Thursday
+
+
 def local_epoch(day: date, at: time) -> int:
     """Epoch seconds of wall-clock time `at` on `day` in Berlin (see core.timezone)."""
     seconds = at.hour * 3600 + at.minute * 60 + at.second

@@ -80,7 +80,11 @@ def registrars_active() -> list[Registrar]:
 def slot_fee(venue: Venue, start: datetime) -> Decimal:
     """Regular fee in an official room on weekday mornings; the higher fee otherwise."""
     local = start.astimezone(BERLIN)
-    regular = venue.official_room and local.weekday() < 5 and local.hour < 13
+    return _fee(venue, local.weekday(), local.hour)
+
+
+def _fee(venue: Venue, weekday: int, hour: int) -> Decimal:
+    regular = venue.official_room and weekday < 5 and hour < 13
     return venue.fee_eur if regular else venue.fee_outside_hours_eur
 
 
@@ -99,12 +103,12 @@ def _venue_matches(venue: Venue, filters: SlotFilter) -> bool:
     )
 
 
-def _slot_matches(slot: CeremonySlot, local_start: datetime, filters: SlotFilter) -> bool:
-    if filters.weekdays and local_start.weekday() not in filters.weekdays:
+def _slot_matches(slot: CeremonySlot, weekday: int, hour: int, filters: SlotFilter) -> bool:
+    if filters.weekdays and weekday not in filters.weekdays:
         return False
-    if filters.time_of_day == "morning" and local_start.hour >= MORNING_ENDS_HOUR:
+    if filters.time_of_day == "morning" and hour >= MORNING_ENDS_HOUR:
         return False
-    if filters.time_of_day == "afternoon" and local_start.hour < MORNING_ENDS_HOUR:
+    if filters.time_of_day == "afternoon" and hour < MORNING_ENDS_HOUR:
         return False
     return filters.max_fee is None or slot.fee_eur <= filters.max_fee
 
@@ -147,9 +151,9 @@ def ceremony_slots_free(
         for start, end in engine.free_slot_bounds(calendar, first, last, not_before=not_before):
             if not registrar_free.covers(start - travel, end + travel):
                 continue
-            local_start = engine.from_epoch(start)
-            slot = CeremonySlot(venue, start, end, slot_fee(venue, local_start))
-            if _slot_matches(slot, local_start, filters):
+            weekday, hour = engine.local_weekday_hour(start)
+            slot = CeremonySlot(venue, start, end, _fee(venue, weekday, hour))
+            if _slot_matches(slot, weekday, hour, filters):
                 result.append(slot)
     result.sort(key=lambda s: (s.start_epoch, s.venue.slug))
     return result

@@ -249,3 +249,16 @@ def test_a_registrar_window_over_the_switch_night_books_its_real_length(day, hou
     allocation = Allocation.objects.get(booking=booking)
     assert (allocation.end - allocation.start).total_seconds() == hours * 3600
     assert allocation.end.astimezone(BERLIN).time() == time(4)
+
+
+def test_local_weekday_hour_matches_datetime_around_both_switches():
+    from datetime import timedelta as _td
+
+    from rathaus.scheduling import engine
+
+    moment = datetime(2027, 3, 27, 0, 0, tzinfo=BERLIN)
+    while moment < datetime(2027, 11, 2, tzinfo=BERLIN):
+        seconds = int(moment.timestamp())
+        local = engine.from_epoch(seconds)
+        assert engine.local_weekday_hour(seconds) == (local.weekday(), local.hour)
+        moment += _td(minutes=37) if moment.month in (3, 10, 11) else _td(hours=5, minutes=11)
