@@ -3,6 +3,7 @@
 See docs/configuration.md for every variable (mirrored by .env.example).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -27,6 +28,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "rathaus.core",
     "rathaus.accounts",
     "rathaus.audit",
@@ -44,9 +48,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "rathaus.core.middleware.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins
+    "django.contrib.auth.backends.ModelBackend",
 ]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -133,3 +143,21 @@ LOGGING = {
 }
 
 RATHAUS_CITY_NAME = env("RATHAUS_CITY_NAME", default="Bottrop")
+
+# Staff login: lockout after failed attempts (django-axes), TOTP second factor (django-otp).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one reaching the limit locks
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False  # no user names or IP addresses in the application log
+OTP_TOTP_ISSUER = "Stadt Bottrop"
+RATHAUS_STAFF_OTP_REQUIRED = env.bool("RATHAUS_STAFF_OTP_REQUIRED", default=False)
+
+# Deletion of personal data (DSGVO), run by `manage.py weddings_retention`.
+RATHAUS_RETENTION_MONTHS_AFTER_CEREMONY = env.int(
+    "RATHAUS_RETENTION_MONTHS_AFTER_CEREMONY", default=6
+)
+RATHAUS_RETENTION_DAYS_AFTER_CANCELLATION = env.int(
+    "RATHAUS_RETENTION_DAYS_AFTER_CANCELLATION", default=30
+)

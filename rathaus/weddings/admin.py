@@ -28,3 +28,6 @@ class ReservationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+from .backoffice import admin as backoffice_admin  # noqa: E402, F401 - memberships, feeds …

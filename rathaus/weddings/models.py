@@ -156,3 +156,121 @@ class Reservation(TimeStampedModel):
             f"{self.partner1_given_name} {self.partner1_family_name} & "
             f"{self.partner2_given_name} {self.partner2_family_name}"
         )
+
+
+# --- Back office (rathaus/weddings/backoffice/) ------------------------------------------------
+
+
+class VenueMembership(TimeStampedModel):
+    """A venue operator's account belongs to one or more venues; it sees nothing else."""
+
+    user = models.ForeignKey(
+        "auth.User", on_delete=models.CASCADE, related_name="venue_memberships"
+    )
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="memberships")
+
+    class Meta:
+        verbose_name = _("venue membership")
+        verbose_name_plural = _("venue memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "venue"], name="venue_membership_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.venue}"
+
+
+class VenueAgreement(TimeStampedModel):
+    """The venue's own answer to a reservation, where the venue must agree to each one."""
+
+    reservation = models.OneToOneField(
+        Reservation, on_delete=models.CASCADE, related_name="venue_agreement"
+    )
+    agreed = models.BooleanField(_("agreed"))
+    decided_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("venue agreement")
+        verbose_name_plural = _("venue agreements")
+
+    def __str__(self):
+        return f"{self.reservation} {'+' if self.agreed else '-'}"
+
+
+class FeedToken(TimeStampedModel):
+    """A secret, revocable calendar-feed URL of a venue or a registrar. Only a digest is stored."""
+
+    venue = models.ForeignKey(
+        Venue, on_delete=models.CASCADE, null=True, blank=True, related_name="feed_tokens"
+    )
+    registrar = models.ForeignKey(
+        Registrar, on_delete=models.CASCADE, null=True, blank=True, related_name="feed_tokens"
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(venue__isnull=False, registrar__isnull=True)
+                    | models.Q(venue__isnull=True, registrar__isnull=False)
+                ),
+                name="feed_token_one_owner",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.venue or self.registrar}"
+
+
+class VenueCalendarSource(TimeStampedModel):
+    """A venue's own event calendar (ICS URL) whose events block ceremony times."""
+
+    venue = models.OneToOneField(Venue, on_delete=models.CASCADE, related_name="calendar_source")
+    url = models.URLField(_("calendar address (ICS)"), max_length=500)
+    last_imported_at = models.DateTimeField(_("last imported"), null=True, blank=True)
+    last_result = models.CharField(_("last result"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("venue calendar")
+        verbose_name_plural = _("venue calendars")
+
+    def __str__(self):
+        return str(self.venue)
+
+
+class ReservationReminder(models.Model):
+    """A reminder that was sent: the unique row makes sure none is ever sent twice."""
+
+    reservation = models.ForeignKey(Reservation, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=20)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reservation", "kind"], name="reminder_once")
+        ]
+
+    def __str__(self):
+        return f"{self.reservation} {self.kind}"
+
+
+class ReservationErasure(models.Model):
+    """Marks a reservation whose personal data the retention job has erased."""
+
+    reservation = models.OneToOneField(
+        Reservation, on_delete=models.CASCADE, related_name="erasure"
+    )
+    erased_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return str(self.reservation)

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 
 from rathaus.accounts import roles
@@ -38,3 +39,7 @@ class Command(BaseCommand):
             )
             label = roles.ROLE_LABELS[role] if role else "Superuser"
             self.stdout.write(f"  {username:<16} {label}")
+        # Domain apps link the accounts to what they work on (a venue, a registrar). Called by
+        # name, so accounts does not import a domain app (docs/architecture.md).
+        if "weddings_link_demo_staff" in get_commands():
+            call_command("weddings_link_demo_staff", stdout=self.stdout)

@@ -1,0 +1,14 @@
+"""Staff login (with django-axes lockout) and the TOTP second factor (django-otp)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.StaffLoginView.as_view(), name="login"),
+    path("logout/", views.StaffLogoutView.as_view(), name="logout"),
+    path("login/zwei-faktor/", views.SecondFactorVerifyView.as_view(), name="otp-verify"),
+    path("login/zwei-faktor/einrichten/", views.SecondFactorSetupView.as_view(), name="otp-setup"),
+]

@@ -1,0 +1,131 @@
+"""Staff login and logout, and the TOTP second factor.
+
+The django-otp models are imported inside the views: the app works (and its tests run) before
+`django_otp` is in INSTALLED_APPS, and the second factor is switched on by settings
+(`RATHAUS_STAFF_OTP_REQUIRED`, see docs/runbooks/staff-login.md).
+"""
+
+from __future__ import annotations
+
+import segno
+from django import forms
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.decorators.cache import never_cache
+
+
+def _home() -> str:
+    try:
+        return reverse("backoffice:home")
+    except NoReverseMatch:
+        return "/"
+
+
+def _next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return _home()
+
+
+class StaffLoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return _home()
+
+
+class StaffLogoutView(auth_views.LogoutView):
+    next_page = "accounts:login"
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code from your authenticator app"),
+        min_length=6,
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+def _devices(user, confirmed=True):
+    from django_otp import devices_for_user
+
+    return list(devices_for_user(user, confirmed=confirmed))
+
+
+@method_decorator(never_cache, name="dispatch")
+class SecondFactorVerifyView(LoginRequiredMixin, View):
+    template_name = "accounts/otp_verify.html"
+
+    def get(self, request):
+        if not _devices(request.user):
+            return redirect(f"{reverse('accounts:otp-setup')}?next={_next(request)}")
+        return render(request, self.template_name, {"form": TokenForm(), "next": _next(request)})
+
+    def post(self, request):
+        from django_otp import login as otp_login
+        from django_otp import match_token
+
+        form = TokenForm(request.POST)
+        device = match_token(request.user, form.cleaned_data["token"]) if form.is_valid() else None
+        if device is None:
+            form.add_error("token", _("The code is not valid. Please try the current one."))
+            return render(request, self.template_name, {"form": form, "next": _next(request)})
+        otp_login(request, device)
+        return redirect(_next(request))
+
+
+@method_decorator(never_cache, name="dispatch")
+class SecondFactorSetupView(LoginRequiredMixin, View):
+    """Set up the first authenticator: shows the secret as QR code (SVG) and text, once."""
+
+    template_name = "accounts/otp_setup.html"
+
+    def _device(self, request):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+        return device or TOTPDevice.objects.create(
+            user=request.user, name="Authenticator", confirmed=False
+        )
+
+    def _render(self, request, form):
+        device = self._device(request)
+        qr = segno.make(device.config_url, error="m").svg_inline(scale=4, omitsize=False)
+        context = {
+            "form": form,
+            "qr_svg": qr,
+            "secret": device.config_url.split("secret=")[1].split("&")[0],
+            "next": _next(request),
+        }
+        return render(request, self.template_name, context)
+
+    def get(self, request):
+        if _devices(request.user):
+            return redirect(_next(request))
+        return self._render(request, TokenForm())
+
+    def post(self, request):
+        from django_otp import login as otp_login
+
+        if _devices(request.user):
+            return redirect(_next(request))
+        form = TokenForm(request.POST)
+        device = self._device(request)
+        if form.is_valid() and device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            return redirect(_next(request))
+        form.add_error("token", _("The code is not valid. Please try the current one."))
+        return self._render(request, form)

@@ -1,0 +1,123 @@
+"""Registrar pages: the personal schedule, duty roster, absences and calendar feed.
+
+A registrar reaches only their own pages (`access_registrar`); the registry office all.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from rathaus.audit.selectors import audit_lines_for
+from rathaus.core.timezone import local_today
+from rathaus.scheduling.models import Closure
+
+from ..models import Registrar
+from . import availability, selectors, services
+from .forms import TimeSpanForm, day_or_today
+from .selectors import access_registrar, access_registrar_self, access_registry_office
+from .venue_views import FeedManageView
+from .viewbase import BackofficeView, done
+
+ABSENCE = "absence"
+SCHEDULE_DAYS = 56
+
+
+class MyScheduleView(BackofficeView):
+    def get(self, request):
+        registrar = access_registrar_self(request.user)
+        return redirect("backoffice:registrar", pk=registrar.pk)
+
+
+class RegistrarListView(BackofficeView):
+    template_name = "weddings/backoffice/registrar_list.html"
+
+    def get(self, request):
+        access_registry_office(request.user)
+        registrars = Registrar.objects.select_related("user").order_by("name")
+        return render(request, self.template_name, {"registrars": registrars})
+
+
+def _schedule_context(request, registrar, absence_form=None):
+    first = day_or_today(request.GET.get("ab"))
+    last = first + timedelta(days=SCHEDULE_DAYS - 1)
+    today = local_today()
+    return {
+        "registrar": registrar,
+        "first": first,
+        "last": last,
+        "previous": first - timedelta(days=SCHEDULE_DAYS),
+        "next": last + timedelta(days=1),
+        "ceremonies": list(selectors.registrar_ceremonies(registrar, first, last)),
+        "rules": list(registrar.resource.weekly_rules.all()),
+        "absences": list(
+            Closure.objects.filter(
+                resource_id=registrar.resource_id, end__gt=selectors.local_datetime_start(today)
+            ).order_by("start")
+        ),
+        "absence_form": absence_form or TimeSpanForm(),
+        "is_office": selectors.is_registry_office(request.user),
+        "history": audit_lines_for(registrar, limit=30),
+    }
+
+
+class RegistrarScheduleView(BackofficeView):
+    template_name = "weddings/backoffice/registrar_schedule.html"
+
+    def get(self, request, pk):
+        registrar = access_registrar(request.user, pk)
+        return render(request, self.template_name, _schedule_context(request, registrar))
+
+
+class RegistrarAbsenceCreateView(BackofficeView):
+    def get(self, request, pk):
+        return redirect("backoffice:registrar", pk=pk)
+
+    def post(self, request, pk):
+        registrar = access_registrar(request.user, pk)
+        form = TimeSpanForm(request.POST)
+        if form.is_valid():
+            try:
+                availability.closure_create(
+                    actor=request.user,
+                    resource=registrar.resource,
+                    owner=registrar,
+                    start=form.cleaned_data["start"],
+                    end=form.cleaned_data["end"],
+                    reason=form.cleaned_data["reason"] or _("Absent"),
+                    source=ABSENCE,
+                )
+            except services.BackofficeError as error:
+                form.add_error(None, error.message)
+            else:
+                url = reverse("backoffice:registrar", args=[pk])
+                return done(request, url, _("The absence is recorded."))
+        context = _schedule_context(request, registrar, absence_form=form)
+        return render(request, RegistrarScheduleView.template_name, context, status=422)
+
+
+class RegistrarAbsenceDeleteView(BackofficeView):
+    def post(self, request, pk, closure_id):
+        registrar = access_registrar(request.user, pk)
+        closure = Closure.objects.filter(pk=closure_id, resource_id=registrar.resource_id).first()
+        if closure is None:
+            raise Http404
+        availability.closure_delete(actor=request.user, closure=closure, owner=registrar)
+        return done(
+            request, reverse("backoffice:registrar", args=[pk]), _("The absence is removed.")
+        )
+
+
+class RegistrarFeedView(FeedManageView):
+    def owner(self, request, key):
+        return access_registrar(request.user, key)
+
+    def owner_kwargs(self, owner):
+        return {"registrar": owner}
+
+    def back_url(self, owner):
+        return reverse("backoffice:registrar", args=[owner.pk])

@@ -1,0 +1,118 @@
+"""Fixtures of the back-office tests: Bottrop's data, one account per role, reservations."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import User
+
+from rathaus.accounts import roles
+from rathaus.accounts.services import roles_ensure, staff_user_ensure
+from rathaus.core.timezone import local_today
+from rathaus.weddings import services
+from rathaus.weddings.models import Registrar, Venue, VenueMembership
+from rathaus.weddings.selectors import SlotFilter, ceremony_slots_free
+
+PASSWORD = "Richtig-Geheim-2027"
+
+
+_capture = None
+
+
+@pytest.fixture(autouse=True)
+def _on_commit(django_capture_on_commit_callbacks):
+    global _capture
+    _capture = django_capture_on_commit_callbacks
+
+
+def committed():
+    """Run what a block queues with transaction.on_commit (e-mails) as a real commit would."""
+    return _capture(execute=True)
+
+
+@pytest.fixture
+def client(client):
+    """A test client whose requests run their on-commit hooks, as after a real commit."""
+    plain = client.request
+
+    def request(**kwargs):
+        with committed():
+            return plain(**kwargs)
+
+    client.request = request
+    return client
+
+
+def _user(username, role, first="Test", last="Person") -> User:
+    roles_ensure()
+    user, _ = staff_user_ensure(
+        username=username, password=PASSWORD, first_name=first, last_name=last, role=role
+    )
+    return user
+
+
+@pytest.fixture
+def office(bottrop) -> User:
+    return _user("standesamt", roles.REGISTRY_OFFICE, "Sina", "Standesamt")
+
+
+@pytest.fixture
+def registrar_user(bottrop) -> User:
+    user = _user("standesbeamtin", roles.REGISTRAR, "Anna", "Schneider")
+    Registrar.objects.filter(name="Anna Schneider").update(user=user)
+    return user
+
+
+@pytest.fixture
+def beck_operator(bottrop) -> User:
+    user = _user("schlossbeck", roles.VENUE_OPERATOR, "Viktor", "Betreiber")
+    VenueMembership.objects.create(user=user, venue=Venue.objects.get(slug="schloss-beck"))
+    return user
+
+
+@pytest.fixture
+def juenger_operator(bottrop) -> User:
+    user = _user("hofjuenger", roles.VENUE_OPERATOR, "Hanna", "Hof")
+    VenueMembership.objects.create(user=user, venue=Venue.objects.get(slug="hof-juenger"))
+    return user
+
+
+@pytest.fixture
+def housing_staff(bottrop) -> User:
+    return _user("wohngeld", roles.HOUSING_BENEFIT_STAFF, "Wolf", "Wohngeld")
+
+
+def free_slot(venue_slug: str, *, skip: int = 0, days_ahead: int = 40):
+    venue = Venue.objects.get(slug=venue_slug)
+    first = local_today() + timedelta(days=days_ahead)
+    slots = ceremony_slots_free(
+        first=first, last=first + timedelta(days=60), filters=SlotFilter(venues=[venue])
+    )
+    return slots[skip]
+
+
+def reserve(venue_slug: str = "rathaus-trauzimmer", *, skip: int = 0, confirm_email=True, **kw):
+    """A reservation made by a couple, confirmed by e-mail (status reserved) unless told not to."""
+    slot = free_slot(venue_slug, skip=skip, days_ahead=kw.pop("days_ahead", 40))
+    with committed():
+        return _reserve(slot, confirm_email, **kw)
+
+
+def _reserve(slot, confirm_email, **kw):
+    created = services.reservation_create(
+        request=services.ReservationRequest(
+            venue=slot.venue,
+            start=slot.start,
+            partners=(services.Partner("Çağla", "Öztürk"), services.Partner("Luca", "D'Amato")),
+            email=kw.pop("email", "paar@example.org"),
+            guests=kw.pop("guests", 10),
+            language=kw.pop("language", "de"),
+        )
+    )
+    reservation = created.reservation
+    if confirm_email:
+        reservation = services.reservation_confirm_email(
+            reservation=reservation, token=created.confirm_token
+        )
+    return reservation
