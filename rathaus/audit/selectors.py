@@ -25,6 +25,15 @@ SENTENCES = {
         "%(actor)s cancelled the reservation. Reason: %(reason)s"
     ),
     "weddings.reservation.moved": gettext_lazy("%(actor)s moved the wedding."),
+    "weddings.reservation.requested": gettext_lazy(
+        "The couple reserved the date online; it is held until they confirm their e-mail address."
+    ),
+    "weddings.reservation.email_confirmed": gettext_lazy(
+        "The couple confirmed their e-mail address; the date is reserved provisionally."
+    ),
+    "weddings.reservation.cancelled_by_couple": gettext_lazy(
+        "The couple cancelled the reservation online."
+    ),
     "weddings.reservation.registrar_assigned": gettext_lazy("%(actor)s assigned the registrar."),
     "weddings.reservation.venue_agreed": gettext_lazy(
         "%(actor)s agreed to the wedding on behalf of the venue."

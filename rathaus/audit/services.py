@@ -103,6 +103,18 @@ def reservation_cancelled(*, actor, reservation, reason: str, changes: list[dict
     )
 
 
+def reservation_requested_by_couple(*, reservation):
+    return _record("weddings.reservation.requested", reservation, None)
+
+
+def reservation_email_confirmed_by_couple(*, reservation):
+    return _record("weddings.reservation.email_confirmed", reservation, None)
+
+
+def reservation_cancelled_by_couple(*, reservation):
+    return _record("weddings.reservation.cancelled_by_couple", reservation, None)
+
+
 def reservation_moved(*, actor, reservation, changes: list[dict]):
     return _record("weddings.reservation.moved", reservation, actor, changes=changes)
 

@@ -242,8 +242,8 @@ def reservation_detail(request, reference: str):
 
 @router.post("/reservations/{reference}/cancel", response={200: StatusOut, 404: Detail})
 def reservation_cancel(request, reference: str):
-    reservation = services.reservation_cancel(
-        reservation=_reservation_for(reference, _bearer(request)), reason="cancelled by the couple"
+    reservation = services.reservation_cancel_by_couple(
+        reservation=_reservation_for(reference, _bearer(request))
     )
     return {"status": reservation.status}
 

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.audit import services as audit
 from rathaus.core.mail import Attachment, mail_send_on_commit
 from rathaus.core.timezone import BERLIN, local_datetime
 from rathaus.scheduling.constants import BookingStatus
@@ -113,7 +114,7 @@ def reservation_create(
     )[:3]:
 
         def attach(booking, registrar=registrar):
-            return Reservation.objects.create(
+            reservation = Reservation.objects.create(
                 reference=_reference_unique(slot.start.year),
                 booking=booking,
                 venue=request.venue,
@@ -139,6 +140,8 @@ def reservation_create(
                     grace_days=policy.notice_grace_days,
                 ),
             )
+            audit.reservation_requested_by_couple(reservation=reservation)
+            return reservation
 
         try:
             _, reservation = booking_create(
@@ -190,6 +193,7 @@ def reservation_confirm_email(
             expired = False
             reservation.status = ReservationStatus.RESERVED
             reservation.confirmed_email_at = now
+            audit.reservation_email_confirmed_by_couple(reservation=reservation)
             _mail(reservation, "weddings/email/reserved", attach_ics=True)
         if expired:
             reservation.status = ReservationStatus.EXPIRED
@@ -215,6 +219,21 @@ def reservation_cancel(
         reservation.cancelled_reason = reason[:300]
         reservation.save(update_fields=["status", "cancelled_reason", "updated_at"])
         _mail(reservation, "weddings/email/cancelled")
+    return reservation
+
+
+def reservation_cancel_by_couple(*, reservation: Reservation, now: datetime | None = None):
+    """The couple cancels through their management link (web page or API)."""
+    with transaction.atomic():
+        was_active = reservation.status not in (
+            ReservationStatus.CANCELLED,
+            ReservationStatus.EXPIRED,
+        )
+        reservation = reservation_cancel(
+            reservation=reservation, reason="cancelled by the couple", now=now
+        )
+        if was_active and reservation.status == ReservationStatus.CANCELLED:
+            audit.reservation_cancelled_by_couple(reservation=reservation)
     return reservation
 
 

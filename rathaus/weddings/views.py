@@ -443,5 +443,5 @@ class ReservationCancelView(_ManageMixin, View):
         return _private(render(request, self.template_name, context))
 
     def post(self, request, reference, token):
-        services.reservation_cancel(reservation=self.reservation, reason="cancelled by the couple")
+        services.reservation_cancel_by_couple(reservation=self.reservation)
         return _see_other(reverse("weddings:reservation-status", args=[reference, token]))

@@ -308,3 +308,28 @@ def test_impossible_venue_slugs_are_unknown_venues(client):
         "/api/v1/slots", {"from": "2027-01-01", "to": "2027-01-31", "venue": "schloss\x00beck"}
     )
     assert response.status_code == 400
+
+
+def test_the_couples_own_steps_are_in_the_audit_log(client):
+    from rathaus.audit.models import AuditEntry
+    from rathaus.audit.selectors import audit_lines_for
+
+    _, created = _reserve(client)
+    reservation = selectors.reservation_by_reference(created["reference"])
+    _post(
+        client,
+        {"token": reservation.confirm_token},
+        f"/api/v1/reservations/{created['reference']}/confirm",
+    )
+    client.post(
+        f"/api/v1/reservations/{created['reference']}/cancel",
+        HTTP_AUTHORIZATION=f"Bearer {created['token']}",
+    )
+    codes = list(AuditEntry.objects.order_by("id").values_list("code", flat=True))
+    assert codes == [
+        "weddings.reservation.requested",
+        "weddings.reservation.email_confirmed",
+        "weddings.reservation.cancelled_by_couple",
+    ]
+    sentences = " ".join(line.sentence for line in audit_lines_for(reservation))
+    assert "paar@example.org" not in sentences and "Çağla" not in sentences
