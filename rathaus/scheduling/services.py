@@ -189,9 +189,16 @@ def booking_set_status(
 
 
 def booking_move(
-    *, booking: Booking, requests: list[AllocationRequest], now: datetime | None = None
+    *,
+    booking: Booking,
+    requests: list[AllocationRequest],
+    now: datetime | None = None,
+    attach: Callable[[Booking], object] | None = None,
 ) -> Booking:
-    """Replace a booking's allocations with new ones, under the same guarantee."""
+    """Replace a booking's allocations with new ones, under the same guarantee.
+
+    `attach` runs inside the same transaction after the move, for the domain's own rows.
+    """
     now = now or timezone.now()
     if not requests or min(r.start for r in requests) <= now:
         raise SlotNotOffered()
@@ -219,6 +226,8 @@ def booking_move(
         booking.start = min(r.start for r in requests)
         booking.end = max(r.end for r in requests)
         booking.save(update_fields=["start", "end", "updated_at"])
+        if attach:
+            attach(booking)
     return booking
 
 

@@ -444,6 +444,23 @@ def test_booking_move_may_overlap_its_own_old_time(room, registrar):
     assert_no_double_booking()
 
 
+def test_booking_move_and_its_attach_are_one_transaction(registrar):
+    booking, _ = booking_create(
+        purpose="duty", requests=[request(registrar, 10, minutes=60)], now=NOW
+    )
+
+    def attach(moved):
+        raise RuntimeError("the domain row could not be written")
+
+    with pytest.raises(RuntimeError):
+        booking_move(
+            booking=booking, requests=[request(registrar, 12, minutes=60)], now=NOW, attach=attach
+        )
+
+    [allocation] = Allocation.objects.filter(booking=booking)
+    assert (allocation.start, allocation.end) == (at(10), at(11))  # nothing moved
+
+
 def test_booking_move_frees_the_old_slot_and_keeps_the_hold_expiry(room):
     expires = NOW + timedelta(minutes=20)
     booking, _ = booking_create(

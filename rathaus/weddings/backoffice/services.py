@@ -3,10 +3,9 @@ transaction as the change; e-mails to the couple go out after the commit.
 
 Moving a wedding and changing its registrar go through `scheduling.services.booking_move`,
 which swaps all allocations of the booking in one durable transaction under the no-overlap
-guarantee (the old time is never released before the new one is held). That transaction
-cannot be nested, so the reservation row is brought in line with the booking right after it,
-from the allocations themselves (`_reservation_sync`): two moves racing each other leave both
-rows at the same, final place.
+guarantee (the old time is never released before the new one is held). The reservation row,
+its audit entry and the e-mail are written by `attach` inside that same transaction, from the
+allocations themselves (`_reservation_sync`).
 """
 
 from __future__ import annotations
@@ -153,11 +152,19 @@ def _requests(venue: Venue, registrar: Registrar, start, end, *, venue_offered=T
     ]
 
 
-def _move_booking(reservation: Reservation, requests, now) -> None:
+def _move_booking(reservation: Reservation, requests, now, finish) -> Reservation:
+    """Move the booking and run `finish(reservation)` in the same transaction."""
+    done: list[Reservation] = []
     try:
-        booking_move(booking=reservation.booking, requests=requests, now=now)
+        booking_move(
+            booking=reservation.booking,
+            requests=requests,
+            now=now,
+            attach=lambda booking: done.append(finish(_reservation_sync(_locked(reservation)))),
+        )
     except SchedulingError as error:
         raise BackofficeError(error.message) from error
+    return done[0]
 
 
 def _renew_notice_deadline(reservation: Reservation, now: datetime) -> None:
@@ -198,11 +205,8 @@ def reservation_move(
     if option is None:
         raise BackofficeError(_("This time is not free at this venue."))
     before, venue_before = audit.snapshot(reservation, TRACKED), reservation.venue_id
-    _move_booking(
-        reservation, _requests(venue, option.registrars[0], option.start, option.end), now
-    )
-    with transaction.atomic():
-        reservation = _reservation_sync(_locked(reservation))
+
+    def finish(reservation: Reservation) -> Reservation:
         reservation.fee_eur = slot_fee(reservation.venue, reservation.start)
         _renew_notice_deadline(reservation, now)
         reservation.save()
@@ -214,7 +218,10 @@ def reservation_move(
         if reservation.venue_id != venue_before:  # the new venue has not agreed yet
             VenueAgreement.objects.filter(reservation=reservation).delete()
         _mail(reservation, "moved", attach_ics=True)
-    return reservation
+        return reservation
+
+    requests = _requests(venue, option.registrars[0], option.start, option.end)
+    return _move_booking(reservation, requests, now, finish)
 
 
 def reservation_registrar_assign(
@@ -229,16 +236,17 @@ def reservation_registrar_assign(
     requests = _requests(
         reservation.venue, registrar, reservation.start, reservation.end, venue_offered=False
     )
-    _move_booking(reservation, requests, now)
-    with transaction.atomic():
-        reservation = _reservation_sync(_locked(reservation))
+
+    def finish(reservation: Reservation) -> Reservation:
         reservation.save(update_fields=["registrar", "updated_at"])
         audit.reservation_registrar_assigned(
             actor=actor,
             reservation=reservation,
             changes=audit.changes(before, audit.snapshot(reservation, ["registrar"])),
         )
-    return reservation
+        return reservation
+
+    return _move_booking(reservation, requests, now, finish)
 
 
 def reservation_venue_decide(*, actor, reservation: Reservation, agreed: bool) -> VenueAgreement:
