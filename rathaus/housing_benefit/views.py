@@ -13,6 +13,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 
+from rathaus.accounts import roles
 from rathaus.core.timezone import local_today
 
 from .calculation import CalculationError, SubsidyType, housing_benefit_calculate
@@ -34,11 +35,22 @@ from .services import precheck_count_record
 from .tables import ROMAN_RENT_LEVELS
 
 
+def access_housing_benefit_staff(user) -> bool:
+    """The Wohngeldstelle and the citizen-office administration; not registrars or venues."""
+    if not (user.is_active and user.is_staff):
+        return False
+    if user.is_superuser:
+        return True
+    return user.groups.filter(
+        name__in=[roles.HOUSING_BENEFIT_STAFF, roles.CITIZEN_OFFICE_ADMIN]
+    ).exists()
+
+
 def staff_required(view):
     @login_required
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not request.user.is_staff:
+        if not access_housing_benefit_staff(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

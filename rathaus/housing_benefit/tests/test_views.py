@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from rathaus.housing_benefit.models import PreCheckMonthlyCount
@@ -175,11 +176,30 @@ def test_result_page_carries_the_answers_for_the_pdf(client):
 
 @pytest.fixture
 def staff(client):
+    from rathaus.accounts import roles
+    from rathaus.accounts.services import roles_ensure
+
+    roles_ensure()
     user = get_user_model().objects.create_user("sachbearbeitung", password="x" * 12)
     user.is_staff = True
     user.save()
+    user.groups.add(Group.objects.get(name=roles.HOUSING_BENEFIT_STAFF))
     client.force_login(user)
     return client
+
+
+@pytest.mark.parametrize("name", ["calculation", "caseload-plan"])
+def test_other_staff_such_as_registrars_cannot_open_the_wohngeld_pages(client, name):
+    from rathaus.accounts import roles
+    from rathaus.accounts.services import roles_ensure
+
+    roles_ensure()
+    user = get_user_model().objects.create_user("standesbeamtin", password="x" * 12)
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name=roles.REGISTRAR))
+    client.force_login(user)
+    assert client.get(reverse(f"housing_benefit:{name}")).status_code == 403
 
 
 @pytest.mark.parametrize("name", ["calculation", "calculation-pdf", "caseload-plan"])
