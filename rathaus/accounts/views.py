@@ -19,12 +19,24 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from . import roles
 
-def _home() -> str:
-    try:
-        return reverse("backoffice:home")
-    except NoReverseMatch:
-        return "/"
+# Where each role starts after logging in; the first that fits wins.
+ROLE_HOMES = [
+    ({roles.REGISTRY_OFFICE, roles.REGISTRAR, roles.VENUE_OPERATOR}, "backoffice:home"),
+    ({roles.HOUSING_BENEFIT_STAFF, roles.CITIZEN_OFFICE_ADMIN}, "housing_benefit:caseload-plan"),
+]
+
+
+def _home(user=None) -> str:
+    names = set(user.groups.values_list("name", flat=True)) if user is not None else set()
+    for role_names, url_name in ROLE_HOMES:
+        if user is None or user.is_superuser or names & role_names:
+            try:
+                return reverse(url_name)
+            except NoReverseMatch:
+                continue
+    return "/"
 
 
 def _next(request) -> str:
@@ -33,7 +45,7 @@ def _next(request) -> str:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return _home()
+    return _home(getattr(request, "user", None))
 
 
 class StaffLoginView(auth_views.LoginView):
@@ -41,7 +53,7 @@ class StaffLoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self):
-        return _home()
+        return _home(self.request.user)
 
 
 class StaffLogoutView(auth_views.LogoutView):

@@ -61,3 +61,20 @@ def test_next_is_followed_but_never_off_site(client, staff):
         "/login/", {"username": "standesamt", "password": PASSWORD, "next": "https://evil.example/"}
     )
     assert "evil" not in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("role", "home"),
+    [("registry_office", "/verwaltung/"), ("housing_benefit_staff", "/wohngeld/planung/")],
+)
+def test_each_role_starts_on_its_own_page(client, role, home):
+    from django.contrib.auth.models import Group, User
+
+    from rathaus.accounts.services import roles_ensure
+
+    roles_ensure()
+    user = User.objects.create_user("person", password="Richtig-Geheim-2027", is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    response = client.post("/login/", {"username": "person", "password": "Richtig-Geheim-2027"})
+    assert response.status_code == 302
+    assert response["Location"] == home
