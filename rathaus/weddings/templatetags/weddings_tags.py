@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 from django import template
@@ -44,3 +44,18 @@ def weekday_headers() -> list[tuple[str, str]]:
     monday = date(2024, 1, 1)
     days = [monday + timedelta(days=offset) for offset in range(7)]
     return [(date_format(day, "D"), date_format(day, "l")) for day in days]
+
+
+@register.simple_tag
+def time_span(start, end) -> str:
+    """A closure or absence as staff read it: whole days as "Di 15.12.2026 – Sa 19.12.2026"
+    (the stored end is the next midnight), anything else with times."""
+    from rathaus.core.timezone import to_local
+
+    start, end = to_local(start), to_local(end)
+    if start.time() == end.time() == time.min and end > start:
+        last_day = end - timedelta(days=1)
+        if last_day.date() == start.date():
+            return date_format(start, "D d.m.Y")
+        return f"{date_format(start, 'D d.m.Y')} – {date_format(last_day, 'D d.m.Y')}"
+    return f"{date_format(start, 'D d.m.Y H:i')} – {date_format(end, 'D d.m.Y H:i')}"

@@ -57,3 +57,29 @@ def test_deadline_moves_off_christmas_week_weekends_and_holidays():
     assert notice_deadline(wedding_day=date(2028, 4, 2), reserved_on=date(2027, 1, 5)) == date(
         2027, 10, 29
     )
+
+
+def test_whole_day_closures_read_as_days_and_others_with_times():
+    from datetime import time
+
+    from django.utils import translation
+
+    from rathaus.core.timezone import local_datetime
+    from rathaus.weddings.templatetags.weddings_tags import time_span
+
+    with translation.override("de"):
+        days = time_span(
+            local_datetime(date(2026, 12, 15), time.min),
+            local_datetime(date(2026, 12, 20), time.min),
+        )
+        one = time_span(
+            local_datetime(date(2026, 12, 15), time.min),
+            local_datetime(date(2026, 12, 16), time.min),
+        )
+        part = time_span(
+            local_datetime(date(2026, 12, 15), time(14)),
+            local_datetime(date(2026, 12, 15), time(22)),
+        )
+    assert days == "Di 15.12.2026 – Sa 19.12.2026"
+    assert one == "Di 15.12.2026"
+    assert part == "Di 15.12.2026 14:00 – Di 15.12.2026 22:00"
