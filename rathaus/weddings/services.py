@@ -159,7 +159,7 @@ def reservation_create(
             )
         except (SlotUnavailable, SlotNotOffered, IntegrityError):
             continue  # that registrar was taken meanwhile; try the next one
-        _mail(reservation, "weddings/email/confirm_request")
+        reservation_mail(reservation, "weddings/email/confirm_request")
         return CreatedReservation(reservation, reservation.manage_token, reservation.confirm_token)
     raise SlotUnavailable()
 
@@ -194,7 +194,7 @@ def reservation_confirm_email(
             reservation.status = ReservationStatus.RESERVED
             reservation.confirmed_email_at = now
             audit.reservation_email_confirmed_by_couple(reservation=reservation)
-            _mail(reservation, "weddings/email/reserved", attach_ics=True)
+            reservation_mail(reservation, "weddings/email/reserved", attach_ics=True)
         if expired:
             reservation.status = ReservationStatus.EXPIRED
         reservation.save(update_fields=["status", "confirmed_email_at", "updated_at"])
@@ -218,7 +218,7 @@ def reservation_cancel(
         reservation.status = ReservationStatus.CANCELLED
         reservation.cancelled_reason = reason[:300]
         reservation.save(update_fields=["status", "cancelled_reason", "updated_at"])
-        _mail(reservation, "weddings/email/cancelled")
+        reservation_mail(reservation, "weddings/email/cancelled")
     return reservation
 
 
@@ -243,13 +243,13 @@ def reservation_authorised(reservation: Reservation | None, manage_token: str | 
     )
 
 
-def _mail(reservation: Reservation, template: str, *, attach_ics: bool = False, **tokens) -> None:
+def reservation_mail(reservation: Reservation, template: str, *, attach_ics: bool = False) -> None:
+    """E-mail the couple after the commit, in their language; the back office uses it too."""
     hold_minutes = reservation_policy().pending_hold_minutes
     context = {
         "reservation": reservation,
         "site_url": settings.SITE_URL,
         "hold_hours": max(1, round(hold_minutes / 60)),  # the e-mail speaks in whole hours
-        **tokens,
     }
     attachments = (
         [Attachment(f"{reservation.reference}.ics", reservation_ics(reservation), "text/calendar")]

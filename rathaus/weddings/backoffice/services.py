@@ -12,13 +12,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.audit import services as audit
-from rathaus.core.mail import Attachment, mail_send_on_commit
 from rathaus.core.timezone import BERLIN, local_datetime
 from rathaus.scheduling.constants import BookingStatus
 from rathaus.scheduling.exceptions import SchedulingError
@@ -27,7 +25,6 @@ from rathaus.scheduling.services import AllocationRequest, booking_move, booking
 from .. import services as wedding_services
 from ..constants import ReservationStatus
 from ..dates import notice_deadline
-from ..ics import reservation_ics
 from ..models import Registrar, Reservation, Venue, VenueAgreement
 from ..selectors import reservation_policy, slot_fee
 from .selectors import ACTIVE, move_options, venue_agreement_missing
@@ -52,17 +49,8 @@ def _locked(reservation: Reservation) -> Reservation:
 
 
 def _mail(reservation: Reservation, template: str, *, attach_ics: bool = False) -> None:
-    attachments = (
-        [Attachment(f"{reservation.reference}.ics", reservation_ics(reservation), "text/calendar")]
-        if attach_ics
-        else []
-    )
-    mail_send_on_commit(
-        to=reservation.email,
-        template_prefix=f"weddings/backoffice/email/{template}",
-        context={"reservation": reservation, "site_url": settings.SITE_URL},
-        language=reservation.language,
-        attachments=attachments,
+    wedding_services.reservation_mail(
+        reservation, f"weddings/backoffice/email/{template}", attach_ics=attach_ics
     )
 
 
