@@ -8,7 +8,7 @@ export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 # Compiled catalogues (.mo) are committed; they are rebuilt when GNU gettext is installed.
 COMPILE_MESSAGES = @if command -v msgfmt >/dev/null; then $(BIN)/python manage.py compilemessages --ignore=.venv -v 0; fi
 
-.PHONY: run test setup install lint format serve bench messages clean
+.PHONY: run test prepare setup install lint format serve bench bench-rush bench-faults messages clean
 
 $(VENV)/.installed: requirements.lock
 	$(PY) -m venv $(VENV)
@@ -17,23 +17,31 @@ $(VENV)/.installed: requirements.lock
 
 install: $(VENV)/.installed
 
-setup: install
+# Migrations and Bottrop's data: idempotent, for every mode.
+prepare: install
 	@mkdir -p var
 	$(COMPILE_MESSAGES)
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py load_bottrop
+
+setup: prepare
 	$(BIN)/python manage.py create_demo_accounts
 
 run: setup
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production-style serving: the same set-up, then gunicorn with whitenoise for static files.
+# SERVE_SETTINGS=config.settings.production serves production settings (no demo accounts then;
+# with the default dev settings the demo accounts are created as under `make run`).
 WEB_CONCURRENCY ?= $(shell echo $$(( $$(nproc) * 2 )))
-serve: setup
+SERVE_SETTINGS ?= config.settings.dev
+serve: export DJANGO_SETTINGS_MODULE = $(SERVE_SETTINGS)
+serve: prepare
+	@if [ "$(SERVE_SETTINGS)" = config.settings.dev ]; then \
+	  $(BIN)/python manage.py create_demo_accounts; fi
 	$(BIN)/python manage.py collectstatic --noinput -v 0
-	DJANGO_SETTINGS_MODULE=$${SERVE_SETTINGS:-config.settings.dev} DEBUG=false \
-	  $(BIN)/gunicorn config.wsgi --workers $(WEB_CONCURRENCY) --bind 127.0.0.1:$(PORT) \
-	  --graceful-timeout 20
+	DEBUG=false $(BIN)/gunicorn config.wsgi --workers $(WEB_CONCURRENCY) \
+	  --bind 127.0.0.1:$(PORT) --graceful-timeout 20
 
 lint: install
 	$(BIN)/ruff check .
@@ -53,6 +61,14 @@ test: install lint
 
 bench: setup
 	$(BIN)/python bench/slots.py
+
+# HTTP benchmarks against `make serve` on PostgreSQL (docs/benchmarks.md); a few minutes each.
+# BENCH_ARGS=--record appends the figures to docs/benchmarks.md, --smoke makes rush.py short.
+bench-rush: install
+	$(BIN)/python bench/rush.py $(BENCH_ARGS)
+
+bench-faults: install
+	$(BIN)/python bench/faults.py $(BENCH_ARGS)
 
 messages: install
 	$(BIN)/python manage.py makemessages -l de -l en --ignore=.venv --ignore=bench --ignore=tests

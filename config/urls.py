@@ -11,10 +11,15 @@ if settings.RATHAUS_STAFF_OTP_REQUIRED:
 urlpatterns = [
     path("", include("rathaus.core.urls")),
     path("", include("rathaus.accounts.urls")),
+    path("trauung/verlosung/", include("rathaus.weddings.lottery.urls")),
+    path("trauung/warteliste/", include("rathaus.weddings.waitlist.urls")),
     path("trauung/", include("rathaus.weddings.urls")),
+    path("verwaltung/datenschutz/", include("rathaus.accounts.privacy_urls")),
     path("verwaltung/", include("rathaus.weddings.backoffice.urls")),
     path("wohngeld/", include("rathaus.housing_benefit.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+handler500 = "rathaus.core.failures.server_error"  # 503 + Retry-After when the database is away

@@ -1,7 +1,8 @@
 """Fill empty msgstr entries of a .po file from a JSON dictionary {msgid: msgstr}.
 
 Usage: python scripts/po_fill.py locale/de/LC_MESSAGES/django.po translations.json
-Only entries whose msgstr is empty are filled; nothing else in the file changes.
+Every entry whose msgid is in the dictionary gets the dictionary's text (the dictionary wins,
+also over a *fuzzy* guess of msgmerge, whose flag is dropped). Nothing else in the file changes.
 """
 
 import json
@@ -13,7 +14,27 @@ def _unquote(block: str) -> str:
     return "".join(json.loads(part) for part in re.findall(r'"(?:[^"\\]|\\.)*"', block))
 
 
+def _reset(po_text: str, translations: dict[str, str]) -> str:
+    blocks = po_text.split("\n\n")
+    for index, block in enumerate(blocks):
+        if "msgid_plural" in block:
+            continue
+        match = re.search(r'^msgid ((?:"(?:[^"\\]|\\.)*"\s*)+)msgstr', block, re.M)
+        if not match or _unquote(match.group(1)) not in translations:
+            continue
+        lines = [line for line in block.split("\n") if not line.startswith("#|")]
+        lines = [
+            line.replace("#, fuzzy, ", "#, ") if line.startswith("#, fuzzy, ") else line
+            for line in lines
+            if line != "#, fuzzy"
+        ]
+        block = "\n".join(lines)
+        blocks[index] = block[: block.index("msgstr ")] + 'msgstr ""'
+    return "\n\n".join(blocks)
+
+
 def fill(po_text: str, translations: dict[str, str]) -> tuple[str, int]:
+    po_text = _reset(po_text, translations)
     pattern = re.compile(r'(msgid ((?:"(?:[^"\\]|\\.)*"\s*)+))msgstr ""\n(?!")', re.M)
     count = 0
 

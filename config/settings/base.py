@@ -36,13 +36,17 @@ INSTALLED_APPS = [
     "rathaus.audit",
     "rathaus.scheduling",
     "rathaus.weddings",
+    "rathaus.weddings.waitlist",
+    "rathaus.weddings.lottery",
     "rathaus.housing_benefit",
+    "rathaus.protection",
     "rathaus.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "rathaus.core.failures.DatabaseUnavailableMiddleware",  # 503 + Retry-After, no traceback
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -50,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "rathaus.accounts.middleware.StaffSessionMiddleware",  # idle/absolute limits, log out all
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "rathaus.core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -130,6 +135,13 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Standesamt Bottrop <standesamt@bottrop.example>"
 )
+# E-mail outbox (docs/runbooks/jobs.md): send right after the commit (false: only the worker
+# `manage.py outbox_send` sends), give up after N attempts, delete sent mail after N days.
+RATHAUS_MAIL_SEND_ON_COMMIT = env.bool("RATHAUS_MAIL_SEND_ON_COMMIT", default=True)
+RATHAUS_MAIL_MAX_ATTEMPTS = env.int("RATHAUS_MAIL_MAX_ATTEMPTS", default=30)
+RATHAUS_MAIL_RETENTION_DAYS = env.int("RATHAUS_MAIL_RETENTION_DAYS", default=7)
+# How long an Idempotency-Key of the API is remembered.
+RATHAUS_IDEMPOTENCY_HOURS = env.int("RATHAUS_IDEMPOTENCY_HOURS", default=24)
 
 LOGIN_URL = "/login/"
 
@@ -152,7 +164,46 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False  # no user names or IP addresses in the application log
 OTP_TOTP_ISSUER = "Stadt Bottrop"
+# No TOTP secrets or QR codes in the admin (its config view also answered 500 for a missing pk).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 RATHAUS_STAFF_OTP_REQUIRED = env.bool("RATHAUS_STAFF_OTP_REQUIRED", default=False)
+# Staff sessions end after this much inactivity, and at the latest this long after the login.
+RATHAUS_STAFF_SESSION_IDLE_MINUTES = env.int("RATHAUS_STAFF_SESSION_IDLE_MINUTES", default=30)
+RATHAUS_STAFF_SESSION_ABSOLUTE_HOURS = env.int("RATHAUS_STAFF_SESSION_ABSOLUTE_HOURS", default=10)
+# The 503 page and /healthz ask clients to come back after this many seconds.
+RATHAUS_RETRY_AFTER_SECONDS = env.int("RATHAUS_RETRY_AFTER_SECONDS", default=30)
+
+# Against slot hoarding and hand-overs (issue 5): active reservations per e-mail address and per
+# couple, and how long a cancelled slot stays hidden (a random delay between the two values).
+RATHAUS_MAX_ACTIVE_RESERVATIONS = env.int("RATHAUS_MAX_ACTIVE_RESERVATIONS", default=2)
+RATHAUS_CANCELLED_SLOT_DELAY_MINUTES = tuple(
+    env.list("RATHAUS_CANCELLED_SLOT_DELAY_MINUTES", cast=int, default=[5, 20])
+)
+
+# Bot protection (docs/decisions/0006-bot-protection.md): ALTCHA proof of work on public forms
+# and the reservation API, rate limits per IP and per e-mail. "off" only for load tests.
+RATHAUS_BOT_PROTECTION = env.bool("RATHAUS_BOT_PROTECTION", default=True)
+RATHAUS_RATE_LIMITS = env.bool("RATHAUS_RATE_LIMITS", default=True)
+RATHAUS_ALTCHA_HMAC_KEY = env("RATHAUS_ALTCHA_HMAC_KEY", default="")  # empty: from SECRET_KEY
+RATHAUS_ALTCHA_EXPIRY_MINUTES = env.int("RATHAUS_ALTCHA_EXPIRY_MINUTES", default=20)
+RATHAUS_ALTCHA_COST = env.int("RATHAUS_ALTCHA_COST", default=5000)  # PBKDF2 iterations per try
+RATHAUS_ALTCHA_MAX_COUNTER = env.int("RATHAUS_ALTCHA_MAX_COUNTER", default=400)
+RATHAUS_CLIENT_IP_HEADER = env("RATHAUS_CLIENT_IP_HEADER", default="")  # e.g. X-Forwarded-For
+RATHAUS_RATE_LIMIT_READ_IP = env("RATHAUS_RATE_LIMIT_READ_IP", default="60/1m")
+RATHAUS_RATE_LIMIT_CHALLENGE_IP = env("RATHAUS_RATE_LIMIT_CHALLENGE_IP", default="30/1m")
+RATHAUS_RATE_LIMIT_SUBMIT_IP = env("RATHAUS_RATE_LIMIT_SUBMIT_IP", default="5/10m")
+RATHAUS_RATE_LIMIT_SUBMIT_EMAIL = env("RATHAUS_RATE_LIMIT_SUBMIT_EMAIL", default="3/1d")
+RATHAUS_RATE_LIMIT_NOSCRIPT_IP = env("RATHAUS_RATE_LIMIT_NOSCRIPT_IP", default="3/1h")
+RATHAUS_RATE_LIMIT_NOSCRIPT_TOTAL = env("RATHAUS_RATE_LIMIT_NOSCRIPT_TOTAL", default="30/1h")
+
+# Answers of GET /api/v1/slots are shared for this many seconds (per process, Django's cache).
+RATHAUS_SLOTS_CACHE_SECONDS = env.int("RATHAUS_SLOTS_CACHE_SECONDS", default=2)
+
+# Lottery for high-demand dates (docs/lottery.md) and the waiting list (docs/waitlist.md).
+RATHAUS_LOTTERY_WINDOW_DAYS = env.int("RATHAUS_LOTTERY_WINDOW_DAYS", default=14)
+RATHAUS_LOTTERY_ANNOUNCE_DAYS = env.int("RATHAUS_LOTTERY_ANNOUNCE_DAYS", default=60)
+RATHAUS_LOTTERY_RETENTION_DAYS = env.int("RATHAUS_LOTTERY_RETENTION_DAYS", default=30)
+RATHAUS_WAITLIST_OFFER_HOURS = env.int("RATHAUS_WAITLIST_OFFER_HOURS", default=48)
 
 # Deletion of personal data (DSGVO), run by `manage.py weddings_retention`.
 RATHAUS_RETENTION_MONTHS_AFTER_CEREMONY = env.int(

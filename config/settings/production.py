@@ -24,3 +24,5 @@ RATHAUS_STAFF_OTP_REQUIRED = env.bool("RATHAUS_STAFF_OTP_REQUIRED", default=True
 # Behind one reverse proxy that sets X-Forwarded-For: count failures per client, not per proxy.
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=1)
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# The same proxy for the rate limits of the bot protection (docs/configuration.md).
+RATHAUS_CLIENT_IP_HEADER = env("RATHAUS_CLIENT_IP_HEADER", default="X-Forwarded-For")

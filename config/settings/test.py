@@ -16,3 +16,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing directory
+# Fixtures build many reservations for one demo couple; the limit's own tests switch it on.
+RATHAUS_MAX_ACTIVE_RESERVATIONS = 0
+# Bot protection stays on in tests (opt out: rathaus.protection.testing); challenges are cheap.
+RATHAUS_BOT_PROTECTION = True
+RATHAUS_RATE_LIMITS = True
+RATHAUS_ALTCHA_COST = 10
+RATHAUS_ALTCHA_MAX_COUNTER = 50
+# Tests read their own writes at once; the slot cache has its own test.
+RATHAUS_SLOTS_CACHE_SECONDS = 0

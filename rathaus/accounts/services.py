@@ -1,6 +1,10 @@
+from datetime import datetime
+
 from django.contrib.auth.models import Group, User
 from django.db import transaction
+from django.utils import timezone
 
+from .models import StaffSessionRevocation
 from .roles import ROLE_LABELS
 
 
@@ -35,3 +39,10 @@ def staff_user_ensure(
     if role:
         user.groups.add(Group.objects.get(name=role))
     return user, created
+
+
+def staff_sessions_end_all(*, user: User, now: datetime | None = None) -> None:
+    """Log `user` out everywhere: every session begun up to `now` ends at its next request."""
+    StaffSessionRevocation.objects.update_or_create(
+        user=user, defaults={"revoked_at": now or timezone.now()}
+    )

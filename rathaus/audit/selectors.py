@@ -46,6 +46,50 @@ SENTENCES = {
     "weddings.reservation.personal_data_erased": gettext_lazy(
         "%(actor)s erased the personal data because the retention period ended."
     ),
+    "weddings.reservation.cancelled_on_request": gettext_lazy(
+        "%(actor)s cancelled the reservation because the couple asked for the erasure of "
+        "their personal data."
+    ),
+    "weddings.reservation.personal_data_erased_on_request": gettext_lazy(
+        "%(actor)s erased the personal data at the couple's request (Art. 17 GDPR)."
+    ),
+    "privacy.request.exported": gettext_lazy(
+        "%(actor)s exported the personal data stored for one e-mail address (%(records)s records)."
+    ),
+    "privacy.request.erased": gettext_lazy(
+        "%(actor)s erased the personal data stored for one e-mail address: %(erased)s "
+        "erased, %(cancelled)s cancelled beforehand."
+    ),
+    "weddings.waitlist.offer_made": gettext_lazy(
+        "The date was offered to a couple from the waiting list; it is held for %(hours)s hours "
+        "until they accept."
+    ),
+    "weddings.waitlist.offer_declined": gettext_lazy(
+        "The couple declined the offer from the waiting list."
+    ),
+    "weddings.lottery.marked": gettext_lazy("%(actor)s made %(day)s a lottery date."),
+    "weddings.lottery.unmarked": gettext_lazy("%(actor)s took %(day)s out of the lottery."),
+    "weddings.lottery.drawn": gettext_lazy(
+        "%(actor)s drew the lottery: %(participants)s applications took part, %(won)s drew a "
+        "date, %(duplicates)s duplicates counted once."
+    ),
+    "weddings.lottery.application_submitted": gettext_lazy(
+        "The couple applied for the lottery; the application takes part once they confirm their "
+        "e-mail address."
+    ),
+    "weddings.lottery.application_confirmed": gettext_lazy(
+        "The couple confirmed their e-mail address; the application takes part in the draw."
+    ),
+    "weddings.lottery.application_withdrawn": gettext_lazy(
+        "The application was withdrawn; it takes no part in the draw."
+    ),
+    "weddings.lottery.application_personal_data_erased": gettext_lazy(
+        "%(actor)s erased the personal data of the application because the retention period ended."
+    ),
+    "weddings.lottery.application_personal_data_erased_on_request": gettext_lazy(
+        "%(actor)s erased the personal data of the application at the couple's request "
+        "(Art. 17 GDPR)."
+    ),
     "weddings.venue.updated": gettext_lazy("%(actor)s changed the venue's details."),
     "weddings.policy.updated": gettext_lazy("%(actor)s changed the reservation rules."),
     "scheduling.closure.created": gettext_lazy(

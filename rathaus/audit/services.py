@@ -140,6 +140,36 @@ def reservation_personal_data_erased(*, reservation):
     return _record("weddings.reservation.personal_data_erased", reservation, None)
 
 
+def waitlist_offer_made(*, reservation, hours: int):
+    """The reservation is an offer to a couple from the waiting list, held for `hours`."""
+    return _record("weddings.waitlist.offer_made", reservation, None, hours=hours)
+
+
+def waitlist_offer_declined(*, reservation):
+    return _record("weddings.waitlist.offer_declined", reservation, None)
+
+
+def reservation_cancelled_on_request(*, actor, reservation, changes: list[dict]):
+    """Cancelled because the couple asked for the erasure of their data (Art. 17 DSGVO)."""
+    return _record("weddings.reservation.cancelled_on_request", reservation, actor, changes=changes)
+
+
+def reservation_personal_data_erased_on_request(*, actor, reservation):
+    return _record("weddings.reservation.personal_data_erased_on_request", reservation, actor)
+
+
+# --- Requests of data subjects (rathaus/core/privacy.py) --------------------------------------
+# Recorded on the member of staff who handled the request; never with the e-mail address.
+
+
+def privacy_request_exported(*, actor, records: int):
+    return _record("privacy.request.exported", actor, actor, records=records)
+
+
+def privacy_request_erased(*, actor, erased: int, cancelled: int):
+    return _record("privacy.request.erased", actor, actor, erased=erased, cancelled=cancelled)
+
+
 # --- Venues, registrars, rules ----------------------------------------------------------------
 
 
@@ -204,6 +234,45 @@ def venue_calendar_imported(
 
 def venue_calendar_source_set(*, actor, venue, changes: list[dict]):
     return _record("weddings.venue_calendar.source_set", venue, actor, changes=changes)
+
+
+# --- Lottery for high-demand dates (rathaus/weddings/lottery) --------------------------------
+
+
+def lottery_marked(*, actor, lottery):
+    return _record("weddings.lottery.marked", lottery, actor, day=lottery.day)
+
+
+def lottery_unmarked(*, actor, lottery):
+    return _record("weddings.lottery.unmarked", lottery, actor, day=lottery.day)
+
+
+def lottery_drawn(*, lottery, participants: int, won: int, duplicates: int):
+    return _record(
+        "weddings.lottery.drawn",
+        lottery,
+        None,
+        participants=participants,
+        won=won,
+        duplicates=duplicates,
+    )
+
+
+def lottery_application_submitted(*, application):
+    return _record("weddings.lottery.application_submitted", application, None)
+
+
+def lottery_application_confirmed(*, application):
+    return _record("weddings.lottery.application_confirmed", application, None)
+
+
+def lottery_application_withdrawn(*, application):
+    return _record("weddings.lottery.application_withdrawn", application, None)
+
+
+def lottery_application_personal_data_erased(*, application, actor=None, on_request=False):
+    code = "weddings.lottery.application_personal_data_erased"
+    return _record(f"{code}_on_request" if on_request else code, application, actor)
 
 
 def personal_data_scrub(*, obj: models.Model) -> int:

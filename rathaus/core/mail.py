@@ -1,15 +1,24 @@
-"""E-mails in the recipient's language, plain text plus HTML, sent after the transaction commits."""
+"""E-mails in the recipient's language, plain text plus HTML, through the outbox.
+
+`mail_send_on_commit` renders the message and writes it to the outbox inside the caller's
+transaction: a rollback leaves no e-mail, a commit always leaves one. After the commit the
+message is sent at once (`RATHAUS_MAIL_SEND_ON_COMMIT`); whatever that misses — mail server
+down, process killed — `manage.py outbox_send` sends later (see docs/runbooks/jobs.md).
+"""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
+
+from .models import OutboxMessage
+from .outbox import outbox_send
 
 
 @dataclass(frozen=True)
@@ -27,22 +36,41 @@ def render_mail(template_prefix: str, context: dict, language: str) -> tuple[str
     return " ".join(subject.split()), text, html
 
 
-def mail_send(
+def _stored(attachment: Attachment) -> dict:
+    content = attachment.content
+    raw = content.encode() if isinstance(content, str) else content
+    return {
+        "filename": attachment.filename,
+        "mimetype": attachment.mimetype,
+        "content": base64.b64encode(raw).decode("ascii"),
+    }
+
+
+def mail_send_on_commit(
     *,
     to: str,
     template_prefix: str,
     context: dict,
     language: str,
     attachments: Sequence[Attachment] = (),
-) -> None:
+) -> OutboxMessage:
+    """Put an e-mail into the outbox in the current transaction; it leaves after the commit."""
     subject, text, html = render_mail(template_prefix, context, language)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
-    message.attach_alternative(html, "text/html")
-    for attachment in attachments:
-        message.attach(attachment.filename, attachment.content, attachment.mimetype)
-    message.send()
+    message = OutboxMessage.objects.create(
+        to=to,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        subject=subject[:998],
+        text=text,
+        html=html,
+        attachments=[_stored(attachment) for attachment in attachments],
+        next_attempt_at=timezone.now(),
+    )
+    if settings.RATHAUS_MAIL_SEND_ON_COMMIT:
 
+        def send_now():
+            outbox_send(ids=[message.pk])
 
-def mail_send_on_commit(**kwargs) -> None:
-    """Queue an e-mail for after the surrounding transaction commits (never for a rollback)."""
-    transaction.on_commit(lambda: mail_send(**kwargs))
+        # robust: a failure here must not turn a committed request into an error; the worker
+        # sends whatever is left.
+        transaction.on_commit(send_now, robust=True)
+    return message

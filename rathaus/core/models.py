@@ -7,3 +7,58 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class OutboxMessage(models.Model):
+    """An e-mail written in the transaction that caused it and sent after the commit.
+
+    Due: not sent, not given up and `next_attempt_at` reached. A sender claims a row by moving
+    `next_attempt_at` past the time a send may take, so no second sender picks it up meanwhile.
+    Sent and given-up rows hold personal data and are deleted after the retention period.
+    """
+
+    to = models.EmailField(max_length=254)
+    from_email = models.CharField(max_length=254)
+    subject = models.CharField(max_length=998)
+    text = models.TextField()
+    html = models.TextField(blank=True)
+    attachments = models.JSONField(default=list, blank=True)  # filename, mimetype, base64
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    last_error = models.CharField(max_length=200, blank=True)  # error class and code only
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)  # given up after the last attempt
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(sent_at__isnull=True, failed_at__isnull=True),
+                name="outbox_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"e-mail #{self.pk}"
+
+
+class IdempotencyRecord(models.Model):
+    """A request made with an `Idempotency-Key`, written in the transaction of its result.
+
+    Only digests are stored: of the key and of the canonical request (its fingerprint).
+    """
+
+    scope = models.CharField(max_length=50)
+    key_digest = models.CharField(max_length=64)
+    fingerprint = models.CharField(max_length=64)
+    object_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key_digest"], name="idempotency_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} #{self.object_id}"

@@ -135,8 +135,13 @@ class IncomeRowForm(forms.Form):
         )
 
 
+# absolute_max: a forged TOTAL_FORMS of 1000 made one anonymous request render 1,003 rows.
 IncomeRowFormSet = forms.formset_factory(
-    IncomeRowForm, extra=PRECHECK_INCOME_ROWS, max_num=PRECHECK_INCOME_ROWS, validate_max=True
+    IncomeRowForm,
+    extra=PRECHECK_INCOME_ROWS,
+    max_num=PRECHECK_INCOME_ROWS,
+    absolute_max=PRECHECK_INCOME_ROWS,
+    validate_max=True,
 )
 
 

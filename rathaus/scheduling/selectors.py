@@ -59,8 +59,13 @@ def calendars_between(
     *,
     now: datetime | None = None,
     ignore_booking_ids: Iterable[int] = (),
+    include_bookings: bool = True,
 ) -> list[engine.ResourceCalendar]:
-    """Load rules, openings, closures and bookings of many resources with four queries."""
+    """Load rules, openings, closures and bookings of many resources with four queries.
+
+    `include_bookings=False` leaves bookings out (three queries), for a caller that has
+    checked them itself.
+    """
     ids = list(resource_ids)
     now = now or timezone.now()
     range_start = local_datetime(first, time.min)
@@ -103,11 +108,16 @@ def calendars_between(
             global_closures.append(interval)
         else:
             blocked[resource_id].append(interval)
-    for resource_id, start, end in _interval_rows(
-        Allocation.objects.filter(active_allocations_q(now))
-        .filter(resource_id__in=ids, start__lt=range_end, end__gt=range_start)
-        .exclude(booking_id__in=list(ignore_booking_ids))
-    ):
+    bookings = (
+        _interval_rows(
+            Allocation.objects.filter(active_allocations_q(now))
+            .filter(resource_id__in=ids, start__lt=range_end, end__gt=range_start)
+            .exclude(booking_id__in=list(ignore_booking_ids))
+        )
+        if include_bookings
+        else []
+    )
+    for resource_id, start, end in bookings:
         blocked[resource_id].append((start, end))
 
     return [
@@ -140,6 +150,14 @@ def allocations_overlapping(
     return Allocation.objects.filter(active_allocations_q(now)).filter(
         resource_id__in=list(resource_ids), start__lt=end, end__gt=start
     )
+
+
+def allocations_clashing(ranges: Iterable[tuple[int, datetime, datetime]], *, now: datetime):
+    """Blocking allocations overlapping any of the (resource, start, end) ranges: one query."""
+    overlap = Q()
+    for resource_id, start, end in ranges:
+        overlap |= Q(resource_id=resource_id, start__lt=end, end__gt=start)
+    return Allocation.objects.filter(active_allocations_q(now)).filter(overlap)
 
 
 def holds_expired(now: datetime):

@@ -22,7 +22,7 @@ from . import engine
 from .constants import ACTIVE_STATUSES, HOLD_STATUSES, BookingStatus
 from .exceptions import SlotNotOffered, SlotUnavailable
 from .models import Allocation, Booking, Resource
-from .selectors import allocations_overlapping, calendars_between, holds_expired
+from .selectors import allocations_clashing, calendars_between, holds_expired
 
 T = TypeVar("T")
 
@@ -55,12 +55,22 @@ def _locked(resource_ids: Iterable[int]):
 
 
 def _expire_stale_holds(resource_ids: list[int], now: datetime) -> None:
+    """Free what no longer blocks: holds past their expiry, and quarantines that have ended."""
     stale = Allocation.objects.filter(
         resource_id__in=resource_ids, active=True, expires_at__lte=now
     ).values_list("booking_id", flat=True)
     booking_ids = list(stale)
     if booking_ids:
-        _set_status(Booking.objects.filter(id__in=booking_ids), BookingStatus.EXPIRED, None)
+        holds = Booking.objects.filter(id__in=booking_ids, status__in=HOLD_STATUSES)
+        _set_status(holds, BookingStatus.EXPIRED, None)
+        _quarantine_end(booking_ids)
+
+
+def _quarantine_end(booking_ids: Iterable[int]) -> None:
+    """A cancelled booking's allocations stop blocking (its quarantine is over or superseded)."""
+    Allocation.objects.filter(
+        booking_id__in=list(booking_ids), booking__status=BookingStatus.CANCELLED, active=True
+    ).update(active=False, expires_at=None)
 
 
 def _set_status(bookings, status: str, expires_at: datetime | None) -> int:
@@ -74,16 +84,13 @@ def _set_status(bookings, status: str, expires_at: datetime | None) -> int:
 
 def _check_free(requests: list[AllocationRequest], now: datetime, ignore_booking_id=None) -> None:
     _check_no_self_overlap(requests)
-    for request in requests:
-        if request.start >= request.end:
-            raise SlotNotOffered()
-        clashes = allocations_overlapping(
-            resource_ids=[request.resource_id], start=request.start, end=request.end, now=now
-        )
-        if ignore_booking_id is not None:
-            clashes = clashes.exclude(booking_id=ignore_booking_id)
-        if clashes.exists():
-            raise SlotUnavailable()
+    if any(request.start >= request.end for request in requests):
+        raise SlotNotOffered()
+    clashes = allocations_clashing([(r.resource_id, r.start, r.end) for r in requests], now=now)
+    if ignore_booking_id is not None:
+        clashes = clashes.exclude(booking_id=ignore_booking_id)
+    if clashes.exists():
+        raise SlotUnavailable()
     offered = [request for request in requests if request.must_be_offered]
     if not offered:
         return
@@ -96,7 +103,7 @@ def _check_free(requests: list[AllocationRequest], now: datetime, ignore_booking
             first,
             last,
             now=now,
-            ignore_booking_ids=[ignore_booking_id] if ignore_booking_id else (),
+            include_bookings=False,  # checked just above
         )
     }
     for request in offered:
@@ -104,7 +111,7 @@ def _check_free(requests: list[AllocationRequest], now: datetime, ignore_booking
         start, end = engine.epoch(request.start), engine.epoch(request.end)
         if not engine.slot_is_offered(calendar, start, end):
             raise SlotNotOffered()
-        # Bookings were checked above, so what still blocks here is a closure.
+        # Bookings were left out, so what blocks here is a closure.
         if engine.overlaps_blocked(calendar, start, end):
             raise SlotNotOffered()
 
@@ -128,8 +135,12 @@ def booking_create(
     hold_for: timedelta | None = None,
     now: datetime | None = None,
     attach: Callable[[Booking], T] | None = None,
+    supersede_booking_ids: Iterable[int] = (),
 ) -> tuple[Booking, T | None]:
     """Book all requested resources or none. `attach` runs inside the same transaction.
+
+    `supersede_booking_ids` names cancelled bookings still in quarantine (see
+    `booking_set_status`) whose time this booking may take over, e.g. for the waiting list.
 
     Raises SlotUnavailable when any resource is held for an overlapping time, SlotNotOffered
     when the time is not one the resource offers (no rule, closed, holiday, in the past).
@@ -142,6 +153,7 @@ def booking_create(
     expires_at = now + hold_for if hold_for and status in HOLD_STATUSES else None
     with _locked(r.resource_id for r in requests) as ids:
         _expire_stale_holds(ids, now)
+        _quarantine_end(supersede_booking_ids)
         _check_free(requests, now)
         booking = Booking.objects.create(
             purpose=purpose,
@@ -166,9 +178,18 @@ def booking_create(
 
 
 def booking_set_status(
-    *, booking: Booking, status: str, hold_for: timedelta | None = None, now: datetime | None = None
+    *,
+    booking: Booking,
+    status: str,
+    hold_for: timedelta | None = None,
+    now: datetime | None = None,
+    quarantine_for: timedelta | None = None,
 ) -> Booking:
-    """Move a booking to another status; a hold that has already expired cannot be revived."""
+    """Move a booking to another status; a hold that has already expired cannot be revived.
+
+    Cancelling with `quarantine_for` keeps the cancelled time blocked for that long, so that a
+    slot cannot be handed to an accomplice by cancelling it at an agreed moment.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
@@ -184,6 +205,10 @@ def booking_set_status(
         if status in HOLD_STATUSES and hold_for is None:
             expires_at = booking.expires_at
         _set_status(Booking.objects.filter(pk=booking.pk), status, expires_at)
+        if status == BookingStatus.CANCELLED and quarantine_for:
+            Allocation.objects.filter(booking_id=booking.pk).update(
+                active=True, expires_at=now + quarantine_for
+            )
         booking.refresh_from_db()
         return booking
 
@@ -232,10 +257,16 @@ def booking_move(
 
 
 def bookings_expire_due(*, now: datetime | None = None) -> list[int]:
-    """Mark every hold past its expiry as expired. Idempotent; safe to run concurrently."""
+    """Mark every hold past its expiry as expired and end quarantines that are over.
+
+    Idempotent; safe to run concurrently. Returns the ids of the holds it expired.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         due = holds_expired(now).select_for_update(skip_locked=True)
         ids = list(due.values_list("id", flat=True))
         _set_status(Booking.objects.filter(id__in=ids), BookingStatus.EXPIRED, None)
+        Allocation.objects.filter(
+            booking__status=BookingStatus.CANCELLED, active=True, expires_at__lte=now
+        ).update(active=False, expires_at=None)
     return ids

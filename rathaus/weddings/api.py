@@ -7,16 +7,24 @@ address belongs to the couple (double opt-in). See docs/api.md.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime, timedelta
 from typing import Literal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from django.utils.translation import gettext
+from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import field_validator
 
+from rathaus.core import idempotency
 from rathaus.core.timezone import BERLIN
+from rathaus.protection.api import api_guard, api_read_guard
+from rathaus.protection.api import router as protection_router
 from rathaus.scheduling.exceptions import SlotNotOffered, SlotUnavailable
 
 from . import selectors, services, validators
@@ -24,6 +32,7 @@ from .models import Reservation
 from .tokens import CONFIRM, token_matches
 
 router = Router(tags=["Traukalender"])
+router.add_router("/altcha", protection_router)  # GET /api/v1/altcha/challenge
 MAX_RANGE_DAYS = 366
 
 
@@ -75,6 +84,9 @@ class ReservationIn(Schema):
     guests: int = Field(..., ge=1, le=1000)
     language: Literal["de", "en"] = "de"
     note: str | None = Field(None, max_length=2000)
+    altcha: str | None = Field(
+        None, max_length=4000, description="Solved ALTCHA payload; or header X-Altcha"
+    )
 
     @field_validator("email")
     @classmethod
@@ -161,12 +173,53 @@ def _out(reservation: Reservation) -> dict:
     }
 
 
+def _idempotency(header: str | None, payload: ReservationIn) -> tuple[str | None, str]:
+    """The Idempotency-Key header and the request's fingerprint (without the one-time proof)."""
+    try:
+        key = idempotency.idempotency_key_clean(header)
+    except idempotency.IdempotencyKeyInvalid:
+        raise HttpError(
+            400,
+            gettext("The Idempotency-Key header must be 1 to 100 printable ASCII characters."),
+        ) from None
+    if key is None:
+        return None, ""
+    return key, idempotency.request_fingerprint(payload.model_dump(mode="json", exclude={"altcha"}))
+
+
+def _replay_or(key: str | None, fingerprint: str, otherwise=None):
+    """The first response again when this key already created a reservation, else `otherwise`.
+
+    The management token is derived, never stored, so it is derived again.
+    """
+    if key is None:
+        return otherwise
+    try:
+        reservation_id = idempotency.idempotency_result_get(
+            scope=services.RESERVATION_IDEMPOTENCY_SCOPE, key=key, fingerprint=fingerprint
+        )
+    except idempotency.IdempotencyKeyReused:
+        return Status(
+            422, {"detail": gettext("This Idempotency-Key was already used for another request.")}
+        )
+    reservation = (
+        Reservation.objects.select_related("venue", "booking").filter(pk=reservation_id).first()
+        if reservation_id
+        else None
+    )
+    if reservation is None:
+        return otherwise
+    return Status(201, {**_out(reservation), "token": reservation.manage_token})
+
+
 @router.get("/venues", response=list[VenueOut], summary="All wedding venues")
 def venues_list(request):
     return list(selectors.Venue.objects.all())
 
 
-@router.get("/slots", response={200: SlotsOut, 400: Detail}, summary="Free ceremony slots")
+@router.get(
+    "/slots", response={200: SlotsOut, 400: Detail, 429: Detail}, summary="Free ceremony slots"
+)
 def slots_list(
     request,
     from_: str = Query(..., alias="from"),
@@ -175,6 +228,9 @@ def slots_list(
     guests: int | None = Query(None, ge=1, le=10000),
     weekday: list[int] = Query(None),
 ):
+    refused = api_read_guard(request, scope="weddings.slots")
+    if refused is not None:
+        return refused
     first, last = _parse_day(from_, "from"), _parse_day(to, "to")
     if last < first:
         raise HttpError(400, "'to' must not be before 'from'.")
@@ -183,33 +239,65 @@ def slots_list(
     weekdays = set(weekday or [])
     if not weekdays <= set(range(1, 8)):
         raise HttpError(400, "'weekday' must be between 1 (Monday) and 7 (Sunday).")
-    filters = selectors.SlotFilter(guests=guests, weekdays={day - 1 for day in weekdays})
-    if venue:
-        match = selectors.venue_public_get(venue)
-        if match is None:
-            raise HttpError(400, f"Unknown venue '{venue}'.")
-        filters.venues = [match]
-    slots = selectors.ceremony_slots_free(first=first, last=last, filters=filters)
-    return {
-        "slots": [
-            {"venue": s.venue.slug, "start": s.start, "end": s.end, "fee_eur": float(s.fee_eur)}
-            for s in slots
-        ]
-    }
+    query = f"{first}|{last}|{venue or ''}|{guests or ''}|{sorted(weekdays)}"
+    key = "slots:" + hashlib.sha256(query.encode()).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        filters = selectors.SlotFilter(guests=guests, weekdays={day - 1 for day in weekdays})
+        if venue:
+            match = selectors.venue_public_get(venue)
+            if match is None:
+                raise HttpError(400, f"Unknown venue '{venue}'.")
+            filters.venues = [match]
+        slots = selectors.ceremony_slots_free(first=first, last=last, filters=filters)
+        body = SlotsOut(
+            slots=[
+                SlotOut(venue=s.venue.slug, start=s.start, end=s.end, fee_eur=float(s.fee_eur))
+                for s in slots
+            ]
+        ).model_dump_json()
+        # Polling is collapsed: everyone asking for the same range within a few seconds gets
+        # one computation. A reservation re-checks under its lock, so staleness costs a 409.
+        cache.set(key, body, settings.RATHAUS_SLOTS_CACHE_SECONDS)
+    return HttpResponse(body, content_type="application/json")
 
 
 @router.post(
     "/reservations",
-    response={201: ReservationCreatedOut, 400: Detail, 409: Detail, 422: Detail},
+    response={
+        201: ReservationCreatedOut,
+        400: Detail,
+        403: Detail,
+        409: Detail,
+        422: Detail,
+        429: Detail,
+    },
     summary="Reserve a slot (pending until the e-mail link is followed)",
 )
-def reservation_create(request, payload: ReservationIn):
+def reservation_create(
+    request,
+    payload: ReservationIn,
+    idempotency_key: str | None = Header(
+        None,
+        alias=idempotency.HEADER,
+        description="Optional; the same key on a retry returns the first reservation (docs/api.md)",
+    ),
+):
+    key, fingerprint = _idempotency(idempotency_key, payload)
+    replay = _replay_or(key, fingerprint)
+    if replay is not None:
+        return replay
     venue = selectors.venue_public_get(payload.venue)
     if venue is None:
         raise HttpError(400, f"Unknown venue '{payload.venue}'.")
     start = payload.start if payload.start.tzinfo else payload.start.replace(tzinfo=BERLIN)
     if start.year < 2000 or start > timezone.now() + timedelta(days=3660):
         raise HttpError(422, "'start' is outside the reservable range.")
+    refused = api_guard(
+        request, scope="weddings.reservation", email=payload.email, payload=payload.altcha
+    )
+    if refused is not None:
+        return _replay_or(key, fingerprint, refused)  # a twin may have just won
     try:
         created = services.reservation_create(
             request=services.ReservationRequest(
@@ -223,14 +311,16 @@ def reservation_create(request, payload: ReservationIn):
                 guests=payload.guests,
                 language=payload.language,
                 note=payload.note or "",
-            )
+            ),
+            idempotency_key=key,
+            idempotency_fingerprint=fingerprint,
         )
     except DjangoValidationError as error:
-        return Status(
-            422, {"detail": error.message_dict if hasattr(error, "error_dict") else error.messages}
-        )
+        detail = error.message_dict if hasattr(error, "error_dict") else error.messages
+        return _replay_or(key, fingerprint, Status(422, {"detail": detail}))
     except (SlotUnavailable, SlotNotOffered) as error:
-        return Status(409, {"detail": str(error.message)})
+        # a concurrent twin with the same key may have taken the slot: then it is ours
+        return _replay_or(key, fingerprint, Status(409, {"detail": str(error.message)}))
     reservation = created.reservation
     return Status(201, {**_out(reservation), "token": created.manage_token})
 

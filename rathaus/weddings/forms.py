@@ -16,6 +16,8 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.protection.forms import BotProtectionMixin
+
 from . import validators
 from .constants import District, Language
 from .models import Venue
@@ -181,7 +183,7 @@ def _name_field(label, required_message, autocomplete=""):
     )
 
 
-class ReservationForm(ErrorSummaryMixin, forms.Form):
+class ReservationForm(BotProtectionMixin, ErrorSummaryMixin, forms.Form):
     """The couple's details. Names in any script; nothing here decides whether a date is free."""
 
     summary_labels = {

@@ -1,5 +1,7 @@
 """Venues (Trauorte), registrars and reservations. Time itself lives in the scheduling core."""
 
+from datetime import time
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -84,6 +86,11 @@ class ReservationPolicy(TimeStampedModel):
     min_lead_days = models.PositiveSmallIntegerField(_("minimum lead time (days)"), default=14)
     horizon_months = models.PositiveSmallIntegerField(
         _("reservable up to (months ahead)"), default=12
+    )
+    release_time = models.TimeField(
+        _("dates open at (time of day)"),
+        default=time(8),
+        help_text=_("A date becomes reservable this many months ahead, at this time."),
     )
     pending_hold_minutes = models.PositiveIntegerField(
         _("unconfirmed reservations expire after (minutes)"), default=120

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from rathaus.core.timezone import BERLIN, local_today
@@ -88,10 +88,12 @@ def _fee(venue: Venue, weekday: int, hour: int) -> Decimal:
     return venue.fee_eur if regular else venue.fee_outside_hours_eur
 
 
-def bookable_range(policy: ReservationPolicy, today: date) -> tuple[date, date]:
-    return today + timedelta(days=policy.min_lead_days), today + relativedelta(
-        months=policy.horizon_months
-    )
+def bookable_range(policy: ReservationPolicy, now: datetime) -> tuple[date, date]:
+    """First and last day couples may reserve now (see release.py for when a day opens)."""
+    from .release import last_released_day
+
+    today = now.astimezone(BERLIN).date()
+    return today + timedelta(days=policy.min_lead_days), last_released_day(policy, now)
 
 
 def _venue_matches(venue: Venue, filters: SlotFilter) -> bool:
@@ -120,16 +122,23 @@ def ceremony_slots_free(
     filters: SlotFilter | None = None,
     now: datetime | None = None,
     apply_policy: bool = True,
+    include_lottery_days: bool = False,
+    ignore_booking_ids: Iterable[int] = (),
 ) -> list[CeremonySlot]:
     """Free ceremony slots: the venue is free and at least one registrar can come, with travel.
 
+    With `apply_policy`, only days couples may reserve now (lead time, release window) and,
+    unless `include_lottery_days`, no day whose slots still go to a lottery.
     Cost: the scheduling core's fixed handful of queries for venues and registrars together.
     """
     filters = filters or SlotFilter()
     now = now or timezone.now()
+    lottery_days: set[date] = set()
     if apply_policy:
-        earliest, latest = bookable_range(reservation_policy(), now.astimezone(BERLIN).date())
+        earliest, latest = bookable_range(reservation_policy(), now)
         first, last = max(first, earliest), min(last, latest)
+        if not include_lottery_days and first <= last:
+            lottery_days = lottery_days_blocked(first, last, now)
     if first > last:
         return []
     venues = [v for v in (filters.venues or venues_public()) if _venue_matches(v, filters)]
@@ -137,7 +146,13 @@ def ceremony_slots_free(
         return []
     registrar_ids = [r.resource_id for r in registrars_active()]
     by_resource = {v.resource_id: v for v in venues}
-    calendars = calendars_between([*by_resource, *registrar_ids], first, last, now=now)
+    calendars = calendars_between(
+        [*by_resource, *registrar_ids],
+        first,
+        last,
+        now=now,
+        ignore_booking_ids=ignore_booking_ids,
+    )
     registrar_free = engine.Coverage(
         engine.free_intervals(c, first, last) for c in calendars if c.resource_id not in by_resource
     )
@@ -153,37 +168,102 @@ def ceremony_slots_free(
                 continue
             weekday, hour = engine.local_weekday_hour(start)
             slot = CeremonySlot(venue, start, end, _fee(venue, weekday, hour))
+            if lottery_days and slot.day in lottery_days:
+                continue
             if _slot_matches(slot, weekday, hour, filters):
                 result.append(slot)
     result.sort(key=lambda s: (s.start_epoch, s.venue.slug))
     return result
 
 
-def ceremony_slot_find(*, venue: Venue, start: datetime, now: datetime | None = None):
+def lottery_days_blocked(first: date, last: date, now: datetime) -> set[date]:
+    """Days in the range whose slots still go to a lottery (not drawn yet)."""
+    from .lottery.selectors import lottery_days_between
+
+    return {
+        day
+        for day, info in lottery_days_between(first, last, now=now).items()
+        if info.state != "drawn"
+    }
+
+
+def ceremony_slot_find(
+    *,
+    venue: Venue,
+    start: datetime,
+    now: datetime | None = None,
+    ignore_booking_ids: Iterable[int] = (),
+    apply_policy: bool = True,
+):
+    """The free slot starting at `start`; `apply_policy=False` ignores release and lottery."""
     day = start.astimezone(BERLIN).date()
     wanted = engine.epoch(start)
     for slot in ceremony_slots_free(
-        first=day, last=day, filters=SlotFilter(venues=[venue]), now=now
+        first=day,
+        last=day,
+        filters=SlotFilter(venues=[venue]),
+        now=now,
+        apply_policy=apply_policy,
+        ignore_booking_ids=ignore_booking_ids,
     ):
         if slot.start_epoch == wanted:
             return slot
     return None
 
 
-def registrars_free_for(
-    *, venue: Venue, start: datetime, end: datetime, now=None
-) -> list[Registrar]:
-    """Registrars who can take this ceremony including travel, the least busy that day first."""
-    travel = timedelta(minutes=venue.travel_minutes)
+def ceremony_slot_offer(
+    *,
+    venue: Venue,
+    start: datetime,
+    now: datetime | None = None,
+    ignore_booking_ids: Iterable[int] = (),
+    apply_policy: bool = True,
+) -> tuple[CeremonySlot | None, list[Registrar]]:
+    """The free slot at `start` and the registrars who can take it including travel, the least
+    busy that day first: what a reservation needs, from one load of the day's calendars.
+
+    Same rules as `ceremony_slots_free`; `apply_policy=False` ignores release and lottery.
+    """
+    now = now or timezone.now()
     day = start.astimezone(BERLIN).date()
+    if apply_policy:
+        earliest, latest = bookable_range(reservation_policy(), now)
+        if not earliest <= day <= latest or lottery_days_blocked(day, day, now):
+            return None, []
     registrars = registrars_active()
-    calendars = calendars_between([r.resource_id for r in registrars], day, day, now=now)
-    lo, hi = engine.epoch(start - travel), engine.epoch(end + travel)
-    free = []
-    for registrar, calendar in zip(registrars, calendars, strict=True):
-        if engine.contains(engine.free_intervals(calendar, day, day), lo, hi):
-            free.append((len(calendar.blocked), registrar.name, registrar))
-    return [registrar for _, _, registrar in sorted(free, key=lambda item: item[:2])]
+    venue_calendar, *registrar_calendars = calendars_between(
+        [venue.resource_id, *(r.resource_id for r in registrars)],
+        day,
+        day,
+        now=now,
+        ignore_booking_ids=ignore_booking_ids,
+    )
+    wanted = engine.epoch(start)
+    bounds = next(
+        (
+            (lo, hi)
+            for lo, hi in engine.free_slot_bounds(
+                venue_calendar, day, day, not_before=engine.epoch(now)
+            )
+            if lo == wanted
+        ),
+        None,
+    )
+    if bounds is None:
+        return None, []
+    travel = venue.travel_minutes * 60
+    free = sorted(
+        (len(calendar.blocked), registrar.name, registrar)
+        for registrar, calendar in zip(registrars, registrar_calendars, strict=True)
+        if engine.contains(
+            engine.free_intervals(calendar, day, day), bounds[0] - travel, bounds[1] + travel
+        )
+    )
+    if not free:
+        return None, []
+    weekday, hour = engine.local_weekday_hour(bounds[0])
+    slot = CeremonySlot(venue, bounds[0], bounds[1], _fee(venue, weekday, hour))
+    return slot, [registrar for _, _, registrar in free]
 
 
 def slots_by_day(slots: list[CeremonySlot]) -> dict[date, list[CeremonySlot]]:
@@ -193,15 +273,33 @@ def slots_by_day(slots: list[CeremonySlot]) -> dict[date, list[CeremonySlot]]:
     return dict(grouped)
 
 
-def month_weeks(year: int, month: int, free_days: dict[date, list]) -> list[list[dict | None]]:
-    """A Monday-first month grid for the calendar view."""
+def month_weeks(
+    year: int,
+    month: int,
+    free_days: dict[date, list],
+    *,
+    lotteries: dict | None = None,
+    opening: dict[date, datetime] | None = None,
+) -> list[list[dict | None]]:
+    """A Monday-first month grid for the calendar view.
+
+    `lotteries` maps days to their lottery (link instead of slots), `opening` maps days not
+    released yet to the moment they open.
+    """
     import calendar as calendar_lib
 
+    lotteries, opening = lotteries or {}, opening or {}
     weeks = []
     for week in calendar_lib.Calendar(firstweekday=0).monthdatescalendar(year, month):
         weeks.append(
             [
-                {"day": d, "count": len(free_days.get(d, ())), "high_demand": is_high_demand(d)}
+                {
+                    "day": d,
+                    "count": len(free_days.get(d, ())),
+                    "high_demand": is_high_demand(d),
+                    "lottery": lotteries.get(d),
+                    "opens_at": opening.get(d),
+                }
                 if d.month == month
                 else None
                 for d in week

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.audit import services as audit
+from rathaus.core.idempotency import idempotency_record_create
 from rathaus.core.mail import Attachment, mail_send_on_commit
 from rathaus.core.timezone import BERLIN, local_datetime
 from rathaus.scheduling.constants import BookingStatus
@@ -22,13 +26,19 @@ from .constants import BOOKING_PURPOSE, ReservationStatus
 from .dates import notice_deadline
 from .ics import reservation_ics
 from .models import Reservation, Venue
+from .release import day_gate
 from .selectors import (
     bookable_range,
-    ceremony_slot_find,
-    registrars_free_for,
+    ceremony_slot_offer,
     reservation_policy,
 )
 from .tokens import CONFIRM, MANAGE, nonce_new, reference_new, token_matches
+
+ACTIVE_RESERVATION_STATUSES = (
+    ReservationStatus.PENDING,
+    ReservationStatus.RESERVED,
+    ReservationStatus.CONFIRMED,
+)
 
 
 @dataclass(frozen=True)
@@ -56,9 +66,9 @@ class CreatedReservation:
     confirm_token: str
 
 
-def _validate(request: ReservationRequest, now: datetime) -> None:
+def _validate(request: ReservationRequest, now: datetime, *, bypass_gates: bool) -> None:
     policy = reservation_policy()
-    earliest, latest = bookable_range(policy, now.astimezone(BERLIN).date())
+    earliest, _latest = bookable_range(policy, now)
     day = request.start.astimezone(BERLIN).date()
     if request.start <= now:
         raise ValidationError({"start": _("This date is in the past.")})
@@ -69,13 +79,9 @@ def _validate(request: ReservationRequest, now: datetime) -> None:
                 % {"days": policy.min_lead_days}
             }
         )
-    if day > latest:
-        raise ValidationError(
-            {
-                "start": _("Dates can be reserved up to %(months)s months ahead.")
-                % {"months": policy.horizon_months}
-            }
-        )
+    if not bypass_gates:
+        _check_gate(day, policy, now)
+        _check_active_limit(request, now)
     if not request.venue.active:
         raise ValidationError({"venue": _("This venue cannot be booked online.")})
     if request.guests > request.venue.max_guests:
@@ -83,6 +89,58 @@ def _validate(request: ReservationRequest, now: datetime) -> None:
             {
                 "guests": _("This venue has room for at most %(max)s guests.")
                 % {"max": request.venue.max_guests}
+            }
+        )
+
+
+def _check_gate(day, policy, now: datetime) -> None:
+    gate = day_gate(day, policy, now)
+    if gate.reason == "not_released":
+        opens = gate.opens_at.astimezone(BERLIN)
+        raise ValidationError(
+            {
+                "start": _("This date opens for reservations on %(date)s at %(time)s.")
+                % {"date": f"{opens:%d.%m.%Y}", "time": f"{opens:%H:%M}"}
+            }
+        )
+    if gate.reason == "lottery":
+        raise ValidationError(
+            {
+                "start": _(
+                    "Dates on this day are allocated by lottery. Please apply for the lottery."
+                )
+            }
+        )
+
+
+def _check_active_limit(request: ReservationRequest, now: datetime) -> None:
+    """At most N active reservations per e-mail address and per couple (slot hoarding)."""
+    limit = settings.RATHAUS_MAX_ACTIVE_RESERVATIONS
+    if not limit:
+        return
+    (a, b) = request.partners
+    same_couple = Q(
+        partner1_given_name__iexact=a.given_name,
+        partner1_family_name__iexact=a.family_name,
+        partner2_given_name__iexact=b.given_name,
+        partner2_family_name__iexact=b.family_name,
+    ) | Q(
+        partner1_given_name__iexact=b.given_name,
+        partner1_family_name__iexact=b.family_name,
+        partner2_given_name__iexact=a.given_name,
+        partner2_family_name__iexact=a.family_name,
+    )
+    active = Reservation.objects.filter(
+        status__in=ACTIVE_RESERVATION_STATUSES, end__gt=now
+    ).exclude(booking__expires_at__lte=now)  # a lapsed hold the expiry job has not marked yet
+    if active.filter(Q(email__iexact=request.email) | same_couple).count() >= limit:
+        raise ValidationError(
+            {
+                "email": _(
+                    "There are already %(count)s active reservations for this e-mail address "
+                    "or couple. Please cancel one before reserving another date."
+                )
+                % {"count": limit}
             }
         )
 
@@ -95,23 +153,58 @@ def _reference_unique(year: int) -> str:
     raise RuntimeError("no free reference")  # 32^4 per year: practically unreachable
 
 
+RESERVATION_IDEMPOTENCY_SCOPE = "weddings.reservation"
+
+
 def reservation_create(
-    *, request: ReservationRequest, now: datetime | None = None
+    *,
+    request: ReservationRequest,
+    now: datetime | None = None,
+    hold_for: timedelta | None = None,
+    confirmed: bool = False,
+    bypass_gates: bool = False,
+    supersede_booking_ids: Sequence[int] = (),
+    mail_template: str | None = None,
+    idempotency_key: str | None = None,
+    idempotency_fingerprint: str = "",
 ) -> CreatedReservation:
     """Hold a slot as a pending reservation and e-mail the confirmation link (double opt-in).
+
+    The lottery and the waiting list use the keywords: `confirmed` creates the reservation
+    directly as reserved (the e-mail address is already proven), `bypass_gates` skips the
+    release window, the lottery and the per-couple limit, `hold_for` replaces the policy's
+    pending hold, `supersede_booking_ids` may take over a cancelled booking's quarantined time,
+    and `mail_template` replaces the e-mail sent. `idempotency_key` (with the request's
+    fingerprint) is recorded in the reservation's transaction (`rathaus.core.idempotency`).
 
     Raises ValidationError for bad input, SlotUnavailable when the slot is not free.
     """
     now = now or timezone.now()
-    _validate(request, now)
-    slot = ceremony_slot_find(venue=request.venue, start=request.start, now=now)
+    _validate(request, now, bypass_gates=bypass_gates)
+    slot, registrars = ceremony_slot_offer(
+        venue=request.venue,
+        start=request.start,
+        now=now,
+        ignore_booking_ids=supersede_booking_ids,
+        apply_policy=not bypass_gates,
+    )
     if slot is None:
         raise SlotUnavailable()
     policy = reservation_policy()
+    deadline = notice_deadline(
+        wedding_day=slot.day,
+        reserved_on=now.astimezone(BERLIN).date(),
+        window_months=policy.notice_window_months,
+        grace_days=policy.notice_grace_days,
+    )
+    if confirmed:  # a provisional reservation lapses at the end of its notice deadline
+        status, hold = BookingStatus.RESERVED, _notice_expiry(deadline) - now
+    else:
+        status = BookingStatus.PENDING
+        hold = hold_for or timedelta(minutes=policy.pending_hold_minutes)
     travel = timedelta(minutes=request.venue.travel_minutes)
-    for registrar in registrars_free_for(
-        venue=request.venue, start=slot.start, end=slot.end, now=now
-    )[:3]:
+    default_mail = "weddings/email/reserved" if confirmed else "weddings/email/confirm_request"
+    for registrar in registrars[:3]:
 
         def attach(booking, registrar=registrar):
             reservation = Reservation.objects.create(
@@ -119,7 +212,8 @@ def reservation_create(
                 booking=booking,
                 venue=request.venue,
                 registrar=registrar,
-                status=ReservationStatus.PENDING,
+                status=ReservationStatus.RESERVED if confirmed else ReservationStatus.PENDING,
+                confirmed_email_at=now if confirmed else None,
                 start=slot.start,
                 end=slot.end,
                 partner1_given_name=request.partners[0].given_name,
@@ -133,14 +227,19 @@ def reservation_create(
                 note=request.note,
                 token_nonce=nonce_new(),
                 fee_eur=slot.fee_eur,
-                notice_deadline=notice_deadline(
-                    wedding_day=slot.day,
-                    reserved_on=now.astimezone(BERLIN).date(),
-                    window_months=policy.notice_window_months,
-                    grace_days=policy.notice_grace_days,
-                ),
+                notice_deadline=deadline,
             )
             audit.reservation_requested_by_couple(reservation=reservation)
+            if idempotency_key:
+                idempotency_record_create(
+                    scope=RESERVATION_IDEMPOTENCY_SCOPE,
+                    key=idempotency_key,
+                    fingerprint=idempotency_fingerprint,
+                    object_id=reservation.pk,
+                    now=now,
+                )
+            # in the booking's transaction: the e-mail exists exactly when the reservation does
+            reservation_mail(reservation, mail_template or default_mail, attach_ics=confirmed)
             return reservation
 
         try:
@@ -152,21 +251,21 @@ def reservation_create(
                         registrar.resource_id, slot.start - travel, slot.end + travel
                     ),
                 ],
-                status=BookingStatus.PENDING,
-                hold_for=timedelta(minutes=policy.pending_hold_minutes),
+                status=status,
+                hold_for=hold,
                 now=now,
                 attach=attach,
+                supersede_booking_ids=supersede_booking_ids,
             )
         except (SlotUnavailable, SlotNotOffered, IntegrityError):
             continue  # that registrar was taken meanwhile; try the next one
-        reservation_mail(reservation, "weddings/email/confirm_request")
         return CreatedReservation(reservation, reservation.manage_token, reservation.confirm_token)
     raise SlotUnavailable()
 
 
-def _notice_expiry(reservation: Reservation) -> datetime:
+def _notice_expiry(deadline: date) -> datetime:
     """A provisional reservation lapses at the end of its marriage-notice deadline."""
-    return local_datetime(reservation.notice_deadline + timedelta(days=1), time.min)
+    return local_datetime(deadline + timedelta(days=1), time.min)
 
 
 def reservation_confirm_email(
@@ -184,7 +283,7 @@ def reservation_confirm_email(
             booking_set_status(
                 booking=reservation.booking,
                 status=BookingStatus.RESERVED,
-                hold_for=_notice_expiry(reservation) - now,
+                hold_for=_notice_expiry(reservation.notice_deadline) - now,
                 now=now,
             )
         except SlotUnavailable:
@@ -205,20 +304,51 @@ def reservation_confirm_email(
     return reservation
 
 
+def reappear_delay() -> timedelta:
+    """How long a cancelled slot stays hidden: random, so a hand-over cannot be timed."""
+    low, high = settings.RATHAUS_CANCELLED_SLOT_DELAY_MINUTES
+    return timedelta(seconds=secrets.randbelow(max(1, (high - low) * 60 + 1)) + low * 60)
+
+
 def reservation_cancel(
-    *, reservation: Reservation, reason: str = "", now: datetime | None = None
+    *,
+    reservation: Reservation,
+    reason: str = "",
+    now: datetime | None = None,
+    reappear_after: timedelta | None = None,
 ) -> Reservation:
-    """Cancel; the slot is free again at once. Cancelling twice is harmless."""
+    """Cancel; the slot reappears after `reappear_after` (default: a random short delay).
+
+    The waiting list may take the slot over at once (`supersede_booking_ids`). Cancelling
+    twice is harmless.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         reservation = Reservation.objects.select_for_update().get(pk=reservation.pk)
         if reservation.status in (ReservationStatus.CANCELLED, ReservationStatus.EXPIRED):
             return reservation
-        booking_set_status(booking=reservation.booking, status=BookingStatus.CANCELLED, now=now)
+        booking_set_status(
+            booking=reservation.booking,
+            status=BookingStatus.CANCELLED,
+            now=now,
+            quarantine_for=reappear_delay() if reappear_after is None else reappear_after,
+        )
         reservation.status = ReservationStatus.CANCELLED
         reservation.cancelled_reason = reason[:300]
         reservation.save(update_fields=["status", "cancelled_reason", "updated_at"])
         reservation_mail(reservation, "weddings/email/cancelled")
+    from .waitlist.services import waitlist_slot_freed  # lazy: the waiting list imports us
+
+    transaction.on_commit(
+        lambda: waitlist_slot_freed(
+            venue=reservation.venue,
+            start=reservation.start,
+            end=reservation.end,
+            freed_booking_id=reservation.booking_id,
+            now=now,
+        ),
+        robust=True,
+    )
     return reservation
 
 

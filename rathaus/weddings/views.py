@@ -25,11 +25,12 @@ from rathaus.core.timezone import BERLIN
 from rathaus.scheduling import engine
 from rathaus.scheduling.exceptions import SlotNotOffered, SlotUnavailable
 
-from . import selectors, services
+from . import release, selectors, services
 from .constants import ReservationStatus
 from .dates import is_high_demand, notice_window_opens
 from .forms import ReservationForm, SlotSearchForm, VenueChoiceForm, day_parse, month_parse
 from .ics import reservation_ics
+from .lottery.selectors import lottery_days_between
 from .models import Reservation
 from .selectors import CeremonySlot, SlotFilter
 from .tokens import CONFIRM, token_matches
@@ -97,9 +98,25 @@ def _month_page(*, filters: SlotFilter, month: date, day: date | None, bounds: t
             first=max(last, month_last) + timedelta(days=1), last=bounds[1], filters=filters
         )
         next_free = later[0] if later else None
+    policy, now = selectors.reservation_policy(), timezone.now()
+    lotteries = {
+        d: info
+        for d, info in lottery_days_between(max(month, bounds[0]), month_last).items()
+        if info.state != "drawn"
+    }
+    last_released = release.last_released_day(policy, now)
+    opening = {
+        d: release.release_moment(d, policy)
+        for d in (last_released + timedelta(days=n) for n in range(1, 32))
+        if month <= d <= month_last
+    }
+    next_day, opens_at = release.next_release(policy, now)
     return {
         "month": month,
-        "weeks": selectors.month_weeks(month.year, month.month, by_day),
+        "weeks": selectors.month_weeks(
+            month.year, month.month, by_day, lotteries=lotteries, opening=opening
+        ),
+        "release": {"last_day": last_released, "next_day": next_day, "opens_at": opens_at},
         "prev_month": month - relativedelta(months=1) if month > bounds[0].replace(day=1) else None,
         "next_month": month + relativedelta(months=1) if month_last < bounds[1] else None,
         "day": day,
@@ -119,7 +136,7 @@ def _pick_month(value: date | str | None, fallback: date, bounds: tuple[date, da
 
 
 def _bookable() -> tuple[date, date]:
-    return selectors.bookable_range(selectors.reservation_policy(), selectors.today())
+    return selectors.bookable_range(selectors.reservation_policy(), timezone.now())
 
 
 class SearchView(View):
@@ -276,6 +293,8 @@ class ReservationCreateView(View):
         if not form.is_valid():
             return self._render(form, slot, status=422)
         data = form.cleaned_data
+        if not form.protect(request, scope="weddings.reservation", email=data["email"]):
+            return form.protection_response(self._render(form, slot, status=form.protection_status))
         try:
             created = services.reservation_create(
                 request=services.ReservationRequest(

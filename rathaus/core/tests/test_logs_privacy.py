@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 
 from rathaus.core.timezone import local_today
+from rathaus.protection.testing import altcha_solved
 from rathaus.weddings import selectors
 from rathaus.weddings.bootstrap import bottrop_data_load
 
@@ -56,10 +57,16 @@ def test_a_whole_reservation_flow_logs_no_names_addresses_or_phone_numbers(
     }
     with django_capture_on_commit_callbacks(execute=True):
         created = client.post(
-            "/api/v1/reservations", json.dumps(body), content_type="application/json"
+            "/api/v1/reservations",
+            json.dumps(body),
+            content_type="application/json",
+            HTTP_X_ALTCHA=altcha_solved(),
         ).json()
         conflict = client.post(
-            "/api/v1/reservations", json.dumps(body), content_type="application/json"
+            "/api/v1/reservations",
+            json.dumps(body),
+            content_type="application/json",
+            HTTP_X_ALTCHA=altcha_solved(),
         )
         reservation = selectors.reservation_by_reference(created["reference"])
         client.post(

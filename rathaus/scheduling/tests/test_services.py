@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from rathaus.core.timezone import BERLIN, local_datetime
-from rathaus.scheduling.constants import BookingStatus, ResourceKind, SlotMode
+from rathaus.scheduling.constants import BookingStatus
 from rathaus.scheduling.exceptions import SlotNotOffered, SlotUnavailable
 from rathaus.scheduling.models import Allocation, Booking
 from rathaus.scheduling.selectors import active_allocations_q, slots_free_between
@@ -65,26 +65,6 @@ def assert_no_double_booking(now=NOW):
             assert not (resource == other_resource and start < other_end and other_start < end), (
                 f"resource {resource} double-booked: {start}–{end} and {other_start}–{other_end}"
             )
-
-
-@pytest.fixture
-def room():
-    room = ResourceFactory(kind=ResourceKind.CEREMONY_ROOM, slug="trauzimmer")
-    WeeklyRuleFactory(resource=room, weekday=0, start_time=time(9), end_time=time(12))
-    return room
-
-
-@pytest.fixture
-def registrar():
-    registrar = ResourceFactory(kind=ResourceKind.REGISTRAR, slug="standesbeamtin")
-    WeeklyRuleFactory(
-        resource=registrar,
-        weekday=0,
-        start_time=time(8),
-        end_time=time(16),
-        slot_mode=SlotMode.WINDOW,
-    )
-    return registrar
 
 
 def existing(resource, hour, minute=0, minutes=30, day=DAY, **fields) -> Booking:

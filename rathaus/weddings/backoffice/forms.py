@@ -247,6 +247,7 @@ class VenueForm(forms.ModelForm):
 POLICY_FIELDS = [
     "min_lead_days",
     "horizon_months",
+    "release_time",
     "pending_hold_minutes",
     "notice_window_months",
     "notice_grace_days",

@@ -207,7 +207,7 @@ def personal_data_erase(*, now: datetime | None = None) -> int:
         with transaction.atomic():
             batch = list(_claim(_due_for_erasure(now))[:BATCH])
             for reservation in batch:
-                _erase(reservation)
+                reservation_personal_data_erase(reservation)
         count += len(batch)
         if len(batch) < BATCH:
             break
@@ -215,7 +215,11 @@ def personal_data_erase(*, now: datetime | None = None) -> int:
     return count
 
 
-def _erase(reservation: Reservation) -> None:
+def reservation_personal_data_erase(
+    reservation: Reservation, *, actor=None, on_request: bool = False
+) -> None:
+    """Erase one locked reservation's personal data: by the retention rule, or on request
+    (Art. 17 DSGVO, `rathaus/weddings/privacy.py`). Both ways erase exactly the same fields."""
     for name in (
         "partner1_given_name",
         "partner1_family_name",
@@ -231,4 +235,7 @@ def _erase(reservation: Reservation) -> None:
     reservation.save()
     ReservationErasure.objects.create(reservation=reservation)
     audit.personal_data_scrub(obj=reservation)
-    audit.reservation_personal_data_erased(reservation=reservation)
+    if on_request:
+        audit.reservation_personal_data_erased_on_request(actor=actor, reservation=reservation)
+    else:
+        audit.reservation_personal_data_erased(reservation=reservation)

@@ -37,6 +37,7 @@ VENUE_HELP = {"fee_eur": _("Fee of the registry office for a ceremony in regular
 POLICY = {
     "min_lead_days": _("minimum lead time (days)"),
     "horizon_months": _("reservable up to (months ahead)"),
+    "release_time": _("dates open at (time of day)"),
     "pending_hold_minutes": _("unconfirmed reservations expire after (minutes)"),
     "notice_window_months": _("marriage notice at the earliest (months before)"),
     "notice_grace_days": _("days to file the marriage notice"),

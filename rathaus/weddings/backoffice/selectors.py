@@ -23,7 +23,7 @@ from rathaus.scheduling.selectors import calendars_between
 
 from ..constants import ReservationStatus
 from ..models import Registrar, Reservation, Venue, VenueAgreement
-from ..selectors import registrars_active, slot_fee
+from ..selectors import REFERENCE_SHAPE, registrars_active, slot_fee
 
 BACKOFFICE_ROLES = (roles.REGISTRY_OFFICE, roles.REGISTRAR, roles.VENUE_OPERATOR)
 ACTIVE = (ReservationStatus.PENDING, ReservationStatus.RESERVED, ReservationStatus.CONFIRMED)
@@ -76,6 +76,8 @@ def access_registry_office(user) -> None:
 def access_reservation(user, reference: str) -> Reservation:
     """A reservation with all its details: the registry office only."""
     access_registry_office(user)
+    if not REFERENCE_SHAPE.fullmatch(reference.upper()):  # e.g. a NUL: a 500 on PostgreSQL
+        raise Http404
     reservation = (
         Reservation.objects.select_related("venue", "registrar", "booking")
         .filter(reference=reference.upper())
@@ -117,6 +119,8 @@ def access_venue_edit(user, slug: str) -> Venue:
 def access_venue_reservation(user, slug: str, reference: str) -> tuple[Venue, Reservation]:
     """A reservation as its venue sees it (names, time, guests), for the venue's agreement."""
     venue = access_venue(user, slug)
+    if not REFERENCE_SHAPE.fullmatch(reference.upper()):
+        raise Http404
     reservation = Reservation.objects.filter(venue=venue, reference=reference.upper()).first()
     if reservation is None:
         raise Http404

@@ -9,6 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from rathaus.core.timezone import local_today
+from rathaus.protection.testing import altcha_solved
 from rathaus.scheduling.models import Allocation
 from rathaus.weddings import selectors, services
 from rathaus.weddings.models import Venue
@@ -52,9 +53,10 @@ def _commit_hooks(django_capture_on_commit_callbacks):
 
 
 def _post(client, body, url="/api/v1/reservations"):
-    """POST and run the on-commit hooks (e-mails) as a real commit would."""
+    """POST (with a solved ALTCHA challenge) and run the on-commit hooks as a commit would."""
+    proof = {"HTTP_X_ALTCHA": altcha_solved()} if url == "/api/v1/reservations" else {}
     with _capture(execute=True):
-        return client.post(url, json.dumps(body), content_type="application/json")
+        return client.post(url, json.dumps(body), content_type="application/json", **proof)
 
 
 def _reserve(client, **params):
@@ -225,7 +227,8 @@ def test_read_with_bearer_token_and_same_404_for_wrong_token_or_reference(client
     assert wrong_token.json() == unknown.json()
 
 
-def test_cancel_frees_the_slot_at_once(client):
+def test_cancel_frees_the_slot_after_the_reappear_delay(client, settings):
+    settings.RATHAUS_CANCELLED_SLOT_DELAY_MINUTES = (0, 0)
     slot, created = _reserve(client)
     url = f"/api/v1/reservations/{created['reference']}/cancel"
     assert client.post(url, HTTP_AUTHORIZATION="Bearer falsch").status_code == 404
@@ -234,6 +237,14 @@ def test_cancel_frees_the_slot_at_once(client):
     assert response.json() == {"status": "cancelled"}
     assert slot in _slots(client)
     assert _post(client, _body(slot, email="zweites@example.org")).status_code == 201
+
+
+def test_a_cancelled_slot_cannot_be_handed_over_at_once(client):
+    slot, created = _reserve(client)
+    url = f"/api/v1/reservations/{created['reference']}/cancel"
+    assert client.post(url, HTTP_AUTHORIZATION=f"Bearer {created['token']}").status_code == 200
+    assert slot not in _slots(client)
+    assert _post(client, _body(slot, email="zweites@example.org")).status_code == 409
 
 
 def test_confirm_needs_the_confirmation_token_not_the_management_token(client):
@@ -333,3 +344,16 @@ def test_the_couples_own_steps_are_in_the_audit_log(client):
     ]
     sentences = " ".join(line.sentence for line in audit_lines_for(reservation))
     assert "paar@example.org" not in sentences and "Çağla" not in sentences
+
+
+def test_slot_answers_are_shared_for_the_cache_time_then_recomputed(client, settings):
+    from django.core.cache import cache
+
+    settings.RATHAUS_SLOTS_CACHE_SECONDS = 60
+    cache.clear()
+    before = _slots(client, venue="schloss-beck")
+    slot, _created = _reserve(client, venue="schloss-beck")
+
+    assert _slots(client, venue="schloss-beck") == before  # the shared answer
+    cache.clear()
+    assert slot not in _slots(client, venue="schloss-beck")  # recomputed

@@ -144,7 +144,7 @@ def test_search_day_lists_that_day_and_links_keep_the_filters(client):
 
 
 def test_search_marks_high_demand_dates_with_a_badge_and_text(client):
-    earliest, latest = selectors.bookable_range(selectors.reservation_policy(), local_today())
+    earliest, latest = selectors.bookable_range(selectors.reservation_policy(), timezone.now())
     day = next(
         earliest + timedelta(days=n)
         for n in range(400)
@@ -155,7 +155,11 @@ def test_search_marks_high_demand_dates_with_a_badge_and_text(client):
     assert 'class="cal-mark"' in html
     assert _german("high-demand date") in html
     assert (
-        _german("High-demand date (Schnapszahl): such dates are often booked out quickly.") in html
+        _german(
+            "High-demand date (Schnapszahl): its times are allocated by a fair lottery; "
+            "apply during the application period."
+        )
+        in html
     )
 
 
@@ -431,7 +435,10 @@ def test_reserve_confirm_status_ics_cancel(client, django_capture_on_commit_call
     reservation.refresh_from_db()
     assert reservation.status == ReservationStatus.CANCELLED
     assert _german("Cancelled") in client.get(status_url).content.decode()
-    assert selectors.ceremony_slot_find(venue=slot.venue, start=slot.start) is not None
+    # The slot reappears only after the random reappear delay (at most 20 minutes).
+    assert selectors.ceremony_slot_find(venue=slot.venue, start=slot.start) is None
+    later = timezone.now() + timedelta(minutes=21)
+    assert selectors.ceremony_slot_find(venue=slot.venue, start=slot.start, now=later) is not None
 
 
 def test_second_confirmation_click_shows_the_status_link(

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from rathaus.weddings.backoffice.jobs import reservations_expire
+from rathaus.weddings.waitlist.jobs import waitlist_match
 
 
 class Command(BaseCommand):
@@ -12,3 +13,4 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = reservations_expire()
         self.stdout.write(f"expired: {result}")
+        self.stdout.write(f"waiting list: {waitlist_match()}")  # freed slots go to the list

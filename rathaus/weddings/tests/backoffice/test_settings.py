@@ -168,6 +168,7 @@ def test_reservation_rules_are_edited_and_audited(client, office):
         {
             "min_lead_days": "21",
             "horizon_months": "18",
+            "release_time": "09:30",
             "pending_hold_minutes": "90",
             "notice_window_months": "6",
             "notice_grace_days": "30",

@@ -1,0 +1,94 @@
+"""Idempotency keys: a retried request returns the first request's result instead of a second one.
+
+The client sends an `Idempotency-Key` header (a random UUID is best). The record of a key is
+written in the same transaction as the object it led to, so it exists exactly when the object
+does. Only digests are stored: the key's and the canonical request's (its fingerprint).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from .models import IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+MAX_LENGTH = 100
+_PRINTABLE = re.compile(r"[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?")  # visible ASCII, inner spaces
+
+
+class IdempotencyKeyInvalid(ValueError):
+    pass
+
+
+class IdempotencyKeyReused(Exception):
+    """The key was already used for a different request."""
+
+
+def idempotency_key_clean(value: str | None) -> str | None:
+    """The key from the header, None when absent; IdempotencyKeyInvalid when malformed."""
+    if value is None:
+        return None
+    if len(value) > MAX_LENGTH or not _PRINTABLE.fullmatch(value):
+        raise IdempotencyKeyInvalid(value)
+    return value
+
+
+def request_fingerprint(data) -> str:
+    """Digest of the canonical JSON of a (validated) request payload."""
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _cutoff(now: datetime) -> datetime:
+    return now - timedelta(hours=settings.RATHAUS_IDEMPOTENCY_HOURS)
+
+
+def idempotency_result_get(
+    *, scope: str, key: str, fingerprint: str, now: datetime | None = None
+) -> int | None:
+    """The object id an earlier request with this key led to, None when there was none.
+
+    Raises IdempotencyKeyReused when the key came with a different request.
+    """
+    record = IdempotencyRecord.objects.filter(
+        scope=scope, key_digest=_digest(key), created_at__gte=_cutoff(now or timezone.now())
+    ).first()
+    if record is None:
+        return None
+    if record.fingerprint != fingerprint:
+        raise IdempotencyKeyReused()
+    return record.object_id
+
+
+def idempotency_record_create(
+    *, scope: str, key: str, fingerprint: str, object_id: int, now: datetime | None = None
+) -> IdempotencyRecord:
+    """Remember the key's result; call inside the transaction that creates the object.
+
+    A concurrent twin with the same key makes this raise IntegrityError (and roll back).
+    """
+    now = now or timezone.now()
+    digest = _digest(key)
+    IdempotencyRecord.objects.filter(
+        scope=scope, key_digest=digest, created_at__lt=_cutoff(now)
+    ).delete()
+    return IdempotencyRecord.objects.create(
+        scope=scope, key_digest=digest, fingerprint=fingerprint, object_id=object_id, created_at=now
+    )
+
+
+def idempotency_records_purge(*, now: datetime | None = None) -> int:
+    deleted, _ = IdempotencyRecord.objects.filter(
+        created_at__lt=_cutoff(now or timezone.now())
+    ).delete()
+    return deleted

@@ -1,0 +1,141 @@
+"""Sending the e-mail outbox: claim due rows, send them, retry with backoff, delete old ones.
+
+A sender claims rows in one short transaction (PostgreSQL: `FOR UPDATE SKIP LOCKED`; SQLite:
+the IMMEDIATE transaction holds the write lock) by counting the attempt and moving
+`next_attempt_at` a lease ahead; it sends after that commit, so no database lock is held while
+the mail server answers. Two senders therefore never send the same row; a sender that dies
+between sending and marking leaves the row to be sent again after the lease (at least once).
+Logs name rows by id and errors by class and SMTP code: never addresses or content.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import logging
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=10)  # longer than any send can take (SEND_TIMEOUT per message)
+SEND_TIMEOUT = 60  # seconds, unless EMAIL_TIMEOUT is set
+BACKOFF_FIRST = timedelta(minutes=1)
+BACKOFF_MAX = timedelta(minutes=5)  # a relay back after an outage gets every mail within 5 min
+BATCH = 50
+
+
+def outbox_due(now: datetime):
+    return OutboxMessage.objects.filter(
+        sent_at__isnull=True, failed_at__isnull=True, next_attempt_at__lte=now
+    )
+
+
+def outbox_claim(
+    *, now: datetime, ids: Iterable[int] | None = None, limit: int = BATCH
+) -> list[OutboxMessage]:
+    """Take due rows for this sender alone: count the attempt and move them a lease ahead."""
+    with transaction.atomic():
+        due = outbox_due(now)
+        if ids is not None:
+            due = due.filter(pk__in=list(ids))
+        claimed = list(
+            due.select_for_update(skip_locked=True).order_by("next_attempt_at", "pk")[:limit]
+        )
+        if claimed:
+            OutboxMessage.objects.filter(pk__in=[m.pk for m in claimed]).update(
+                attempts=F("attempts") + 1, next_attempt_at=now + LEASE
+            )
+    for message in claimed:
+        message.attempts += 1
+    return claimed
+
+
+def _email(message: OutboxMessage, connection) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(
+        message.subject, message.text, message.from_email, [message.to], connection=connection
+    )
+    if message.html:
+        email.attach_alternative(message.html, "text/html")
+    for item in message.attachments:
+        email.attach(item["filename"], base64.b64decode(item["content"]), item["mimetype"])
+    return email
+
+
+def _reason(error: BaseException) -> str:
+    """What went wrong, without the addresses an SMTP error message may contain."""
+    code = getattr(error, "smtp_code", None)
+    return f"{type(error).__name__} {code}" if code else type(error).__name__
+
+
+def _failed(message: OutboxMessage, error: BaseException, now: datetime) -> str:
+    reason = _reason(error)[:200]
+    rows = OutboxMessage.objects.filter(pk=message.pk, sent_at__isnull=True)
+    if message.attempts >= settings.RATHAUS_MAIL_MAX_ATTEMPTS:
+        rows.update(failed_at=now, last_error=reason)
+        logger.error(
+            "e-mail #%s given up after %s attempts: %s", message.pk, message.attempts, reason
+        )
+        return "failed"
+    delay = min(BACKOFF_FIRST * 2 ** (message.attempts - 1), BACKOFF_MAX)
+    rows.update(next_attempt_at=now + delay, last_error=reason)
+    logger.warning("e-mail #%s attempt %s failed: %s", message.pk, message.attempts, reason)
+    return "retry"
+
+
+def outbox_send(
+    *, now: datetime | None = None, ids: Iterable[int] | None = None, limit: int = BATCH
+) -> Counter:
+    """Claim and send one batch of due e-mails; returns counts of sent, retry and failed."""
+    now = now or timezone.now()
+    claimed = outbox_claim(now=now, ids=ids, limit=limit)
+    result = Counter()
+    if not claimed:
+        return result
+    connection = get_connection(timeout=settings.EMAIL_TIMEOUT or SEND_TIMEOUT)
+    try:
+        for message in claimed:
+            try:
+                _email(message, connection).send()
+            except Exception as error:  # any backend error: the row is retried, never lost
+                result[_failed(message, error, now)] += 1
+                with contextlib.suppress(Exception):
+                    connection.close()  # the next message opens a fresh connection
+            else:
+                OutboxMessage.objects.filter(pk=message.pk).update(
+                    sent_at=timezone.now(), last_error=""
+                )
+                result["sent"] += 1
+    finally:
+        with contextlib.suppress(Exception):
+            connection.close()
+    return result
+
+
+def outbox_send_all(*, now: datetime | None = None, max_batches: int = 100) -> Counter:
+    """Send batches until nothing is due (one-shot run of the worker)."""
+    total = Counter()
+    for _batch in range(max_batches):
+        result = outbox_send(now=now)
+        total.update(result)
+        if not result:
+            break
+    return total
+
+
+def outbox_purge(*, now: datetime | None = None) -> int:
+    """Delete sent and given-up e-mails past the retention period (they hold personal data)."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.RATHAUS_MAIL_RETENTION_DAYS)
+    deleted, _ = OutboxMessage.objects.filter(
+        Q(sent_at__lt=cutoff) | Q(failed_at__lt=cutoff)
+    ).delete()
+    return deleted

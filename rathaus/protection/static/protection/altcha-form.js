@@ -1,0 +1,55 @@
+// Wires each <altcha-widget> of the page to its form (no inline script: strict CSP).
+// - The PBKDF2 worker comes from our own static files (URL in data-worker).
+// - The widget starts solving when the user first focuses the form ("onfocus"). If the form
+//   is sent before it is done, the submission waits for the result and then goes on; if the
+//   check fails (no Web Crypto, challenge refused), it goes on without a solution and the
+//   server applies its limit for submissions without the check.
+const ALGORITHMS = ["PBKDF2/SHA-256", "PBKDF2/SHA-384", "PBKDF2/SHA-512"];
+
+function holdUntilSolved(widget, form) {
+  let pending = false;
+  let giveUp = false;
+  form.addEventListener(
+    "submit",
+    (event) => {
+      const state = widget.getState ? widget.getState() : "verified";
+      if (giveUp || state === "verified") {
+        return;
+      }
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      if (pending) {
+        return;
+      }
+      pending = true;
+      const submitter = event.submitter;
+      const onChange = (change) => {
+        const next = change.detail && change.detail.state;
+        if (next !== "verified" && next !== "error") {
+          return;
+        }
+        widget.removeEventListener("statechange", onChange);
+        pending = false;
+        giveUp = next === "error";
+        form.requestSubmit(submitter && submitter.form === form ? submitter : undefined);
+      };
+      widget.addEventListener("statechange", onChange);
+      if (state !== "verifying") {
+        widget.verify();
+      }
+    },
+    { capture: true },
+  );
+}
+
+for (const widget of document.querySelectorAll("altcha-widget[data-worker]")) {
+  const workerUrl = widget.dataset.worker;
+  for (const algorithm of ALGORITHMS) {
+    globalThis.$altcha.algorithms.set(algorithm, () => new Worker(workerUrl));
+  }
+  widget.parentElement.querySelector("[data-altcha-help]")?.removeAttribute("hidden");
+  const form = widget.closest("form");
+  if (form) {
+    holdUntilSolved(widget, form);
+  }
+}

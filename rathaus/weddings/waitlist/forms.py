@@ -1,0 +1,220 @@
+"""Forms of the waiting list. Input shape only; the rules are checked by services.wish_create."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from django import forms
+from django.urls import reverse
+from django.utils.dates import WEEKDAYS
+from django.utils.html import format_html
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.protection.forms import BotProtectionMixin
+from rathaus.weddings import validators
+from rathaus.weddings.constants import Language
+from rathaus.weddings.forms import ISO_DATE, MAX_GUESTS, ErrorSummaryMixin, _name_field
+from rathaus.weddings.models import Venue
+
+from .constants import DATES_MAX, TimeOfDay
+
+DATE_SPLIT = re.compile(r"[\s,;]+")
+
+
+def dates_parse(value: str) -> list[date]:
+    """'12.06.2027, 2027-07-03' -> dates; ValueError naming the first one that is not a date."""
+    days = []
+    for part in DATE_SPLIT.split((value or "").strip()):
+        if not part:
+            continue
+        for pattern in ("%d.%m.%Y", ISO_DATE):
+            try:
+                days.append(datetime.strptime(part, pattern).date())  # noqa: DTZ007 - a date
+                break
+            except ValueError:
+                continue
+        else:
+            raise ValueError(part[:20])
+    return sorted(set(days))
+
+
+class VenueChoices(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        # An id beyond the database's integer range crashed the lookup (OverflowError on
+        # SQLite, a 500); it is refused like any other unknown id.
+        for pk in value:
+            try:
+                too_big = abs(int(str(pk))) >= 2**63
+            except ValueError:
+                too_big = False
+            if too_big:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": str(pk)[:20]},
+                )
+        return super()._check_values(value)
+
+    def label_from_instance(self, venue):
+        return _("%(name)s (up to %(guests)s guests)") % {
+            "name": venue.name,
+            "guests": venue.max_guests,
+        }
+
+
+class WishForm(BotProtectionMixin, ErrorSummaryMixin, forms.Form):
+    summary_labels = {
+        "partner1_given_name": _("Given name of the first partner"),
+        "partner1_family_name": _("Family name of the first partner"),
+        "partner2_given_name": _("Given name of the second partner"),
+        "partner2_family_name": _("Family name of the second partner"),
+    }
+
+    partner1_given_name = _name_field(
+        _("Given name"), _("Please enter the given name of the first partner."), "given-name"
+    )
+    partner1_family_name = _name_field(
+        _("Family name"), _("Please enter the family name of the first partner."), "family-name"
+    )
+    partner2_given_name = _name_field(
+        _("Given name"), _("Please enter the given name of the second partner.")
+    )
+    partner2_family_name = _name_field(
+        _("Family name"), _("Please enter the family name of the second partner.")
+    )
+    email = forms.CharField(
+        label=_("E-mail address"),
+        help_text=_("Offers and the confirmation link are sent to this address."),
+        error_messages={"required": _("Please enter your e-mail address.")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        required=False,
+        help_text=_("For questions about the ceremony, e.g. 02041 70-0."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    guests = forms.IntegerField(
+        label=_("Expected number of guests"),
+        help_text=_("Including the two of you. Only venues with enough room are offered."),
+        min_value=1,
+        max_value=MAX_GUESTS,
+        error_messages={"required": _("Please enter the expected number of guests.")},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    language = forms.ChoiceField(
+        label=_("Language for e-mails"), choices=Language.choices, widget=forms.RadioSelect
+    )
+    first_day = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(format=ISO_DATE, attrs={"type": "date"}),
+    )
+    last_day = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(format=ISO_DATE, attrs={"type": "date"}),
+    )
+    days = forms.CharField(
+        label=_("Or specific dates"),
+        required=False,
+        widget=forms.TextInput(attrs={"spellcheck": "false"}),
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Weekdays"),
+        required=False,
+        coerce=int,
+        help_text=_("None ticked: any weekday."),
+        choices=[(str(number), name) for number, name in WEEKDAYS.items()],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    venues = VenueChoices(
+        label=_("Venues"),
+        required=False,
+        queryset=Venue.objects.none(),
+        help_text=_("None ticked: any venue."),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    time_of_day = forms.ChoiceField(
+        label=_("Time of day"),
+        required=False,
+        choices=TimeOfDay.choices,
+        widget=forms.RadioSelect,
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I have read the privacy notice and agree that our data is processed for the "
+            "waiting list."
+        ),
+        error_messages={"required": _("Please agree to the processing of your data.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        language = (get_language() or "de")[:2]
+        self.fields["language"].initial = language if language in Language.values else "de"
+        self.fields["time_of_day"].initial = TimeOfDay.ANY
+        self.fields["days"].help_text = _(
+            "Up to %(max)s dates, separated by commas, e.g. 12.06.2027, 03.07.2027."
+        ) % {"max": DATES_MAX}
+        self.fields["venues"].queryset = Venue.objects.filter(active=True)
+        self.fields["consent"].help_text = format_html(
+            '<a href="{}">{}</a>', reverse("core:privacy"), _("Read the privacy notice")
+        )
+
+    def _clean_with(self, name, validator):
+        return validator(self.cleaned_data.get(name, ""))
+
+    def clean_partner1_given_name(self):
+        return self._clean_with("partner1_given_name", validators.clean_name)
+
+    def clean_partner1_family_name(self):
+        return self._clean_with("partner1_family_name", validators.clean_name)
+
+    def clean_partner2_given_name(self):
+        return self._clean_with("partner2_given_name", validators.clean_name)
+
+    def clean_partner2_family_name(self):
+        return self._clean_with("partner2_family_name", validators.clean_name)
+
+    def clean_email(self):
+        return self._clean_with("email", validators.clean_email)
+
+    def clean_phone(self):
+        return self._clean_with("phone", validators.clean_phone)
+
+    def clean_days(self):
+        try:
+            return dates_parse(self.cleaned_data.get("days", ""))
+        except ValueError as error:
+            raise forms.ValidationError(
+                _("“%(value)s” is not a date. Please write dates as 12.06.2027.")
+                % {"value": error.args[0]}
+            ) from None
+
+    def clean(self):
+        data = super().clean()
+        first, last, days = data.get("first_day"), data.get("last_day"), data.get("days")
+        if {"first_day", "last_day", "days"} & set(self.errors):
+            return data
+        if days and (first or last):
+            self.add_error("days", _("Please enter either a period or specific dates, not both."))
+        elif not days and not (first and last):
+            missing = "last_day" if first else "first_day"
+            self.add_error(missing, _("Please enter a period (from and to) or specific dates."))
+        return data
+
+
+class DeclineForm(forms.Form):
+    remove = forms.TypedChoiceField(
+        label=_("After declining"),
+        coerce=lambda value: value == "remove",
+        choices=[
+            ("stay", _("Keep us on the waiting list for other dates")),
+            ("remove", _("Remove us from the waiting list")),
+        ],
+        initial="stay",
+        widget=forms.RadioSelect,
+    )

@@ -1,0 +1,102 @@
+"""Fixtures of the waiting-list tests: Bottrop's data, wishes in line, reservations to cancel."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from rathaus.core.timezone import BERLIN, local_today
+from rathaus.protection.testing import protection_off, rate_limits_off  # noqa: F401
+from rathaus.weddings import services as weddings
+from rathaus.weddings.bootstrap import bottrop_data_load
+from rathaus.weddings.models import Venue
+from rathaus.weddings.selectors import SlotFilter, ceremony_slots_free
+from rathaus.weddings.waitlist import services
+from rathaus.weddings.waitlist.models import Wish
+
+_capture = None
+_line = {"n": 0}
+
+
+@pytest.fixture(autouse=True)
+def _on_commit(django_capture_on_commit_callbacks):
+    global _capture
+    _capture = django_capture_on_commit_callbacks
+
+
+def committed():
+    """Run what a block queues with transaction.on_commit (e-mails, the cancel hook)."""
+    return _capture(execute=True)
+
+
+@pytest.fixture
+def bottrop(db):
+    bottrop_data_load(today=local_today())
+
+
+@pytest.fixture
+def client(client):
+    """A test client whose requests run their on-commit hooks, as after a real commit."""
+    plain = client.request
+
+    def request(**kwargs):
+        with committed():
+            return plain(**kwargs)
+
+    client.request = request
+    return client
+
+
+def free_slots(slug="schloss-beck", *, weekday=5, days_ahead=40, span=60):
+    venue = Venue.objects.get(slug=slug)
+    first = local_today() + timedelta(days=days_ahead)
+    return ceremony_slots_free(
+        first=first,
+        last=first + timedelta(days=span),
+        filters=SlotFilter(venues=[venue], weekdays={weekday}),
+    )
+
+
+def reserve(slot, email="andere@example.org"):
+    """Another couple reserves and confirms the slot."""
+    with committed():
+        created = weddings.reservation_create(
+            request=weddings.ReservationRequest(
+                venue=slot.venue,
+                start=slot.start,
+                partners=(weddings.Partner("Anna", "Andere"), weddings.Partner("Ben", "Andere")),
+                email=email,
+                guests=10,
+                language="de",
+            )
+        )
+        return weddings.reservation_confirm_email(
+            reservation=created.reservation, token=created.confirm_token
+        )
+
+
+def wish_for(slot=None, *, confirm=True, email=None, **criteria) -> Wish:
+    """A wish, by default for exactly the slot's day, venue and time of day; confirmed in line."""
+    _line["n"] += 1
+    if slot is not None:
+        local = slot.start.astimezone(BERLIN)
+        criteria.setdefault("days", (local.date(),))
+        criteria.setdefault("venues", (slot.venue,))
+        criteria.setdefault("time_of_day", "morning" if local.hour < 12 else "afternoon")
+    with committed():
+        wish = services.wish_create(
+            request=services.WishRequest(
+                partners=(weddings.Partner("Çağla", "Öztürk"), weddings.Partner("Luca", "D'Amato")),
+                email=email or f"paar{_line['n']}@example.org",
+                guests=criteria.pop("guests", 12),
+                language=criteria.pop("language", "de"),
+                **criteria,
+            )
+        )
+    if confirm:
+        wish = services.wish_confirm(
+            wish=wish, token=wish.confirm_token, now=timezone.now() + timedelta(seconds=_line["n"])
+        )
+    return wish
