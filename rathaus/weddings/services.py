@@ -66,8 +66,7 @@ class CreatedReservation:
     confirm_token: str
 
 
-def _validate(request: ReservationRequest, now: datetime, *, bypass_gates: bool) -> None:
-    policy = reservation_policy()
+def _validate(request: ReservationRequest, now: datetime, policy, *, bypass_gates: bool) -> None:
     earliest, _latest = bookable_range(policy, now)
     day = request.start.astimezone(BERLIN).date()
     if request.start <= now:
@@ -180,17 +179,17 @@ def reservation_create(
     Raises ValidationError for bad input, SlotUnavailable when the slot is not free.
     """
     now = now or timezone.now()
-    _validate(request, now, bypass_gates=bypass_gates)
+    policy = reservation_policy()
+    _validate(request, now, policy, bypass_gates=bypass_gates)
     slot, registrars = ceremony_slot_offer(
         venue=request.venue,
         start=request.start,
         now=now,
         ignore_booking_ids=supersede_booking_ids,
-        apply_policy=not bypass_gates,
+        apply_policy=False,  # _validate has applied lead time, release window and lottery
     )
     if slot is None:
         raise SlotUnavailable()
-    policy = reservation_policy()
     deadline = notice_deadline(
         wedding_day=slot.day,
         reserved_on=now.astimezone(BERLIN).date(),
@@ -239,7 +238,9 @@ def reservation_create(
                     now=now,
                 )
             # in the booking's transaction: the e-mail exists exactly when the reservation does
-            reservation_mail(reservation, mail_template or default_mail, attach_ics=confirmed)
+            reservation_mail(
+                reservation, mail_template or default_mail, attach_ics=confirmed, policy=policy
+            )
             return reservation
 
         try:
@@ -373,9 +374,11 @@ def reservation_authorised(reservation: Reservation | None, manage_token: str | 
     )
 
 
-def reservation_mail(reservation: Reservation, template: str, *, attach_ics: bool = False) -> None:
+def reservation_mail(
+    reservation: Reservation, template: str, *, attach_ics: bool = False, policy=None
+) -> None:
     """E-mail the couple after the commit, in their language; the back office uses it too."""
-    hold_minutes = reservation_policy().pending_hold_minutes
+    hold_minutes = (policy or reservation_policy()).pending_hold_minutes
     context = {
         "reservation": reservation,
         "site_url": settings.SITE_URL,

@@ -7,10 +7,14 @@ folder. To update the committed pictures:
 
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from rathaus.weddings.dates import is_high_demand
+from rathaus.weddings.lottery.services import lottery_mark
 
 from .conftest import DESKTOP, PHONE
 from .helpers import reservation_confirmed, slot_free
@@ -25,11 +29,17 @@ def test_screenshots(bottrop_live, new_page, tmp_path):
     base = bottrop_live.url
     slot = slot_free("schloss-beck")
     status_path = reservation_confirmed("hof-juenger")
+    lottery_day = slot.day + timedelta(days=28)  # a Saturday
+    while is_high_demand(lottery_day):
+        lottery_day += timedelta(days=7)
+    lottery_mark(actor=None, day=lottery_day)  # staff-marked: applications open at once
     pages = {
         "search": f"/trauung/?weekdays=5&month={slot.day:%Y-%m}&day={slot.day:%Y-%m-%d}",
         "venue": "/trauung/orte/schloss-beck/",
         "form-errors": f"/trauung/reservieren/schloss-beck/{slot.start_epoch}/",
         "status": status_path,
+        "lottery": f"/trauung/verlosung/{lottery_day:%Y-%m-%d}/",
+        "waitlist": "/trauung/warteliste/",
     }
     for label, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
         page = new_page(viewport)
@@ -44,5 +54,5 @@ def test_screenshots(bottrop_live, new_page, tmp_path):
             page.screenshot(path=TARGET / f"{name}-{label}.png", full_page=True)
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= viewport["width"], f"{name} overflows at {label} width: {width}px"
-    assert len(list(TARGET.glob("*.png"))) >= 8
+    assert len(list(TARGET.glob("*.png"))) >= 12
     assert re.search(r"/trauung/reservierung/TK-", status_path)

@@ -7,7 +7,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from rathaus.audit import services as audit
 from rathaus.core.mail import mail_send_on_commit
 from rathaus.core.timezone import BERLIN
+from rathaus.weddings import release
 from rathaus.weddings.dates import is_high_demand
 from rathaus.weddings.models import Venue
 from rathaus.weddings.services import Partner
@@ -91,21 +91,12 @@ def lottery_schedule(*, now: datetime | None = None) -> int:
     today = now.astimezone(BERLIN).date()
     created = 0
     day = today
-    last = release_day_last(now + timedelta(days=announce_days()))
+    last = release.last_released_day(policy_current(), now + timedelta(days=announce_days()))
     while day <= last:
         if is_high_demand(day) and not Lottery.objects.filter(day=day).exists():
             created += lottery_get_or_create(day, now=now) is not None
         day += timedelta(days=1)
     return created
-
-
-def release_day_last(moment: datetime) -> date:
-    """The last date whose release moment is at or before `moment`."""
-    policy = policy_current()
-    day = moment.astimezone(BERLIN).date() + relativedelta(months=policy.horizon_months, days=1)
-    while release_moment(day, policy) > moment:
-        day -= timedelta(days=1)
-    return day
 
 
 # --- Marking by the registry office ------------------------------------------------------------
