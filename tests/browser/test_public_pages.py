@@ -1,9 +1,14 @@
 """The other public pages in a real browser: axe-core finds nothing, and no third party is asked."""
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+
+from rathaus.core.timezone import local_today
+from rathaus.weddings.dates import is_high_demand
+from rathaus.weddings.lottery.services import lottery_mark
 
 from .conftest import DESKTOP, PHONE
 
@@ -18,7 +23,18 @@ PUBLIC_PAGES = [
     "/trauung/",
     "/trauung/naechste-termine/",
     "/trauung/orte/malakoffturm/",
+    "/trauung/verlosung/",
+    "/trauung/warteliste/",
 ]
+
+
+def _open_lottery_path() -> str:
+    """A staff-marked lottery date: its page shows the application form."""
+    day = local_today() + timedelta(days=90)
+    while is_high_demand(day):
+        day += timedelta(days=1)
+    lottery_mark(actor=None, day=day)
+    return f"/trauung/verlosung/{day:%Y-%m-%d}/"
 
 
 def _assert_no_violations(page, what: str) -> None:
@@ -29,7 +45,9 @@ def _assert_no_violations(page, what: str) -> None:
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_axe_on_the_other_public_pages_and_the_wohngeld_result(bottrop_live, new_page, viewport):
     page = new_page(viewport)
-    for path in ["/", "/wohngeld/", "/datenschutz/", "/barrierefreiheit/", "/login/"]:
+    pages = ["/", "/wohngeld/", "/datenschutz/", "/barrierefreiheit/", "/login/"]
+    pages += ["/trauung/verlosung/", "/trauung/warteliste/", _open_lottery_path()]
+    for path in pages:
         page.goto(bottrop_live.url + path)
         _assert_no_violations(page, path)
     page.goto(bottrop_live.url + "/wohngeld/")
@@ -45,7 +63,7 @@ def test_every_public_page_contacts_only_our_own_origin(bottrop_live, new_page):
     hosts: set[str] = set()
     page = new_page(DESKTOP)
     page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
-    for path in PUBLIC_PAGES:
+    for path in [*PUBLIC_PAGES, _open_lottery_path()]:
         response = page.goto(bottrop_live.url + path)
         assert response.status == 200, path
     assert hosts == {own}

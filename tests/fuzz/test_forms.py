@@ -37,6 +37,8 @@ from rathaus.accounts.services import roles_ensure, staff_user_ensure
 from rathaus.core.timezone import local_today
 from rathaus.weddings import services
 from rathaus.weddings.bootstrap import bottrop_data_load
+from rathaus.weddings.dates import is_high_demand
+from rathaus.weddings.lottery.services import lottery_mark
 from rathaus.weddings.models import Reservation, Venue
 from rathaus.weddings.selectors import SlotFilter, ceremony_slots_free
 
@@ -209,7 +211,12 @@ def site(db, settings, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         created = _pending_reservation(slots[1])
     reservation = created.reservation
+    lottery_day = slots[0].day + timedelta(days=21)
+    while is_high_demand(lottery_day):
+        lottery_day += timedelta(days=1)
+    lottery_mark(actor=None, day=lottery_day)  # staff-marked: applications open at once
     return {
+        "lottery_day": lottery_day,
         "slots": slots,
         "reservation": reservation,
         "manage": created.manage_token,
@@ -235,6 +242,7 @@ def _page(site, key: str) -> str:
         "precheck": lambda: reverse("housing_benefit:precheck"),
         "login": lambda: reverse("accounts:login"),
         "waiting-list": lambda: reverse("waitlist:wish-create"),
+        "lottery": lambda: reverse("lottery:detail", args=[f"{site['lottery_day']:%Y-%m-%d}"]),
     }
     try:
         return pages[key]()
@@ -243,7 +251,7 @@ def _page(site, key: str) -> str:
 
 
 PAGES = ["search", "next-free", "venue", "reserve", "confirm", "cancel", "precheck", "login"]
-PAGES += ["waiting-list"]
+PAGES += ["waiting-list", "lottery"]
 
 
 @pytest.mark.parametrize("page", PAGES)
