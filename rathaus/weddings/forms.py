@@ -183,9 +183,14 @@ def _name_field(label, required_message, autocomplete=""):
     )
 
 
-class ReservationForm(BotProtectionMixin, ErrorSummaryMixin, forms.Form):
-    """The couple's details. Names in any script; nothing here decides whether a date is free."""
+class CoupleForm(BotProtectionMixin, ErrorSummaryMixin, forms.Form):
+    """The couple and how to reach them: shared by the reservation, the lottery application and
+    the waiting list. Subclasses set the texts that differ (`email_help`, `guests_help`,
+    `consent_label`). Names in any script; nothing here decides whether a date is free."""
 
+    email_help = _("We send the confirmation link to this address.")
+    guests_help = ""
+    consent_label = ""
     summary_labels = {
         "partner1_given_name": _("Given name of the first partner"),
         "partner1_family_name": _("Family name of the first partner"),
@@ -207,7 +212,6 @@ class ReservationForm(BotProtectionMixin, ErrorSummaryMixin, forms.Form):
     )
     email = forms.CharField(
         label=_("E-mail address"),
-        help_text=_("We send the confirmation link to this address."),
         error_messages={"required": _("Please enter your e-mail address.")},
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
@@ -229,30 +233,21 @@ class ReservationForm(BotProtectionMixin, ErrorSummaryMixin, forms.Form):
         choices=Language.choices,
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(
-        label=_("Your note"),
-        required=False,
-        help_text=_("For example wishes about music or the need for an interpreter."),
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
     consent = forms.BooleanField(
-        label=_(
-            "I have read the privacy notice and agree that our data is processed for this "
-            "reservation."
-        ),
         error_messages={"required": _("Please agree to the processing of your data.")},
     )
 
-    def __init__(self, *args, venue: Venue, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         language = (get_language() or "de")[:2]
         self.fields["language"].initial = language if language in Language.values else "de"
-        self.fields["guests"].help_text = _(
-            "Including the two of you. This venue has room for at most %(max)s guests."
-        ) % {"max": venue.max_guests}
+        self.fields["email"].help_text = self.email_help
+        self.fields["guests"].help_text = self.guests_help
+        self.fields["consent"].label = self.consent_label
         self.fields["consent"].help_text = format_html(
             '<a href="{}">{}</a>', reverse("core:privacy"), _("Read the privacy notice")
         )
+        self.order_fields([name for name in self.fields if name != "consent"] + ["consent"])
 
     def _clean_with(self, name, validator):
         return validator(self.cleaned_data.get(name, ""))
@@ -274,6 +269,25 @@ class ReservationForm(BotProtectionMixin, ErrorSummaryMixin, forms.Form):
 
     def clean_phone(self):
         return self._clean_with("phone", validators.clean_phone)
+
+
+class ReservationForm(CoupleForm):
+    consent_label = _(
+        "I have read the privacy notice and agree that our data is processed for this reservation."
+    )
+
+    note = forms.CharField(
+        label=_("Your note"),
+        required=False,
+        help_text=_("For example wishes about music or the need for an interpreter."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, venue: Venue, **kwargs):
+        self.guests_help = _(
+            "Including the two of you. This venue has room for at most %(max)s guests."
+        ) % {"max": venue.max_guests}
+        super().__init__(*args, **kwargs)
 
     def clean_note(self):
         return self._clean_with("note", validators.clean_note)

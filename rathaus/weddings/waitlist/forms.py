@@ -6,16 +6,10 @@ import re
 from datetime import date, datetime
 
 from django import forms
-from django.urls import reverse
 from django.utils.dates import WEEKDAYS
-from django.utils.html import format_html
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.protection.forms import BotProtectionMixin
-from rathaus.weddings import validators
-from rathaus.weddings.constants import Language
-from rathaus.weddings.forms import ISO_DATE, MAX_GUESTS, ErrorSummaryMixin, _name_field
+from rathaus.weddings.forms import ISO_DATE, CoupleForm
 from rathaus.weddings.models import Venue
 
 from .constants import DATES_MAX, TimeOfDay
@@ -64,49 +58,13 @@ class VenueChoices(forms.ModelMultipleChoiceField):
         }
 
 
-class WishForm(BotProtectionMixin, ErrorSummaryMixin, forms.Form):
-    summary_labels = {
-        "partner1_given_name": _("Given name of the first partner"),
-        "partner1_family_name": _("Family name of the first partner"),
-        "partner2_given_name": _("Given name of the second partner"),
-        "partner2_family_name": _("Family name of the second partner"),
-    }
+class WishForm(CoupleForm):
+    email_help = _("Offers and the confirmation link are sent to this address.")
+    guests_help = _("Including the two of you. Only venues with enough room are offered.")
+    consent_label = _(
+        "I have read the privacy notice and agree that our data is processed for the waiting list."
+    )
 
-    partner1_given_name = _name_field(
-        _("Given name"), _("Please enter the given name of the first partner."), "given-name"
-    )
-    partner1_family_name = _name_field(
-        _("Family name"), _("Please enter the family name of the first partner."), "family-name"
-    )
-    partner2_given_name = _name_field(
-        _("Given name"), _("Please enter the given name of the second partner.")
-    )
-    partner2_family_name = _name_field(
-        _("Family name"), _("Please enter the family name of the second partner.")
-    )
-    email = forms.CharField(
-        label=_("E-mail address"),
-        help_text=_("Offers and the confirmation link are sent to this address."),
-        error_messages={"required": _("Please enter your e-mail address.")},
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-    )
-    phone = forms.CharField(
-        label=_("Phone"),
-        required=False,
-        help_text=_("For questions about the ceremony, e.g. 02041 70-0."),
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-    )
-    guests = forms.IntegerField(
-        label=_("Expected number of guests"),
-        help_text=_("Including the two of you. Only venues with enough room are offered."),
-        min_value=1,
-        max_value=MAX_GUESTS,
-        error_messages={"required": _("Please enter the expected number of guests.")},
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
-    language = forms.ChoiceField(
-        label=_("Language for e-mails"), choices=Language.choices, widget=forms.RadioSelect
-    )
     first_day = forms.DateField(
         label=_("From"),
         required=False,
@@ -143,47 +101,14 @@ class WishForm(BotProtectionMixin, ErrorSummaryMixin, forms.Form):
         choices=TimeOfDay.choices,
         widget=forms.RadioSelect,
     )
-    consent = forms.BooleanField(
-        label=_(
-            "I have read the privacy notice and agree that our data is processed for the "
-            "waiting list."
-        ),
-        error_messages={"required": _("Please agree to the processing of your data.")},
-    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        language = (get_language() or "de")[:2]
-        self.fields["language"].initial = language if language in Language.values else "de"
         self.fields["time_of_day"].initial = TimeOfDay.ANY
         self.fields["days"].help_text = _(
             "Up to %(max)s dates, separated by commas, e.g. 12.06.2027, 03.07.2027."
         ) % {"max": DATES_MAX}
         self.fields["venues"].queryset = Venue.objects.filter(active=True)
-        self.fields["consent"].help_text = format_html(
-            '<a href="{}">{}</a>', reverse("core:privacy"), _("Read the privacy notice")
-        )
-
-    def _clean_with(self, name, validator):
-        return validator(self.cleaned_data.get(name, ""))
-
-    def clean_partner1_given_name(self):
-        return self._clean_with("partner1_given_name", validators.clean_name)
-
-    def clean_partner1_family_name(self):
-        return self._clean_with("partner1_family_name", validators.clean_name)
-
-    def clean_partner2_given_name(self):
-        return self._clean_with("partner2_given_name", validators.clean_name)
-
-    def clean_partner2_family_name(self):
-        return self._clean_with("partner2_family_name", validators.clean_name)
-
-    def clean_email(self):
-        return self._clean_with("email", validators.clean_email)
-
-    def clean_phone(self):
-        return self._clean_with("phone", validators.clean_phone)
 
     def clean_days(self):
         try:
