@@ -357,3 +357,13 @@ def test_slot_answers_are_shared_for_the_cache_time_then_recomputed(client, sett
     assert _slots(client, venue="schloss-beck") == before  # the shared answer
     cache.clear()
     assert slot not in _slots(client, venue="schloss-beck")  # recomputed
+
+
+def test_polling_the_slots_api_beyond_the_read_limit_gets_429_with_retry_after(client, settings):
+    settings.RATHAUS_RATE_LIMIT_READ_IP = "2/1m"
+    first, last = _window()
+    query = {"from": first.isoformat(), "to": last.isoformat()}
+    assert [client.get("/api/v1/slots", query).status_code for _ in range(2)] == [200, 200]
+    refused = client.get("/api/v1/slots", query)
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 60
