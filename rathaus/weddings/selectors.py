@@ -122,13 +122,11 @@ def ceremony_slots_free(
     filters: SlotFilter | None = None,
     now: datetime | None = None,
     apply_policy: bool = True,
-    include_lottery_days: bool = False,
-    ignore_booking_ids: Iterable[int] = (),
 ) -> list[CeremonySlot]:
     """Free ceremony slots: the venue is free and at least one registrar can come, with travel.
 
-    With `apply_policy`, only days couples may reserve now (lead time, release window) and,
-    unless `include_lottery_days`, no day whose slots still go to a lottery.
+    With `apply_policy`, only days couples may reserve now (lead time, release window) and no
+    day whose slots still go to a lottery.
     Cost: the scheduling core's fixed handful of queries for venues and registrars together.
     """
     filters = filters or SlotFilter()
@@ -137,7 +135,7 @@ def ceremony_slots_free(
     if apply_policy:
         earliest, latest = bookable_range(reservation_policy(), now)
         first, last = max(first, earliest), min(last, latest)
-        if not include_lottery_days and first <= last:
+        if first <= last:
             lottery_days = lottery_days_blocked(first, last, now)
     if first > last:
         return []
@@ -146,13 +144,7 @@ def ceremony_slots_free(
         return []
     registrar_ids = [r.resource_id for r in registrars_active()]
     by_resource = {v.resource_id: v for v in venues}
-    calendars = calendars_between(
-        [*by_resource, *registrar_ids],
-        first,
-        last,
-        now=now,
-        ignore_booking_ids=ignore_booking_ids,
-    )
+    calendars = calendars_between([*by_resource, *registrar_ids], first, last, now=now)
     registrar_free = engine.Coverage(
         engine.free_intervals(c, first, last) for c in calendars if c.resource_id not in by_resource
     )
@@ -192,10 +184,7 @@ def ceremony_slot_find(
     venue: Venue,
     start: datetime,
     now: datetime | None = None,
-    ignore_booking_ids: Iterable[int] = (),
-    apply_policy: bool = True,
 ):
-    """The free slot starting at `start`; `apply_policy=False` ignores release and lottery."""
     day = start.astimezone(BERLIN).date()
     wanted = engine.epoch(start)
     for slot in ceremony_slots_free(
@@ -203,8 +192,6 @@ def ceremony_slot_find(
         last=day,
         filters=SlotFilter(venues=[venue]),
         now=now,
-        apply_policy=apply_policy,
-        ignore_booking_ids=ignore_booking_ids,
     ):
         if slot.start_epoch == wanted:
             return slot
