@@ -243,6 +243,7 @@ class Server:
         self.log_path = self.log_dir / "server.log"
         self.pid_path = self.log_dir / "gunicorn.pid"
         self.process: subprocess.Popen | None = None
+        self.mailer: subprocess.Popen | None = None
 
     def env(self) -> dict:
         env = {
@@ -260,6 +261,9 @@ class Server:
             ALLOWED_HOSTS=f"{HOST},localhost",
             SITE_URL=f"http://{HOST}:{self.port}",
             EMAIL_URL="dummymail://",  # nothing leaves the machine
+            # as deployed (docs/runbooks/deploy.md): requests only write the outbox, the
+            # worker started beside gunicorn sends
+            RATHAUS_MAIL_SEND_ON_COMMIT="false",
             RATHAUS_BOT_PROTECTION="off",
             RATHAUS_RATE_LIMITS="off",
             LOG_LEVEL="WARNING",
@@ -289,9 +293,35 @@ class Server:
             if len(self.worker_pids()) >= (self.workers or 1):
                 answer = asyncio.run(http(self.port, "GET", "/healthz", timeout=5))
                 if answer.status == 200:
+                    self._mailer_start()
                     return time.monotonic() - started
             time.sleep(0.3)
         raise RuntimeError(f"server not ready after {timeout} s:\n{self.log_tail()}")
+
+    def _mailer_start(self) -> None:
+        """The e-mail worker, as systemd runs it beside gunicorn (`outbox_send --forever`)."""
+        env = {**self.env(), "DJANGO_SETTINGS_MODULE": "bench.settings_bench"}
+        self.mailer = subprocess.Popen(
+            [str(PYTHON), "manage.py", "outbox_send", "--forever", "--sleep", "0.5"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.log_dir / "mailer.log", "ab"),  # noqa: SIM115
+            stdin=subprocess.DEVNULL,
+        )
+
+    def outbox_drain(self, timeout: float = 60) -> int:
+        """Waits until the worker has sent every due e-mail; returns how many are still due."""
+        deadline = time.monotonic() + timeout
+        while True:
+            due = sql(
+                self.database_url,
+                "SELECT count(*) FROM core_outboxmessage WHERE sent_at IS NULL "
+                "AND failed_at IS NULL AND next_attempt_at <= now()",
+            )[0][0]
+            if not due or time.monotonic() > deadline:
+                return due
+            time.sleep(0.3)
 
     def master_pid(self) -> int | None:
         try:
@@ -313,6 +343,13 @@ class Server:
         return sorted(children)
 
     def stop(self) -> None:
+        mailer = getattr(self, "mailer", None)
+        if mailer is not None and mailer.poll() is None:
+            mailer.terminate()
+            try:
+                mailer.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                mailer.kill()
         if self.process is None or self.process.poll() is not None:
             return
         with contextlib.suppress(ProcessLookupError):

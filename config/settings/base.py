@@ -86,6 +86,14 @@ TEMPLATES = [
     },
 ]
 
+# Parameters bound by the server, and a statement run five times on one connection is prepared:
+# planned once, not per request (docs/decisions/0007-hot-path-reads.md). Switch off with
+# DATABASE_PREPARED_STATEMENTS=false behind PgBouncer in transaction mode.
+POSTGRES_OPTIONS = (
+    {"server_side_binding": True, "prepare_threshold": 5}
+    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
+    else {}
+)
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'rathaus.sqlite3'}")
 }
@@ -102,6 +110,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(POSTGRES_OPTIONS)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -198,6 +207,9 @@ RATHAUS_RATE_LIMIT_NOSCRIPT_TOTAL = env("RATHAUS_RATE_LIMIT_NOSCRIPT_TOTAL", def
 
 # Answers of GET /api/v1/slots are shared for this many seconds (per process, Django's cache).
 RATHAUS_SLOTS_CACHE_SECONDS = env.int("RATHAUS_SLOTS_CACHE_SECONDS", default=2)
+# Rules, venues, registrars, policy and lotteries cached per process until a write changes them
+# (database triggers; rathaus/core/revision.py). Off: read them on every request.
+RATHAUS_CONFIG_CACHE = env.bool("RATHAUS_CONFIG_CACHE", default=True)
 
 # Lottery for high-demand dates (docs/lottery.md) and the waiting list (docs/waitlist.md).
 RATHAUS_LOTTERY_WINDOW_DAYS = env.int("RATHAUS_LOTTERY_WINDOW_DAYS", default=14)

@@ -1,7 +1,7 @@
 """Test settings: the same as production where it matters, fast where it does not."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES, STATIC_ROOT, env
+from .base import DATABASES, POSTGRES_OPTIONS, STATIC_ROOT, env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -14,6 +14,8 @@ STORAGES = {
 DATABASES["default"] = env.db("TEST_DATABASE_URL", default="sqlite://:memory:")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+else:
+    DATABASES["default"]["OPTIONS"] = dict(POSTGRES_OPTIONS)  # as in production
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing directory
 # Fixtures build many reservations for one demo couple; the limit's own tests switch it on.

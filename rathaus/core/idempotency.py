@@ -13,8 +13,10 @@ import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import IntegrityError
 from django.utils import timezone
 
+from . import sql
 from .models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
@@ -60,31 +62,45 @@ def idempotency_result_get(
 
     Raises IdempotencyKeyReused when the key came with a different request.
     """
-    record = IdempotencyRecord.objects.filter(
-        scope=scope, key_digest=_digest(key), created_at__gte=_cutoff(now or timezone.now())
-    ).first()
-    if record is None:
+    # plain SQL: every reservation attempt with a key asks this first (rathaus/core/sql.py)
+    found = sql.rows(
+        "SELECT fingerprint, object_id FROM core_idempotencyrecord"
+        " WHERE scope = %s AND key_digest = %s AND created_at >= %s",
+        [scope, _digest(key), _cutoff(now or timezone.now())],
+    )
+    if not found:
         return None
-    if record.fingerprint != fingerprint:
+    recorded_fingerprint, object_id = found[0]
+    if recorded_fingerprint != fingerprint:
         raise IdempotencyKeyReused()
-    return record.object_id
+    return object_id
+
+
+# One statement: a new key is inserted, an expired record of the key is taken over, a live one
+# (a concurrent twin's) is left alone and nothing comes back.
+_RECORD = """
+INSERT INTO core_idempotencyrecord (scope, key_digest, fingerprint, object_id, created_at)
+VALUES (%s, %s, %s, %s, %s)
+ON CONFLICT (scope, key_digest) DO UPDATE SET fingerprint = excluded.fingerprint,
+    object_id = excluded.object_id, created_at = excluded.created_at
+WHERE core_idempotencyrecord.created_at < %s
+RETURNING id
+"""
 
 
 def idempotency_record_create(
     *, scope: str, key: str, fingerprint: str, object_id: int, now: datetime | None = None
-) -> IdempotencyRecord:
+) -> int:
     """Remember the key's result; call inside the transaction that creates the object.
 
-    A concurrent twin with the same key makes this raise IntegrityError (and roll back).
+    Returns the record's id. A concurrent twin with the same key makes this raise
+    IntegrityError, so that the caller's transaction rolls back.
     """
     now = now or timezone.now()
-    digest = _digest(key)
-    IdempotencyRecord.objects.filter(
-        scope=scope, key_digest=digest, created_at__lt=_cutoff(now)
-    ).delete()
-    return IdempotencyRecord.objects.create(
-        scope=scope, key_digest=digest, fingerprint=fingerprint, object_id=object_id, created_at=now
-    )
+    found = sql.rows(_RECORD, [scope, _digest(key), fingerprint, object_id, now, _cutoff(now)])
+    if not found:
+        raise IntegrityError("idempotency_key_unique: the key has a live record")
+    return found[0][0]
 
 
 def idempotency_records_purge(*, now: datetime | None = None) -> int:

@@ -62,3 +62,17 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} #{self.object_id}"
+
+
+class ConfigRevision(models.Model):
+    """One row whose value changes with every write to a configuration table.
+
+    Database triggers (`rathaus.core.revision.triggers_create`) set a new random value on
+    every insert, update, delete or truncate of the tables that hold rules, venues, registrars
+    and the policy, so a process may keep what it read of them as long as the value is the same.
+    """
+
+    value = models.BigIntegerField()
+
+    def __str__(self):
+        return f"configuration revision {self.value}"

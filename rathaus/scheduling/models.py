@@ -199,6 +199,12 @@ class Allocation(models.Model):
         indexes = [
             models.Index(fields=["resource", "start"], name="alloc_resource_start"),
             models.Index(fields=["start", "end"], name="alloc_range"),
+            # holds and quarantines the booking door expires (services._expire_stale_holds)
+            models.Index(
+                fields=["resource", "expires_at"],
+                condition=models.Q(active=True),
+                name="alloc_active_expiring",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,15 +1,19 @@
-"""Reads of the scheduling core. Free-slot search costs a fixed handful of queries for any range."""
+"""Reads of the scheduling core. Free-slot search costs one query for the bookings of any range
+(plus one revision check: rules, openings and closures are cached, see rathaus/core/revision.py)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import connections
 from django.db.models import Q
 from django.utils import timezone
 
+from rathaus.core import sql
+from rathaus.core.revision import cached
 from rathaus.core.timezone import local_datetime
 
 from . import engine
@@ -52,30 +56,18 @@ def active_allocations_q(now: datetime) -> Q:
     return Q(active=True) & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
 
 
-def calendars_between(
-    resource_ids: Iterable[int],
-    first: date,
-    last: date,
-    *,
-    now: datetime | None = None,
-    ignore_booking_ids: Iterable[int] = (),
-    include_bookings: bool = True,
-) -> list[engine.ResourceCalendar]:
-    """Load rules, openings, closures and bookings of many resources with four queries.
+@dataclass(frozen=True)
+class Availability:
+    """Rules, openings and closures of every resource: what `calendars_between` filters."""
 
-    `include_bookings=False` leaves bookings out (three queries), for a caller that has
-    checked them itself.
-    """
-    ids = list(resource_ids)
-    now = now or timezone.now()
-    range_start = local_datetime(first, time.min)
-    range_end = local_datetime(last + timedelta(days=1), time.min)
+    rules: dict[int, list[engine.RuleSpec]]
+    openings: dict[int, list[engine.OpeningSpec]]
+    closures: dict[int | None, list[tuple[int, int]]]  # None: closures of every resource
 
+
+def _availability_load() -> Availability:
     rules = defaultdict(list)
-    for rule in WeeklyRule.objects.filter(resource_id__in=ids).filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=last),
-        Q(valid_until__isnull=True) | Q(valid_until__gte=first),
-    ):
+    for rule in WeeklyRule.objects.all():
         rules[rule.resource_id].append(
             engine.RuleSpec(
                 weekday=rule.weekday,
@@ -88,33 +80,52 @@ def calendars_between(
             )
         )
     openings = defaultdict(list)
-    for opening in ExtraOpening.objects.filter(resource_id__in=ids, date__range=(first, last)):
+    for opening in ExtraOpening.objects.all():
         openings[opening.resource_id].append(
             engine.OpeningSpec(
                 opening.date, opening.start_time, opening.end_time, _pattern(opening)
             )
         )
-    blocked = defaultdict(list)
-    global_closures = []
-    for resource_id, start, end in _interval_rows(
-        Closure.objects.filter(
-            Q(resource_id__in=ids) | Q(resource__isnull=True),
-            start__lt=range_end,
-            end__gt=range_start,
-        )
-    ):
-        interval = (start, end)
-        if resource_id is None:
-            global_closures.append(interval)
-        else:
-            blocked[resource_id].append(interval)
+    closures = defaultdict(list)
+    for resource_id, start, end in _interval_rows(Closure.objects.all()):
+        closures[resource_id].append((start, end))
+    return Availability(dict(rules), dict(openings), dict(closures))
+
+
+def availability() -> Availability:
+    """Every resource's rules, openings and closures, cached until one of them changes."""
+    return cached("scheduling.availability", _availability_load)
+
+
+def calendars_between(
+    resource_ids: Iterable[int],
+    first: date,
+    last: date,
+    *,
+    now: datetime | None = None,
+    ignore_booking_ids: Iterable[int] = (),
+    include_bookings: bool = True,
+) -> list[engine.ResourceCalendar]:
+    """Rules, openings, closures and bookings of many resources: one query for the bookings
+    (rules, openings and closures come from `availability()`).
+
+    `include_bookings=False` leaves bookings out, for a caller that has checked them itself.
+    """
+    ids = list(resource_ids)
+    now = now or timezone.now()
+    range_start = local_datetime(first, time.min)
+    range_end = local_datetime(last + timedelta(days=1), time.min)
+    low, high = int(range_start.timestamp()), int(range_end.timestamp())
+    data = availability()
+
+    def in_range(intervals):
+        return [(start, end) for start, end in intervals if start < high and end > low]
+
+    global_closures = in_range(data.closures.get(None, ()))
+    blocked = {resource_id: in_range(data.closures.get(resource_id, ())) for resource_id in ids}
     bookings = (
-        _interval_rows(
-            Allocation.objects.filter(active_allocations_q(now))
-            .filter(resource_id__in=ids, start__lt=range_end, end__gt=range_start)
-            .exclude(booking_id__in=list(ignore_booking_ids))
-        )
-        if include_bookings
+        allocation_intervals(ids, range_start, range_end, now, ignore_booking_ids)
+        if include_bookings and ids
         else []
     )
     for resource_id, start, end in bookings:
@@ -123,12 +134,74 @@ def calendars_between(
     return [
         engine.ResourceCalendar(
             resource_id=resource_id,
-            rules=rules[resource_id],
-            openings=openings[resource_id],
+            rules=[
+                rule
+                for rule in data.rules.get(resource_id, ())
+                if (rule.valid_from is None or rule.valid_from <= last)
+                and (rule.valid_until is None or rule.valid_until >= first)
+            ],
+            openings=[
+                opening
+                for opening in data.openings.get(resource_id, ())
+                if first <= opening.date <= last
+            ],
             blocked=blocked[resource_id] + global_closures,
         )
         for resource_id in ids
     ]
+
+
+_BLOCKING = """
+SELECT resource_id, start, "end" FROM scheduling_allocation
+WHERE active AND (expires_at IS NULL OR expires_at > %s) AND resource_id IN ({ids})
+  AND start < %s AND "end" > %s
+"""
+
+
+def allocation_intervals(
+    resource_ids: list[int],
+    range_start: datetime,
+    range_end: datetime,
+    now: datetime,
+    ignore_booking_ids: Iterable[int] = (),
+) -> list[tuple[int, int, int]]:
+    """(resource_id, start, end) in epoch seconds of the allocations that block these resources
+    (`active_allocations_q`) somewhere in the range."""
+    ignored = list(ignore_booking_ids)
+    query = _BLOCKING + (" AND booking_id NOT IN ({ignored})" if ignored else "")
+    found = sql.rows(
+        sql.with_lists(query, ids=len(resource_ids), ignored=len(ignored)),
+        [now, *resource_ids, range_end, range_start, *ignored],
+    )
+    return [(resource_id, _epoch(start), _epoch(end)) for resource_id, start, end in found]
+
+
+_LAPSED_OR_CLASHING = """
+SELECT booking_id, expires_at IS NOT NULL AND expires_at <= %s FROM scheduling_allocation
+WHERE active AND resource_id IN ({ids})
+  AND ((expires_at IS NOT NULL AND expires_at <= %s) OR {overlaps})
+"""
+_OVERLAP = '(resource_id = %s AND start < %s AND "end" > %s)'
+
+
+def allocations_lapsed_or_clashing(
+    ranges: list[tuple[int, datetime, datetime]], now: datetime
+) -> tuple[set[int], set[int]]:
+    """One read for the booking door, over the resources of `ranges`: the bookings whose hold or
+    quarantine there has lapsed (to be expired), and those that block one of the ranges."""
+    resource_ids = sorted({resource_id for resource_id, _start, _end in ranges})
+    query = sql.with_lists(_LAPSED_OR_CLASHING, ids=len(resource_ids))
+    found = sql.rows(
+        query.replace("{overlaps}", " OR ".join([_OVERLAP] * len(ranges))),
+        [
+            now,
+            *resource_ids,
+            now,
+            *(value for resource_id, start, end in ranges for value in (resource_id, end, start)),
+        ],
+    )
+    lapsed = {booking_id for booking_id, is_lapsed in found if is_lapsed}
+    return lapsed, {booking_id for booking_id, is_lapsed in found if not is_lapsed}
 
 
 def slots_free_between(

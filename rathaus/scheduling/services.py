@@ -15,14 +15,16 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import TypeVar
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+
+from rathaus.core import sql
 
 from . import engine
 from .constants import ACTIVE_STATUSES, HOLD_STATUSES, BookingStatus
 from .exceptions import SlotNotOffered, SlotUnavailable
-from .models import Allocation, Booking, Resource
-from .selectors import allocations_clashing, calendars_between, holds_expired
+from .models import Allocation, Booking
+from .selectors import allocations_lapsed_or_clashing, calendars_between, holds_expired
 
 T = TypeVar("T")
 
@@ -35,18 +37,17 @@ class AllocationRequest:
     must_be_offered: bool = True  # a slot (or window) of the resource must cover it
 
 
+_LOCK = "SELECT id FROM scheduling_resource WHERE id IN ({ids}) ORDER BY id FOR UPDATE"
+
+
 @contextmanager
 def _locked(resource_ids: Iterable[int]):
     """Open the durable booking transaction and lock the resources in a fixed order."""
     try:
         with transaction.atomic(durable=True):
             ids = sorted(set(resource_ids))
-            list(
-                Resource.objects.select_for_update()
-                .filter(id__in=ids)
-                .order_by("id")
-                .values_list("id")
-            )
+            if connection.features.has_select_for_update:  # SQLite: BEGIN IMMEDIATE locked
+                sql.rows(sql.with_lists(_LOCK, ids=len(ids)), ids)
             yield ids
     except IntegrityError as error:
         if "alloc_no_overlap" in str(error) or "exclusion" in str(error).lower():
@@ -54,12 +55,8 @@ def _locked(resource_ids: Iterable[int]):
         raise
 
 
-def _expire_stale_holds(resource_ids: list[int], now: datetime) -> None:
+def _expire(booking_ids: set[int]) -> None:
     """Free what no longer blocks: holds past their expiry, and quarantines that have ended."""
-    stale = Allocation.objects.filter(
-        resource_id__in=resource_ids, active=True, expires_at__lte=now
-    ).values_list("booking_id", flat=True)
-    booking_ids = list(stale)
     if booking_ids:
         holds = Booking.objects.filter(id__in=booking_ids, status__in=HOLD_STATUSES)
         _set_status(holds, BookingStatus.EXPIRED, None)
@@ -68,9 +65,11 @@ def _expire_stale_holds(resource_ids: list[int], now: datetime) -> None:
 
 def _quarantine_end(booking_ids: Iterable[int]) -> None:
     """A cancelled booking's allocations stop blocking (its quarantine is over or superseded)."""
-    Allocation.objects.filter(
-        booking_id__in=list(booking_ids), booking__status=BookingStatus.CANCELLED, active=True
-    ).update(active=False, expires_at=None)
+    booking_ids = list(booking_ids)
+    if booking_ids:
+        Allocation.objects.filter(
+            booking_id__in=booking_ids, booking__status=BookingStatus.CANCELLED, active=True
+        ).update(active=False, expires_at=None)
 
 
 def _set_status(bookings, status: str, expires_at: datetime | None) -> int:
@@ -83,13 +82,16 @@ def _set_status(bookings, status: str, expires_at: datetime | None) -> int:
 
 
 def _check_free(requests: list[AllocationRequest], now: datetime, ignore_booking_id=None) -> None:
+    """Expire what has lapsed on the requested resources, then refuse a clash or a time the
+    resource does not offer. Runs under the lock of `_locked`."""
     _check_no_self_overlap(requests)
     if any(request.start >= request.end for request in requests):
         raise SlotNotOffered()
-    clashes = allocations_clashing([(r.resource_id, r.start, r.end) for r in requests], now=now)
-    if ignore_booking_id is not None:
-        clashes = clashes.exclude(booking_id=ignore_booking_id)
-    if clashes.exists():
+    lapsed, clashing = allocations_lapsed_or_clashing(
+        [(r.resource_id, r.start, r.end) for r in requests], now
+    )
+    _expire(lapsed)
+    if clashing - {ignore_booking_id}:
         raise SlotUnavailable()
     offered = [request for request in requests if request.must_be_offered]
     if not offered:
@@ -151,8 +153,7 @@ def booking_create(
     if min(r.start for r in requests) <= now:
         raise SlotNotOffered()
     expires_at = now + hold_for if hold_for and status in HOLD_STATUSES else None
-    with _locked(r.resource_id for r in requests) as ids:
-        _expire_stale_holds(ids, now)
+    with _locked(r.resource_id for r in requests):
         _quarantine_end(supersede_booking_ids)
         _check_free(requests, now)
         booking = Booking.objects.create(
@@ -228,13 +229,12 @@ def booking_move(
     if not requests or min(r.start for r in requests) <= now:
         raise SlotNotOffered()
     old_ids = list(booking.allocations.values_list("resource_id", flat=True))
-    with _locked([*old_ids, *(r.resource_id for r in requests)]) as ids:
+    with _locked([*old_ids, *(r.resource_id for r in requests)]):
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
         if booking.status not in ACTIVE_STATUSES or (
             booking.expires_at and booking.expires_at <= now
         ):
             raise SlotUnavailable()
-        _expire_stale_holds(ids, now)
         _check_free(requests, now, ignore_booking_id=booking.pk)
         booking.allocations.all().delete()
         Allocation.objects.bulk_create(

@@ -22,6 +22,7 @@ from ninja.errors import HttpError
 from pydantic import field_validator
 
 from rathaus.core import idempotency
+from rathaus.core.revision import revision_pinned
 from rathaus.core.timezone import BERLIN
 from rathaus.protection.api import api_guard, api_read_guard
 from rathaus.protection.api import router as protection_router
@@ -283,6 +284,11 @@ def reservation_create(
         description="Optional; the same key on a retry returns the first reservation (docs/api.md)",
     ),
 ):
+    with revision_pinned():  # venue, policy, registrars and rules as of one revision check
+        return _reservation_create(request, payload, idempotency_key)
+
+
+def _reservation_create(request, payload: ReservationIn, idempotency_key: str | None):
     key, fingerprint = _idempotency(idempotency_key, payload)
     replay = _replay_or(key, fingerprint)
     if replay is not None:

@@ -3,6 +3,7 @@
 from datetime import time
 
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.models import TimeStampedModel
@@ -140,7 +141,12 @@ class Reservation(TimeStampedModel):
         ordering = ["start"]
         verbose_name = _("reservation")
         verbose_name_plural = _("reservations")
-        indexes = [models.Index(fields=["status", "start"])]
+        indexes = [
+            models.Index(fields=["status", "start"]),
+            # the per-address and per-couple limit (services.active_reservations_count)
+            models.Index(Upper("email"), name="reservation_email_upper"),
+            models.Index(Upper("partner1_family_name"), name="reservation_family1_upper"),
+        ]
 
     def __str__(self):
         return self.reference

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
+from rathaus.core.revision import cached
 from rathaus.core.timezone import BERLIN, local_today
 from rathaus.scheduling import engine
 from rathaus.scheduling.selectors import calendars_between
@@ -54,11 +56,20 @@ class SlotFilter:
 
 
 def reservation_policy() -> ReservationPolicy:
+    """The policy (a copy: the cached one is shared by every request of the process)."""
+    return copy(cached("weddings.policy", _policy_load))
+
+
+def _policy_load() -> ReservationPolicy:
     return ReservationPolicy.objects.first() or ReservationPolicy()
 
 
+def _venues_load() -> dict[str, Venue]:
+    return {v.slug: v for v in Venue.objects.filter(active=True).select_related("resource")}
+
+
 def venues_public() -> list[Venue]:
-    return list(Venue.objects.filter(active=True).select_related("resource"))
+    return [copy(venue) for venue in cached("weddings.venues", _venues_load).values()]
 
 
 # Shapes checked before any query: a value that cannot exist (or that PostgreSQL would reject,
@@ -70,10 +81,15 @@ REFERENCE_SHAPE = re.compile(r"TK-\d{4}-[A-Z0-9]{4}")
 def venue_public_get(slug: str) -> Venue | None:
     if not isinstance(slug, str) or not SLUG_SHAPE.fullmatch(slug):
         return None
-    return Venue.objects.filter(slug=slug, active=True).select_related("resource").first()
+    venue = cached("weddings.venues", _venues_load).get(slug)
+    return copy(venue) if venue is not None else None
 
 
 def registrars_active() -> list[Registrar]:
+    return [copy(registrar) for registrar in cached("weddings.registrars", _registrars_load)]
+
+
+def _registrars_load() -> list[Registrar]:
     return list(Registrar.objects.filter(active=True, resource__active=True))
 
 

@@ -9,15 +9,18 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.audit import services as audit
+from rathaus.core import sql
 from rathaus.core.idempotency import idempotency_record_create
 from rathaus.core.mail import Attachment, mail_send_on_commit
+from rathaus.core.revision import revision_pinned
 from rathaus.core.timezone import BERLIN, local_datetime
+from rathaus.scheduling.constants import ACTIVE_STATUSES as ACTIVE_BOOKING_STATUSES
 from rathaus.scheduling.constants import BookingStatus
 from rathaus.scheduling.exceptions import SlotNotOffered, SlotUnavailable
 from rathaus.scheduling.services import AllocationRequest, booking_create, booking_set_status
@@ -112,27 +115,54 @@ def _check_gate(day, policy, now: datetime) -> None:
         )
 
 
+# One statement instead of the ORM's eight case-insensitive lookups: every reservation
+# attempt runs it. UPPER() on both databases, as Django's `iexact` does on PostgreSQL.
+_ACTIVE_FOR_EMAIL_OR_COUPLE = """
+SELECT COUNT(*) FROM weddings_reservation r
+JOIN scheduling_booking b ON b.id = r.booking_id
+WHERE r.status IN (%s, %s, %s) AND r."end" > %s
+  AND b.status IN (%s, %s, %s) AND (b.expires_at IS NULL OR b.expires_at > %s)
+  AND (UPPER(r.email) = UPPER(%s)
+       OR (UPPER(r.partner1_given_name) = UPPER(%s)
+           AND UPPER(r.partner1_family_name) = UPPER(%s)
+           AND UPPER(r.partner2_given_name) = UPPER(%s)
+           AND UPPER(r.partner2_family_name) = UPPER(%s))
+       OR (UPPER(r.partner1_given_name) = UPPER(%s)
+           AND UPPER(r.partner1_family_name) = UPPER(%s)
+           AND UPPER(r.partner2_given_name) = UPPER(%s)
+           AND UPPER(r.partner2_family_name) = UPPER(%s)))
+"""
+
+
+def active_reservations_count(*, email: str, partners: tuple[Partner, Partner], now) -> int:
+    """Active reservations for this e-mail address or couple, in either order of the partners.
+
+    A hold past its expiry does not count, whether or not a job or the booking door has marked
+    its booking expired yet (the reservation row follows with `jobs.reservations_expire`)."""
+    (a, b) = partners
+    now = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ACTIVE_FOR_EMAIL_OR_COUPLE,
+            [
+                *ACTIVE_RESERVATION_STATUSES,
+                now,
+                *ACTIVE_BOOKING_STATUSES,
+                now,
+                email,
+                a.given_name, a.family_name, b.given_name, b.family_name,
+                b.given_name, b.family_name, a.given_name, a.family_name,
+            ],
+        )  # fmt: skip
+        return cursor.fetchone()[0]
+
+
 def _check_active_limit(request: ReservationRequest, now: datetime) -> None:
     """At most N active reservations per e-mail address and per couple (slot hoarding)."""
     limit = settings.RATHAUS_MAX_ACTIVE_RESERVATIONS
     if not limit:
         return
-    (a, b) = request.partners
-    same_couple = Q(
-        partner1_given_name__iexact=a.given_name,
-        partner1_family_name__iexact=a.family_name,
-        partner2_given_name__iexact=b.given_name,
-        partner2_family_name__iexact=b.family_name,
-    ) | Q(
-        partner1_given_name__iexact=b.given_name,
-        partner1_family_name__iexact=b.family_name,
-        partner2_given_name__iexact=a.given_name,
-        partner2_family_name__iexact=a.family_name,
-    )
-    active = Reservation.objects.filter(
-        status__in=ACTIVE_RESERVATION_STATUSES, end__gt=now
-    ).exclude(booking__expires_at__lte=now)  # a lapsed hold the expiry job has not marked yet
-    if active.filter(Q(email__iexact=request.email) | same_couple).count() >= limit:
+    if active_reservations_count(email=request.email, partners=request.partners, now=now) >= limit:
         raise ValidationError(
             {
                 "email": _(
@@ -147,7 +177,7 @@ def _check_active_limit(request: ReservationRequest, now: datetime) -> None:
 def _reference_unique(year: int) -> str:
     for _attempt in range(20):
         reference = reference_new(year)
-        if not Reservation.objects.filter(reference=reference).exists():
+        if not sql.rows("SELECT 1 FROM weddings_reservation WHERE reference = %s", [reference]):
             return reference
     raise RuntimeError("no free reference")  # 32^4 per year: practically unreachable
 
@@ -155,6 +185,7 @@ def _reference_unique(year: int) -> str:
 RESERVATION_IDEMPOTENCY_SCOPE = "weddings.reservation"
 
 
+@revision_pinned()  # reads policy, venue, registrars and rules as of one revision check
 def reservation_create(
     *,
     request: ReservationRequest,
@@ -379,10 +410,16 @@ def reservation_mail(
 ) -> None:
     """E-mail the couple after the commit, in their language; the back office uses it too."""
     hold_minutes = (policy or reservation_policy()).pending_hold_minutes
+    reference = reservation.reference
     context = {
         "reservation": reservation,
         "site_url": settings.SITE_URL,
         "hold_hours": max(1, round(hold_minutes / 60)),  # the e-mail speaks in whole hours
+        # once here rather than in each of the text and HTML templates
+        "confirm_url": settings.SITE_URL
+        + reverse("weddings:reservation-confirm", args=[reference, reservation.confirm_token]),
+        "status_url": settings.SITE_URL
+        + reverse("weddings:reservation-status", args=[reference, reservation.manage_token]),
     }
     attachments = (
         [Attachment(f"{reservation.reference}.ics", reservation_ics(reservation), "text/calendar")]

@@ -13,7 +13,11 @@ from rathaus.core.timezone import BERLIN, local_datetime
 from rathaus.scheduling.constants import BookingStatus
 from rathaus.scheduling.exceptions import SlotNotOffered, SlotUnavailable
 from rathaus.scheduling.models import Allocation, Booking
-from rathaus.scheduling.selectors import active_allocations_q, slots_free_between
+from rathaus.scheduling.selectors import (
+    active_allocations_q,
+    allocations_lapsed_or_clashing,
+    slots_free_between,
+)
 from rathaus.scheduling.services import (
     AllocationRequest,
     booking_create,
@@ -734,9 +738,11 @@ def test_slots_free_between_costs_the_same_few_queries_for_a_day_or_a_quarter(
     )
     ids = [room.id, registrar.id]
 
-    with django_assert_num_queries(4):
+    # Inside a test's transaction nothing is cached (rathaus/core/revision.py): the revision
+    # check, rules, openings, closures and the bookings.
+    with django_assert_num_queries(5):
         one_day = slots_free_between(resource_ids=ids, first=DAY, last=DAY, now=NOW)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         quarter = slots_free_between(
             resource_ids=ids, first=DAY, last=DAY + timedelta(days=90), now=NOW
         )
@@ -745,3 +751,32 @@ def test_slots_free_between_costs_the_same_few_queries_for_a_day_or_a_quarter(
     # 13 Mondays: 3 free in each of weeks 0–11, all 6 in week 12, none in week 3 (closed)
     # nor in week 8 (29 March 2027, Easter Monday).
     assert len(quarter) == 3 * 10 + 6
+
+
+# --- the door's one read: lapsed holds and clashes ----------------------------------------------
+
+
+def test_one_read_tells_lapsed_holds_from_clashing_bookings(room, registrar):
+    lapsed = existing(room, 9, status=BookingStatus.PENDING, expires_at=NOW - timedelta(minutes=1))
+    held = existing(room, 10, status=BookingStatus.PENDING, expires_at=NOW + timedelta(hours=1))
+    confirmed = existing(registrar, 11)
+    existing(room, 11, status=BookingStatus.CANCELLED)  # inactive: neither
+    elsewhere = existing(ResourceFactory(), 10)  # another resource: neither
+
+    found_lapsed, clashing = allocations_lapsed_or_clashing(
+        [(room.id, at(9), at(10, 30)), (registrar.id, at(10, 45), at(11, 15))], NOW
+    )
+
+    assert found_lapsed == {lapsed.id}  # lapsed even though it overlaps: it blocks nothing
+    assert clashing == {held.id, confirmed.id}
+    assert elsewhere.id not in found_lapsed | clashing
+
+
+def test_a_lapsed_hold_on_the_resource_is_lapsed_wherever_it_lies(room):
+    far = existing(
+        room, 9, day=DAY + timedelta(weeks=5), status=BookingStatus.RESERVED, expires_at=NOW
+    )
+
+    found_lapsed, clashing = allocations_lapsed_or_clashing([(room.id, at(9), at(9, 30))], NOW)
+
+    assert (found_lapsed, clashing) == ({far.id}, set())

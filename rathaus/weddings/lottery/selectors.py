@@ -19,6 +19,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from rathaus.core.revision import cached
 from rathaus.core.timezone import BERLIN
 from rathaus.weddings.dates import is_high_demand
 
@@ -100,13 +101,21 @@ def _virtual(day: date, opens_at: datetime, closes_at: datetime, now: datetime) 
 
 def lottery_blocks_day(day: date, now: datetime) -> bool:
     """True while `day` is a lottery day whose draw has not happened yet."""
-    lottery = Lottery.objects.filter(day=day).only("excluded", "drawn_at").first()
-    if lottery is not None:
-        return not lottery.excluded and lottery.drawn_at is None
+    blocking = cached("lottery.blocking", _blocking_load).get(day)
+    if blocking is not None:
+        return blocking
     if not is_high_demand(day):
         return False
     # No row yet: nobody has applied. Past the default close there is nothing to draw.
     return now < release_moment(day) + timedelta(days=window_days())
+
+
+def _blocking_load() -> dict[date, bool]:
+    """Each lottery row's day: does it block direct reservations (not excluded, not drawn)?"""
+    return {
+        day: not excluded and drawn_at is None
+        for day, excluded, drawn_at in Lottery.objects.values_list("day", "excluded", "drawn_at")
+    }
 
 
 def lottery_days_between(first: date, last: date, now: datetime | None = None) -> dict:

@@ -166,6 +166,22 @@ def test_a_key_is_forgotten_after_its_lifetime(client, post, settings):
     assert not IdempotencyRecord.objects.exists()
 
 
+def test_an_expired_key_can_be_used_for_a_new_reservation(client, post, settings):
+    settings.RATHAUS_IDEMPOTENCY_HOURS = 24
+    day = local_today() + timedelta(days=30)
+    query = {"from": day.isoformat(), "to": (day + timedelta(days=60)).isoformat()}
+    one, other = client.get("/api/v1/slots", query).json()["slots"][:2]
+    first = post(_body(one))
+    IdempotencyRecord.objects.update(created_at=timezone.now() - timedelta(hours=25))
+
+    second = post(_body(other, email="zweites@example.org"))
+
+    assert second.status_code == 201
+    assert second.json()["reference"] != first.json()["reference"]
+    record = IdempotencyRecord.objects.get()  # the expired record was taken over
+    assert record.object_id == Reservation.objects.get(reference=second.json()["reference"]).pk
+
+
 def test_key_rules_and_canonical_fingerprint():
     assert idempotency_key_clean(None) is None
     assert idempotency_key_clean("a b") == "a b"

@@ -155,6 +155,24 @@ def test_a_cancelled_reservation_no_longer_counts(settings):
     assert second.reservation.status == ReservationStatus.PENDING
 
 
+def test_a_pending_hold_past_its_expiry_no_longer_counts(settings):
+    settings.RATHAUS_MAX_ACTIVE_RESERVATIONS = 1
+    now = datetime.now(tz=BERLIN)
+    slots = _slots(now)
+    services.reservation_create(request=_request(slots[0]), now=now)
+    later = now + timedelta(minutes=_policy().pending_hold_minutes + 1)  # no expiry job ran
+
+    second = services.reservation_create(request=_request(slots[1]), now=later)
+
+    assert second.reservation.status == ReservationStatus.PENDING
+    assert (
+        services.active_reservations_count(
+            email="Paar@Example.org", partners=_request(slots[1]).partners, now=later
+        )
+        == 1
+    )
+
+
 # --- reappear delay after cancellation ----------------------------------------------------------
 
 

@@ -1,12 +1,15 @@
+import logging
 import signal
 import threading
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 
 from rathaus.core.idempotency import idempotency_records_purge
 from rathaus.core.outbox import outbox_purge, outbox_send, outbox_send_all
+
+logger = logging.getLogger(__name__)
 
 PURGE_EVERY = 600  # seconds, in --forever mode
 
@@ -44,13 +47,19 @@ class Command(BaseCommand):
         last_purge = 0.0
         while not stop.is_set():
             close_old_connections()
-            result = outbox_send()
+            try:
+                result = outbox_send()
+                if time.monotonic() - last_purge >= PURGE_EVERY:
+                    self._purge()
+                    last_purge = time.monotonic()
+            except DatabaseError as error:  # the database is restarting: wait, never die
+                logger.warning("outbox: database unavailable (%s)", type(error).__name__)
+                close_old_connections()
+                stop.wait(sleep)
+                continue
             if result:
                 self._report(result)
-            if time.monotonic() - last_purge >= PURGE_EVERY:
-                self._purge()
-                last_purge = time.monotonic()
-            if not result:
+            else:
                 stop.wait(sleep)
         close_old_connections()
 

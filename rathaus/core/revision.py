@@ -1,0 +1,119 @@
+"""Configuration that changes rarely, cached per process until the database says it changed.
+
+Rules, openings, closures, venues, registrars, the reservation policy and the lotteries are
+read by every reservation but written a few times a day. Database triggers on their tables
+(created by each app's migration with `triggers_create`) give the single `ConfigRevision` row a
+new random value in the writing transaction, so every write — a service, the admin, an
+import, raw SQL — changes the revision exactly when it commits. A cached value is used only
+while the revision is the one it was loaded under; checking costs one primary-key read.
+
+Values are stored only outside transactions: inside one, what was read may be this
+transaction's own uncommitted writes, which a rollback would turn into a lie. Cached objects are
+shared by every request of the process: read them, never change them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TypeVar
+
+from django.conf import settings
+from django.db import connection
+
+T = TypeVar("T")
+
+_entries: dict[str, tuple[int, object]] = {}
+_UNSET = object()
+_pinned: ContextVar[object] = ContextVar("config_revision_pinned", default=_UNSET)
+
+_POSTGRES_FUNCTION = """
+CREATE OR REPLACE FUNCTION core_config_revision_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO core_configrevision (id, value) VALUES (1, (random() * 9e15)::bigint)
+    ON CONFLICT (id) DO UPDATE SET value = EXCLUDED.value;
+    RETURN NULL;
+END $$;
+"""
+_POSTGRES_TRIGGER = """
+CREATE TRIGGER {table}_config_revision
+AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table}
+FOR EACH STATEMENT EXECUTE FUNCTION core_config_revision_bump();
+"""
+_SQLITE_TRIGGER = """
+CREATE TRIGGER {table}_config_revision_{event} AFTER {event} ON {table}
+BEGIN
+    INSERT OR REPLACE INTO core_configrevision (id, value) VALUES (1, random());
+END;
+"""
+_EVENTS = ("insert", "update", "delete")
+
+
+def triggers_create(schema_editor, tables: list[str]) -> None:
+    """For a migration: every write to these tables changes the revision."""
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(_POSTGRES_FUNCTION)
+        for table in tables:
+            schema_editor.execute(_POSTGRES_TRIGGER.format(table=table))
+    elif vendor == "sqlite":
+        for table in tables:
+            for event in _EVENTS:
+                schema_editor.execute(_SQLITE_TRIGGER.format(table=table, event=event))
+
+
+def triggers_drop(schema_editor, tables: list[str]) -> None:
+    vendor = schema_editor.connection.vendor
+    for table in tables:
+        if vendor == "postgresql":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_config_revision ON {table}")
+        elif vendor == "sqlite":
+            for event in _EVENTS:
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_config_revision_{event}")
+
+
+def revision_current() -> int | None:
+    """The current revision; None when there is none yet (then nothing is cached)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT value FROM core_configrevision WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+@contextmanager
+def revision_pinned() -> Iterator[None]:
+    """Check the revision once for the whole block instead of on every `cached` call.
+
+    For code that only reads configuration (a reservation): everything it reads is then as
+    of one moment at the block's start. Not for code that changes configuration and reads it
+    back. A nested block keeps the outer revision.
+    """
+    if _pinned.get() is not _UNSET or not settings.RATHAUS_CONFIG_CACHE:
+        yield
+        return
+    token = _pinned.set(revision_current())
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
+
+
+def cached(name: str, load: Callable[[], T]) -> T:
+    """`load()`, or what it returned before under the same revision."""
+    if not settings.RATHAUS_CONFIG_CACHE:
+        return load()
+    revision = _pinned.get()
+    if revision is _UNSET:
+        revision = revision_current()
+    entry = _entries.get(name)
+    if revision is not None and entry is not None and entry[0] == revision:
+        return entry[1]  # type: ignore[return-value]
+    value = load()
+    if revision is not None and not connection.in_atomic_block:
+        _entries[name] = (revision, value)
+    return value
+
+
+def cache_clear() -> None:
+    _entries.clear()
