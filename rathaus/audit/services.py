@@ -18,6 +18,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import translation
 
+from rathaus.core import sql
+
 from .models import AuditEntry
 
 PERSONAL_KEYS = ("reason",)  # free text staff typed; erased with the object's personal data
@@ -46,14 +48,16 @@ def _actor_name(actor) -> str:
 
 
 def _record(code: str, obj: models.Model, actor=None, **data) -> AuditEntry:
-    return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=_actor_name(actor),
-        code=code,
-        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
-        object_id=str(obj.pk),
-        object_label=str(obj)[:200],
-        data={key: _json(value) for key, value in data.items()},
+    return sql.insert(  # every reservation writes one: no ORM query building
+        AuditEntry(
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_name=_actor_name(actor),
+            code=code,
+            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+            object_id=str(obj.pk),
+            object_label=str(obj)[:200],
+            data={key: _json(value) for key, value in data.items()},
+        )
     )
 
 

@@ -13,7 +13,6 @@ import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError
 from django.utils import timezone
 
 from . import sql
@@ -30,6 +29,10 @@ class IdempotencyKeyInvalid(ValueError):
 
 class IdempotencyKeyReused(Exception):
     """The key was already used for a different request."""
+
+
+class IdempotencyKeyLive(Exception):
+    """The key has a live record: its first request succeeded (or a twin just did)."""
 
 
 def idempotency_key_clean(value: str | None) -> str | None:
@@ -93,13 +96,14 @@ def idempotency_record_create(
 ) -> int:
     """Remember the key's result; call inside the transaction that creates the object.
 
-    Returns the record's id. A concurrent twin with the same key makes this raise
-    IntegrityError, so that the caller's transaction rolls back.
+    Returns the record's id. Raises IdempotencyKeyLive when the key has a live record (an
+    earlier request, or a concurrent twin that committed first), so that the caller's
+    transaction rolls back and the first result can be returned instead.
     """
     now = now or timezone.now()
     found = sql.rows(_RECORD, [scope, _digest(key), fingerprint, object_id, now, _cutoff(now)])
     if not found:
-        raise IntegrityError("idempotency_key_unique: the key has a live record")
+        raise IdempotencyKeyLive()
     return found[0][0]
 
 

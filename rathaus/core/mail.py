@@ -17,6 +17,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from . import sql
 from .models import OutboxMessage
 from .outbox import outbox_send
 
@@ -56,14 +57,16 @@ def mail_send_on_commit(
 ) -> OutboxMessage:
     """Put an e-mail into the outbox in the current transaction; it leaves after the commit."""
     subject, text, html = render_mail(template_prefix, context, language)
-    message = OutboxMessage.objects.create(
-        to=to,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        subject=subject[:998],
-        text=text,
-        html=html,
-        attachments=[_stored(attachment) for attachment in attachments],
-        next_attempt_at=timezone.now(),
+    message = sql.insert(  # every reservation writes one: no ORM query building
+        OutboxMessage(
+            to=to,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            subject=subject[:998],
+            text=text,
+            html=html,
+            attachments=[_stored(attachment) for attachment in attachments],
+            next_attempt_at=timezone.now(),
+        )
     )
     if settings.RATHAUS_MAIL_SEND_ON_COMMIT:
 

@@ -156,23 +156,27 @@ def booking_create(
     with _locked(r.resource_id for r in requests):
         _quarantine_end(supersede_booking_ids)
         _check_free(requests, now)
-        booking = Booking.objects.create(
-            purpose=purpose,
-            status=status,
-            expires_at=expires_at,
-            start=min(r.start for r in requests),
-            end=max(r.end for r in requests),
-        )
-        Allocation.objects.bulk_create(
-            Allocation(
-                booking=booking,
-                resource_id=r.resource_id,
-                start=r.start,
-                end=r.end,
-                active=True,
+        booking = sql.insert(
+            Booking(
+                purpose=purpose,
+                status=status,
                 expires_at=expires_at,
+                start=min(r.start for r in requests),
+                end=max(r.end for r in requests),
             )
-            for r in requests
+        )
+        sql.insert_many(
+            [
+                Allocation(
+                    booking=booking,
+                    resource_id=r.resource_id,
+                    start=r.start,
+                    end=r.end,
+                    active=True,
+                    expires_at=expires_at,
+                )
+                for r in requests
+            ]
         )
         attached = attach(booking) if attach else None
     return booking, attached

@@ -290,9 +290,9 @@ def reservation_create(
 
 def _reservation_create(request, payload: ReservationIn, idempotency_key: str | None):
     key, fingerprint = _idempotency(idempotency_key, payload)
-    replay = _replay_or(key, fingerprint)
-    if replay is not None:
-        return replay
+    # No look-up of the key first: almost every key is new. A retry is recognised when the
+    # attempt fails — its slot is taken by the first attempt, or the key's record (written in
+    # the reservation's transaction) is live — and then gets the first answer (_replay_or).
     venue = selectors.venue_public_get(payload.venue)
     if venue is None:
         raise HttpError(400, f"Unknown venue '{payload.venue}'.")
@@ -327,6 +327,9 @@ def _reservation_create(request, payload: ReservationIn, idempotency_key: str | 
     except (SlotUnavailable, SlotNotOffered) as error:
         # a concurrent twin with the same key may have taken the slot: then it is ours
         return _replay_or(key, fingerprint, Status(409, {"detail": str(error.message)}))
+    except idempotency.IdempotencyKeyLive:  # an earlier request with this key succeeded
+        taken = Status(409, {"detail": str(SlotUnavailable.default_message)})
+        return _replay_or(key, fingerprint, taken)
     reservation = created.reservation
     return Status(201, {**_out(reservation), "token": created.manage_token})
 

@@ -86,7 +86,12 @@ def venue_public_get(slug: str) -> Venue | None:
 
 
 def registrars_active() -> list[Registrar]:
-    return [copy(registrar) for registrar in cached("weddings.registrars", _registrars_load)]
+    return [copy(registrar) for registrar in _registrars_shared()]
+
+
+def _registrars_shared() -> list[Registrar]:
+    """The cached registrars themselves, for this module's reads that never change them."""
+    return cached("weddings.registrars", _registrars_load)
 
 
 def _registrars_load() -> list[Registrar]:
@@ -158,7 +163,7 @@ def ceremony_slots_free(
     venues = [v for v in (filters.venues or venues_public()) if _venue_matches(v, filters)]
     if not venues:
         return []
-    registrar_ids = [r.resource_id for r in registrars_active()]
+    registrar_ids = [r.resource_id for r in _registrars_shared()]
     by_resource = {v.resource_id: v for v in venues}
     calendars = calendars_between([*by_resource, *registrar_ids], first, last, now=now)
     registrar_free = engine.Coverage(
@@ -233,7 +238,7 @@ def ceremony_slot_offer(
         earliest, latest = bookable_range(reservation_policy(), now)
         if not earliest <= day <= latest or lottery_days_blocked(day, day, now):
             return None, []
-    registrars = registrars_active()
+    registrars = _registrars_shared()
     venue_calendar, *registrar_calendars = calendars_between(
         [venue.resource_id, *(r.resource_id for r in registrars)],
         day,

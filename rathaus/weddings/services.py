@@ -174,12 +174,13 @@ def _check_active_limit(request: ReservationRequest, now: datetime) -> None:
         )
 
 
-def _reference_unique(year: int) -> str:
+def _reservation_insert(reservation: Reservation) -> Reservation:
+    """Insert with a fresh random reference; another one if it is taken (32^4 a year)."""
     for _attempt in range(20):
-        reference = reference_new(year)
-        if not sql.rows("SELECT 1 FROM weddings_reservation WHERE reference = %s", [reference]):
-            return reference
-    raise RuntimeError("no free reference")  # 32^4 per year: practically unreachable
+        reservation.reference = reference_new(reservation.start.astimezone(BERLIN).year)
+        if sql.insert(reservation, unless_taken="reference") is not None:
+            return reservation
+    raise RuntimeError("no free reference")  # practically unreachable
 
 
 RESERVATION_IDEMPOTENCY_SCOPE = "weddings.reservation"
@@ -237,27 +238,28 @@ def reservation_create(
     for registrar in registrars[:3]:
 
         def attach(booking, registrar=registrar):
-            reservation = Reservation.objects.create(
-                reference=_reference_unique(slot.start.year),
-                booking=booking,
-                venue=request.venue,
-                registrar=registrar,
-                status=ReservationStatus.RESERVED if confirmed else ReservationStatus.PENDING,
-                confirmed_email_at=now if confirmed else None,
-                start=slot.start,
-                end=slot.end,
-                partner1_given_name=request.partners[0].given_name,
-                partner1_family_name=request.partners[0].family_name,
-                partner2_given_name=request.partners[1].given_name,
-                partner2_family_name=request.partners[1].family_name,
-                email=request.email,
-                phone=request.phone,
-                guests=request.guests,
-                language=request.language,
-                note=request.note,
-                token_nonce=nonce_new(),
-                fee_eur=slot.fee_eur,
-                notice_deadline=deadline,
+            reservation = _reservation_insert(
+                Reservation(
+                    booking=booking,
+                    venue=request.venue,
+                    registrar=registrar,
+                    status=ReservationStatus.RESERVED if confirmed else ReservationStatus.PENDING,
+                    confirmed_email_at=now if confirmed else None,
+                    start=slot.start,
+                    end=slot.end,
+                    partner1_given_name=request.partners[0].given_name,
+                    partner1_family_name=request.partners[0].family_name,
+                    partner2_given_name=request.partners[1].given_name,
+                    partner2_family_name=request.partners[1].family_name,
+                    email=request.email,
+                    phone=request.phone,
+                    guests=request.guests,
+                    language=request.language,
+                    note=request.note,
+                    token_nonce=nonce_new(),
+                    fee_eur=slot.fee_eur,
+                    notice_deadline=deadline,
+                )
             )
             audit.reservation_requested_by_couple(reservation=reservation)
             if idempotency_key:

@@ -173,6 +173,21 @@ def test_a_pending_hold_past_its_expiry_no_longer_counts(settings):
     )
 
 
+def test_a_taken_reference_is_drawn_again(monkeypatch):
+    now = datetime.now(tz=BERLIN)
+    slots = _slots(now)
+    first = services.reservation_create(request=_request(slots[0]), now=now).reservation
+    drawn = iter([first.reference, first.reference, "TK-2099-FREE"])
+    monkeypatch.setattr(services, "reference_new", lambda year: next(drawn))
+
+    second = services.reservation_create(
+        request=_request(slots[1], email="b@example.org", names=("C", "D", "E", "F")), now=now
+    ).reservation
+
+    assert second.reference == "TK-2099-FREE"
+    assert next(drawn, None) is None  # both taken draws were tried first
+
+
 # --- reappear delay after cancellation ----------------------------------------------------------
 
 
