@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from copy import copy
@@ -228,7 +229,8 @@ def ceremony_slot_offer(
     apply_policy: bool = True,
 ) -> tuple[CeremonySlot | None, list[Registrar]]:
     """The free slot at `start` and the registrars who can take it including travel, the least
-    busy that day first: what a reservation needs, from one load of the day's calendars.
+    busy that day first (ties in random order): what a reservation needs, from one load of the
+    day's calendars.
 
     Same rules as `ceremony_slots_free`; `apply_policy=False` ignores release and lottery.
     """
@@ -260,8 +262,10 @@ def ceremony_slot_offer(
     if bounds is None:
         return None, []
     travel = venue.travel_minutes * 60
+    # Ties in random order: with a fixed order every concurrent reservation would ask for the
+    # same registrar first and wait for that registrar's lock (docs/benchmarks.md).
     free = sorted(
-        (len(calendar.blocked), registrar.name, registrar)
+        (len(calendar.blocked), secrets.randbits(32), registrar)
         for registrar, calendar in zip(registrars, registrar_calendars, strict=True)
         if engine.contains(
             engine.free_intervals(calendar, day, day), bounds[0] - travel, bounds[1] + travel

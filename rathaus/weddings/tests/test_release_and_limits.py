@@ -284,3 +284,16 @@ def test_horizon_is_counted_from_the_release_moment_not_midnight():
     now = local_datetime(datetime.now(tz=BERLIN).date(), time(12))
     _earliest, latest = selectors.bookable_range(policy, now)
     assert latest == now.date() + relativedelta(months=policy.horizon_months) - timedelta(days=1)
+
+
+def test_equally_free_registrars_are_offered_in_varying_order():
+    """Concurrent reservations must not all queue for the same registrar's lock."""
+    now = datetime.now(tz=BERLIN)
+    slot = _slots(now)[0]
+    firsts = {
+        selectors.ceremony_slot_offer(venue=slot.venue, start=slot.start, now=now)[1][0].pk
+        for _ in range(40)
+    }
+    offered = selectors.ceremony_slot_offer(venue=slot.venue, start=slot.start, now=now)[1]
+    assert len(offered) > 1  # Bottrop's registrars: several are free on a fresh calendar
+    assert len(firsts) > 1
