@@ -47,24 +47,41 @@ def _stored(attachment: Attachment) -> dict:
     }
 
 
-def mail_send_on_commit(
+@dataclass(frozen=True)
+class Mail:
+    """A rendered e-mail, not yet in the outbox."""
+
+    to: str
+    subject: str
+    text: str
+    html: str
+    attachments: tuple[dict, ...] = ()
+
+
+def mail_render(
     *,
     to: str,
     template_prefix: str,
     context: dict,
     language: str,
     attachments: Sequence[Attachment] = (),
-) -> OutboxMessage:
-    """Put an e-mail into the outbox in the current transaction; it leaves after the commit."""
+) -> Mail:
+    """Render now, queue later (`mail_queue`): a caller may render before it takes locks."""
     subject, text, html = render_mail(template_prefix, context, language)
+    return Mail(to, subject[:998], text, html, tuple(_stored(item) for item in attachments))
+
+
+def mail_queue(mail: Mail) -> OutboxMessage:
+    """Put a rendered e-mail into the outbox in the current transaction; it leaves after the
+    commit."""
     message = sql.insert(  # every reservation writes one: no ORM query building
         OutboxMessage(
-            to=to,
+            to=mail.to,
             from_email=settings.DEFAULT_FROM_EMAIL,
-            subject=subject[:998],
-            text=text,
-            html=html,
-            attachments=[_stored(attachment) for attachment in attachments],
+            subject=mail.subject,
+            text=mail.text,
+            html=mail.html,
+            attachments=list(mail.attachments),
             next_attempt_at=timezone.now(),
         )
     )
@@ -77,3 +94,24 @@ def mail_send_on_commit(
         # sends whatever is left.
         transaction.on_commit(send_now, robust=True)
     return message
+
+
+def mail_send_on_commit(
+    *,
+    to: str,
+    template_prefix: str,
+    context: dict,
+    language: str,
+    attachments: Sequence[Attachment] = (),
+) -> OutboxMessage:
+    """Render an e-mail and put it into the outbox in the current transaction; it leaves
+    after the commit."""
+    return mail_queue(
+        mail_render(
+            to=to,
+            template_prefix=template_prefix,
+            context=context,
+            language=language,
+            attachments=attachments,
+        )
+    )

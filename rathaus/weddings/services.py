@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from rathaus.audit import services as audit
 from rathaus.core import sql
 from rathaus.core.idempotency import idempotency_record_create
-from rathaus.core.mail import Attachment, mail_send_on_commit
+from rathaus.core.mail import Attachment, Mail, mail_queue, mail_render
 from rathaus.core.revision import revision_pinned
 from rathaus.core.timezone import BERLIN, local_datetime
 from rathaus.scheduling.constants import ACTIVE_STATUSES as ACTIVE_BOOKING_STATUSES
@@ -235,32 +235,39 @@ def reservation_create(
         hold = hold_for or timedelta(minutes=policy.pending_hold_minutes)
     travel = timedelta(minutes=request.venue.travel_minutes)
     default_mail = "weddings/email/reserved" if confirmed else "weddings/email/confirm_request"
+    template = mail_template or default_mail
     for registrar in registrars[:3]:
+        reservation = Reservation(
+            venue=request.venue,
+            registrar=registrar,
+            status=ReservationStatus.RESERVED if confirmed else ReservationStatus.PENDING,
+            confirmed_email_at=now if confirmed else None,
+            start=slot.start,
+            end=slot.end,
+            partner1_given_name=request.partners[0].given_name,
+            partner1_family_name=request.partners[0].family_name,
+            partner2_given_name=request.partners[1].given_name,
+            partner2_family_name=request.partners[1].family_name,
+            email=request.email,
+            phone=request.phone,
+            guests=request.guests,
+            language=request.language,
+            note=request.note,
+            token_nonce=nonce_new(),
+            fee_eur=slot.fee_eur,
+            notice_deadline=deadline,
+            reference=reference_new(slot.start.astimezone(BERLIN).year),
+        )
+        # Rendered before the booking transaction: its locks are held for less time.
+        mail = reservation_mail_render(reservation, template, attach_ics=confirmed, policy=policy)
 
-        def attach(booking, registrar=registrar):
-            reservation = _reservation_insert(
-                Reservation(
-                    booking=booking,
-                    venue=request.venue,
-                    registrar=registrar,
-                    status=ReservationStatus.RESERVED if confirmed else ReservationStatus.PENDING,
-                    confirmed_email_at=now if confirmed else None,
-                    start=slot.start,
-                    end=slot.end,
-                    partner1_given_name=request.partners[0].given_name,
-                    partner1_family_name=request.partners[0].family_name,
-                    partner2_given_name=request.partners[1].given_name,
-                    partner2_family_name=request.partners[1].family_name,
-                    email=request.email,
-                    phone=request.phone,
-                    guests=request.guests,
-                    language=request.language,
-                    note=request.note,
-                    token_nonce=nonce_new(),
-                    fee_eur=slot.fee_eur,
-                    notice_deadline=deadline,
+        def attach(booking, reservation=reservation, mail=mail):
+            reservation.booking = booking
+            if sql.insert(reservation, unless_taken="reference") is None:
+                _reservation_insert(reservation)  # the drawn reference was taken: draw again
+                mail = reservation_mail_render(
+                    reservation, template, attach_ics=confirmed, policy=policy
                 )
-            )
             audit.reservation_requested_by_couple(reservation=reservation)
             if idempotency_key:
                 idempotency_record_create(
@@ -271,9 +278,7 @@ def reservation_create(
                     now=now,
                 )
             # in the booking's transaction: the e-mail exists exactly when the reservation does
-            reservation_mail(
-                reservation, mail_template or default_mail, attach_ics=confirmed, policy=policy
-            )
+            mail_queue(mail)
             return reservation
 
         try:
@@ -411,6 +416,13 @@ def reservation_mail(
     reservation: Reservation, template: str, *, attach_ics: bool = False, policy=None
 ) -> None:
     """E-mail the couple after the commit, in their language; the back office uses it too."""
+    mail_queue(reservation_mail_render(reservation, template, attach_ics=attach_ics, policy=policy))
+
+
+def reservation_mail_render(
+    reservation: Reservation, template: str, *, attach_ics: bool = False, policy=None
+) -> Mail:
+    """The couple's e-mail about `reservation`, rendered from fields known before it is saved."""
     hold_minutes = (policy or reservation_policy()).pending_hold_minutes
     reference = reservation.reference
     context = {
@@ -428,7 +440,7 @@ def reservation_mail(
         if attach_ics
         else []
     )
-    mail_send_on_commit(
+    return mail_render(
         to=reservation.email,
         template_prefix=template,
         context=context,
