@@ -20,7 +20,7 @@ from contextvars import ContextVar
 from typing import TypeVar
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, migrations
 
 T = TypeVar("T")
 
@@ -48,6 +48,15 @@ BEGIN
 END;
 """
 _EVENTS = ("insert", "update", "delete")
+
+
+def triggers_migration(tables: list[str]) -> migrations.RunPython:
+    """The migration operation that puts the triggers on `tables` (and takes them off)."""
+    return migrations.RunPython(
+        lambda apps, schema_editor: triggers_create(schema_editor, tables),
+        lambda apps, schema_editor: triggers_drop(schema_editor, tables),
+        elidable=False,
+    )
 
 
 def triggers_create(schema_editor, tables: list[str]) -> None:

@@ -129,6 +129,20 @@ def _check_no_self_overlap(requests: list[AllocationRequest]) -> None:
             raise SlotUnavailable()
 
 
+def _allocations(booking: Booking, requests: list[AllocationRequest], expires_at) -> list:
+    return [
+        Allocation(
+            booking=booking,
+            resource_id=r.resource_id,
+            start=r.start,
+            end=r.end,
+            active=True,
+            expires_at=expires_at,
+        )
+        for r in requests
+    ]
+
+
 def booking_create(
     *,
     purpose: str,
@@ -165,19 +179,7 @@ def booking_create(
                 end=max(r.end for r in requests),
             )
         )
-        sql.insert_many(
-            [
-                Allocation(
-                    booking=booking,
-                    resource_id=r.resource_id,
-                    start=r.start,
-                    end=r.end,
-                    active=True,
-                    expires_at=expires_at,
-                )
-                for r in requests
-            ]
-        )
+        sql.insert_many(_allocations(booking, requests, expires_at))
         attached = attach(booking) if attach else None
     return booking, attached
 
@@ -241,17 +243,7 @@ def booking_move(
             raise SlotUnavailable()
         _check_free(requests, now, ignore_booking_id=booking.pk)
         booking.allocations.all().delete()
-        Allocation.objects.bulk_create(
-            Allocation(
-                booking=booking,
-                resource_id=r.resource_id,
-                start=r.start,
-                end=r.end,
-                active=True,
-                expires_at=booking.expires_at,
-            )
-            for r in requests
-        )
+        sql.insert_many(_allocations(booking, requests, booking.expires_at))
         booking.start = min(r.start for r in requests)
         booking.end = max(r.end for r in requests)
         booking.save(update_fields=["start", "end", "updated_at"])

@@ -1,20 +1,19 @@
-"""Every write to venues, registrars and the reservation policy changes the configuration revision (rathaus/core/revision.py)."""
+"""Every write to venues, registrars and the reservation policy changes the configuration
+revision (rathaus/core/revision.py)."""
 
 from django.db import migrations
 
-from rathaus.core.revision import triggers_create, triggers_drop
-
-TABLES = ["weddings_venue", "weddings_registrar", "weddings_reservationpolicy"]
-
-
-def forwards(apps, schema_editor):
-    triggers_create(schema_editor, TABLES)
-
-
-def backwards(apps, schema_editor):
-    triggers_drop(schema_editor, TABLES)
+from rathaus.core.revision import triggers_migration
 
 
 class Migration(migrations.Migration):
     dependencies = [("core", "0002_config_revision"), ("weddings", "0003_policy_release_time")]
-    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
+    operations = [
+        triggers_migration(
+            [
+                "weddings_venue",
+                "weddings_registrar",
+                "weddings_reservationpolicy",
+            ]
+        )
+    ]
