@@ -41,10 +41,12 @@ _LOCK = "SELECT id FROM scheduling_resource WHERE id IN ({ids}) ORDER BY id FOR 
 
 
 @contextmanager
-def _locked(resource_ids: Iterable[int]):
-    """Open the durable booking transaction and lock the resources in a fixed order."""
+def _locked(resource_ids: Iterable[int], before: Callable[[], None] | None = None):
+    """Open the durable booking transaction, run `before`, lock the resources in a fixed order."""
     try:
         with transaction.atomic(durable=True):
+            if before:
+                before()
             ids = sorted(set(resource_ids))
             if connection.features.has_select_for_update:  # SQLite: BEGIN IMMEDIATE locked
                 sql.rows(sql.with_lists(_LOCK, ids=len(ids)), ids)
@@ -152,8 +154,13 @@ def booking_create(
     now: datetime | None = None,
     attach: Callable[[Booking], T] | None = None,
     supersede_booking_ids: Iterable[int] = (),
+    before: Callable[[], None] | None = None,
 ) -> tuple[Booking, T | None]:
     """Book all requested resources or none. `attach` runs inside the same transaction.
+
+    `before` runs first in the transaction, before any resource is locked: for the caller's own
+    locks and checks (the Traukalender's per-couple limit), which then cannot be held up by, or
+    hold up, the resource locks.
 
     `supersede_booking_ids` names cancelled bookings still in quarantine (see
     `booking_set_status`) whose time this booking may take over, e.g. for the waiting list.
@@ -167,7 +174,7 @@ def booking_create(
     if min(r.start for r in requests) <= now:
         raise SlotNotOffered()
     expires_at = now + hold_for if hold_for and status in HOLD_STATUSES else None
-    with _locked(r.resource_id for r in requests):
+    with _locked((r.resource_id for r in requests), before):
         _quarantine_end(supersede_booking_ids)
         _check_free(requests, now)
         booking = sql.insert(

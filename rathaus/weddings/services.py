@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -83,7 +85,6 @@ def _validate(request: ReservationRequest, now: datetime, policy, *, bypass_gate
         )
     if not bypass_gates:
         _check_gate(day, policy, now)
-        _check_active_limit(request, now)
     if not request.venue.active:
         raise ValidationError({"venue": _("This venue cannot be booked online.")})
     if request.guests > request.venue.max_guests:
@@ -157,11 +158,36 @@ def active_reservations_count(*, email: str, partners: tuple[Partner, Partner], 
         return cursor.fetchone()[0]
 
 
+def _limit_keys(request: ReservationRequest) -> list[int]:
+    """Advisory-lock keys (64-bit) of the address and of the couple, in ascending order."""
+    names = sorted((p.given_name.casefold(), p.family_name.casefold()) for p in request.partners)
+    parts = [("email", request.email.casefold()), ("couple", *(n for pair in names for n in pair))]
+    return sorted(
+        int.from_bytes(
+            hashlib.sha256("\x1f".join(("reservation-limit", *part)).encode()).digest()[:8],
+            "big",
+            signed=True,
+        )
+        for part in parts
+    )
+
+
 def _check_active_limit(request: ReservationRequest, now: datetime) -> None:
-    """At most N active reservations per e-mail address and per couple (slot hoarding)."""
+    """At most N active reservations per e-mail address and per couple (slot hoarding).
+
+    Runs first in the booking transaction, before the resources are locked, so simultaneous
+    requests of one address or couple are counted one after the other: on PostgreSQL behind
+    transaction-scoped advisory locks on the address and the couple, on SQLite by its IMMEDIATE
+    transaction.
+    """
     limit = settings.RATHAUS_MAX_ACTIVE_RESERVATIONS
     if not limit:
         return
+    if connection.vendor == "postgresql":
+        # one after the other, in a fixed order: no deadlock between two requests
+        sql.rows(
+            "SELECT pg_advisory_xact_lock(%s), pg_advisory_xact_lock(%s)", _limit_keys(request)
+        )
     if active_reservations_count(email=request.email, partners=request.partners, now=now) >= limit:
         raise ValidationError(
             {
@@ -295,6 +321,7 @@ def reservation_create(
                 now=now,
                 attach=attach,
                 supersede_booking_ids=supersede_booking_ids,
+                before=None if bypass_gates else partial(_check_active_limit, request, now),
             )
         except (SlotUnavailable, SlotNotOffered, IntegrityError):
             continue  # that registrar was taken meanwhile; try the next one

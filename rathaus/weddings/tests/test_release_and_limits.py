@@ -297,3 +297,35 @@ def test_equally_free_registrars_are_offered_in_varying_order():
     offered = selectors.ceremony_slot_offer(venue=slot.venue, start=slot.start, now=now)[1]
     assert len(offered) > 1  # Bottrop's registrars: several are free on a fresh calendar
     assert len(firsts) > 1
+
+
+# --- the limit under simultaneous requests ------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_requests_of_one_couple_stay_within_the_limit(settings):
+    """Eight requests of one couple for eight different slots at once, limit 2: two win."""
+    from rathaus.scheduling.tests.concurrency import race, tally
+
+    settings.RATHAUS_MAX_ACTIVE_RESERVATIONS = 2
+    now = datetime.now(tz=BERLIN)
+    slots = _slots(now)[:8]
+    couple = ("Anna", "Berg", "Ben", "Cohen")
+
+    def work(index, barrier):
+        # the same couple, in either order of the partners and with different addresses
+        names = couple if index % 2 else couple[2:] + couple[:2]
+        request = _request(slots[index], email=f"paar-{index}@example.org", names=names)
+        barrier.wait()
+        return services.reservation_create(request=request, now=now).reservation.reference
+
+    outcomes = race(len(slots), work)
+
+    assert tally(outcomes) == {"ok": 2, "ValidationError": 6}, [o.error for o in outcomes]
+    assert (
+        services.active_reservations_count(
+            email="nobody@example.org", partners=_request(slots[0], names=couple).partners, now=now
+        )
+        == 2
+    )
