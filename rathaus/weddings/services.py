@@ -64,6 +64,22 @@ class ReservationRequest:
     note: str = ""
 
 
+def couple_fields(request) -> dict:
+    """Names, contact, guests and language of a couple's request (reservation or lottery
+    application) as the models name their fields."""
+    first, second = request.partners
+    return {
+        "partner1_given_name": first.given_name,
+        "partner1_family_name": first.family_name,
+        "partner2_given_name": second.given_name,
+        "partner2_family_name": second.family_name,
+        "email": request.email,
+        "phone": request.phone,
+        "guests": request.guests,
+        "language": request.language,
+    }
+
+
 @dataclass(frozen=True)
 class CreatedReservation:
     reservation: Reservation
@@ -270,14 +286,7 @@ def reservation_create(
             confirmed_email_at=now if confirmed else None,
             start=slot.start,
             end=slot.end,
-            partner1_given_name=request.partners[0].given_name,
-            partner1_family_name=request.partners[0].family_name,
-            partner2_given_name=request.partners[1].given_name,
-            partner2_family_name=request.partners[1].family_name,
-            email=request.email,
-            phone=request.phone,
-            guests=request.guests,
-            language=request.language,
+            **couple_fields(request),
             note=request.note,
             token_nonce=nonce_new(),
             fee_eur=slot.fee_eur,

@@ -19,7 +19,7 @@ from rathaus.core.timezone import BERLIN
 from rathaus.weddings import release
 from rathaus.weddings.dates import is_high_demand
 from rathaus.weddings.models import Venue
-from rathaus.weddings.services import Partner
+from rathaus.weddings.services import Partner, couple_fields
 
 from . import draw
 from .constants import MAX_PREFERENCES, ApplicationStatus, LotterySource, LotteryState
@@ -215,14 +215,7 @@ def application_submit(
         application = Application.objects.create(
             lottery=lottery,
             reference=_reference_unique(lottery.day.year),
-            partner1_given_name=request.partners[0].given_name,
-            partner1_family_name=request.partners[0].family_name,
-            partner2_given_name=request.partners[1].given_name,
-            partner2_family_name=request.partners[1].family_name,
-            email=request.email,
-            phone=request.phone,
-            guests=request.guests,
-            language=request.language,
+            **couple_fields(request),
             token_nonce=secrets.token_hex(16),
         )
         Preference.objects.bulk_create(
