@@ -38,17 +38,10 @@ def rows(sql: str, params: Sequence = ()) -> list[tuple]:
         return cursor.fetchall()
 
 
-def execute(sql: str, params: Sequence = ()) -> int:
-    """Runs a write; returns the number of rows it changed."""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [db_value(value) for value in params])
-        return cursor.rowcount
-
-
 _INSERTS: dict[tuple[type, bool], tuple[str, list]] = {}
 
 
-def _insert_statement(model: type, returning: bool, rows: int) -> tuple[str, list]:
+def _insert_statement(model: type, returning: bool, count: int) -> tuple[str, list]:
     key = (model, returning)
     if key not in _INSERTS:
         meta = model._meta
@@ -59,7 +52,7 @@ def _insert_statement(model: type, returning: bool, rows: int) -> tuple[str, lis
     head, fields = _INSERTS[key]
     row = f"({placeholders(len(fields))})"
     tail = f" RETURNING {connection.ops.quote_name(model._meta.pk.column)}" if returning else ""
-    return f"{head} VALUES {', '.join([row] * rows)}{tail}", fields
+    return f"{head} VALUES {', '.join([row] * count)}{tail}", fields
 
 
 def _values(instance, fields) -> list:

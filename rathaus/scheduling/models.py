@@ -199,7 +199,7 @@ class Allocation(models.Model):
         indexes = [
             models.Index(fields=["resource", "start"], name="alloc_resource_start"),
             models.Index(fields=["start", "end"], name="alloc_range"),
-            # holds and quarantines the booking door expires (services._expire_stale_holds)
+            # lapsed holds and quarantines (selectors.allocations_lapsed_or_clashing)
             models.Index(
                 fields=["resource", "expires_at"],
                 condition=models.Q(active=True),

@@ -225,14 +225,6 @@ def allocations_overlapping(
     )
 
 
-def allocations_clashing(ranges: Iterable[tuple[int, datetime, datetime]], *, now: datetime):
-    """Blocking allocations overlapping any of the (resource, start, end) ranges: one query."""
-    overlap = Q()
-    for resource_id, start, end in ranges:
-        overlap |= Q(resource_id=resource_id, start__lt=end, end__gt=start)
-    return Allocation.objects.filter(active_allocations_q(now)).filter(overlap)
-
-
 def holds_expired(now: datetime):
     """Holds whose expiry has passed but which the clean-up has not marked yet."""
     return Booking.objects.filter(status__in=HOLD_STATUSES, expires_at__lte=now)

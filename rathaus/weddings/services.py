@@ -157,21 +157,19 @@ def active_reservations_count(*, email: str, partners: tuple[Partner, Partner], 
     A hold past its expiry does not count, whether or not a job or the booking door has marked
     its booking expired yet (the reservation row follows with `jobs.reservations_expire`)."""
     (a, b) = partners
-    now = connection.ops.adapt_datetimefield_value(now)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _ACTIVE_FOR_EMAIL_OR_COUPLE,
-            [
-                *ACTIVE_RESERVATION_STATUSES,
-                now,
-                *ACTIVE_BOOKING_STATUSES,
-                now,
-                email,
-                a.given_name, a.family_name, b.given_name, b.family_name,
-                b.given_name, b.family_name, a.given_name, a.family_name,
-            ],
-        )  # fmt: skip
-        return cursor.fetchone()[0]
+    found = sql.rows(
+        _ACTIVE_FOR_EMAIL_OR_COUPLE,
+        [
+            *ACTIVE_RESERVATION_STATUSES,
+            now,
+            *ACTIVE_BOOKING_STATUSES,
+            now,
+            email,
+            a.given_name, a.family_name, b.given_name, b.family_name,
+            b.given_name, b.family_name, a.given_name, a.family_name,
+        ],
+    )  # fmt: skip
+    return found[0][0]
 
 
 def _limit_keys(request: ReservationRequest) -> list[int]:
@@ -216,12 +214,18 @@ def _check_active_limit(request: ReservationRequest, now: datetime) -> None:
         )
 
 
-def _reservation_insert(reservation: Reservation) -> Reservation:
-    """Insert with a fresh random reference; another one if it is taken (32^4 a year)."""
-    for _attempt in range(20):
-        reservation.reference = reference_new(reservation.start.astimezone(BERLIN).year)
+def _reference_draw(start: datetime) -> str:
+    return reference_new(start.astimezone(BERLIN).year)
+
+
+def _reservation_insert(reservation: Reservation) -> bool:
+    """Insert with the reference drawn for it, or with fresh draws while that is taken (32^4 a
+    year). True when the reference had to change."""
+    for attempt in range(20):
+        if attempt:
+            reservation.reference = _reference_draw(reservation.start)
         if sql.insert(reservation, unless_taken="reference") is not None:
-            return reservation
+            return attempt > 0
     raise RuntimeError("no free reference")  # practically unreachable
 
 
@@ -291,15 +295,14 @@ def reservation_create(
             token_nonce=nonce_new(),
             fee_eur=slot.fee_eur,
             notice_deadline=deadline,
-            reference=reference_new(slot.start.astimezone(BERLIN).year),
+            reference=_reference_draw(slot.start),
         )
         # Rendered before the booking transaction: its locks are held for less time.
         mail = reservation_mail_render(reservation, template, attach_ics=confirmed, policy=policy)
 
         def attach(booking, reservation=reservation, mail=mail):
             reservation.booking = booking
-            if sql.insert(reservation, unless_taken="reference") is None:
-                _reservation_insert(reservation)  # the drawn reference was taken: draw again
+            if _reservation_insert(reservation):  # the e-mail must name the new reference
                 mail = reservation_mail_render(
                     reservation, template, attach_ics=confirmed, policy=policy
                 )
