@@ -8,7 +8,7 @@ export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 # Compiled catalogues (.mo) are committed; they are rebuilt when GNU gettext is installed.
 COMPILE_MESSAGES = @if command -v msgfmt >/dev/null; then $(BIN)/python manage.py compilemessages --ignore=.venv -v 0; fi
 
-.PHONY: run test prepare setup install lint format serve bench bench-rush bench-faults messages clean
+.PHONY: run test test-clocks prepare setup install lint format serve bench bench-rush bench-faults bench-smoke messages clean
 
 $(VENV)/.installed: requirements.lock
 	$(PY) -m venv $(VENV)
@@ -59,8 +59,21 @@ test: install lint
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -m "not postgres"
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python scripts/test_postgres.py
 
+# The suite (without browser and PostgreSQL tests) again with the clock on the calendar's worst
+# days: DST switches, the Christmas closure, a leap day, New Year's Eve, 200 days ahead
+# (docs/decisions/0008-tests-and-time.md). CI runs it after `make test`.
+test-clocks: install
+	$(COMPILE_MESSAGES)
+	$(BIN)/python scripts/test_clocks.py $(TEST_CLOCKS)
+
 bench: setup
 	$(BIN)/python bench/slots.py
+
+# Every benchmark in short form, correctness targets only (CI runs it; needs PostgreSQL).
+bench-smoke: install
+	$(BIN)/python bench/slots.py --smoke
+	$(BIN)/python bench/rush.py --smoke
+	$(BIN)/python bench/faults.py --smoke
 
 # HTTP benchmarks against `make serve` on PostgreSQL (docs/benchmarks.md); a few minutes each.
 # BENCH_ARGS=--record appends the figures to docs/benchmarks.md, --smoke makes rush.py short.

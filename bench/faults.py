@@ -1,6 +1,7 @@
 """Faults benchmark: a worker killed and PostgreSQL crash-restarted during a reservation rush.
 
     .venv/bin/python bench/faults.py [--seconds 24] [--record]
+    .venv/bin/python bench/faults.py --smoke   # 9 s rush, same faults and checks (CI)
     make bench-faults [BENCH_ARGS=--record]
 
 By default PostgreSQL is a throw-away private cluster (initdb on a free loopback port), so the
@@ -179,7 +180,11 @@ def main() -> int:
     parser.add_argument("--restart-command", default=None, help="with --server")
     parser.add_argument("--database", default="rathaus_bench_faults")
     parser.add_argument("--record", action="store_true", help="append to docs/benchmarks.md")
+    parser.add_argument("--smoke", action="store_true", help="9 s rush, every fault and check")
     args = parser.parse_args()
+    if args.smoke:
+        args.seconds, args.kill_at, args.restart_at, args.record = 9.0, 2.0, 4.0, False
+        args.connections = min(args.connections, 8)
     if args.server and not args.restart_command:
         parser.error("--server needs --restart-command")
 

@@ -1,6 +1,7 @@
 """Benchmark: free slots of all venues over 12 months with ~600 existing bookings.
 
     .venv/bin/python bench/slots.py [--runs 50] [--bookings 600] [--record]
+    .venv/bin/python bench/slots.py --smoke    # 3 runs, 60 bookings: checks it still works (CI)
 
 Uses a fresh SQLite file in a temporary folder unless DATABASE_URL is set (a PostgreSQL
 database named there is flushed first). Prints the median and percentiles of:
@@ -46,15 +47,17 @@ def seed(bookings: int, first: date, last: date) -> int:
     from rathaus.core.timezone import local_today
     from rathaus.scheduling.services import AllocationRequest, booking_create
     from rathaus.weddings.bootstrap import bottrop_data_load
-    from rathaus.weddings.selectors import ceremony_slots_free, registrars_free_for
+    from rathaus.weddings.selectors import ceremony_slot_offer, ceremony_slots_free
 
     bottrop_data_load(today=local_today())
     rng = random.Random(2027)
     candidates = ceremony_slots_free(first=first, last=last)
     made = 0
     for slot in rng.sample(candidates, min(len(candidates), bookings * 2)):
-        registrars = registrars_free_for(venue=slot.venue, start=slot.start, end=slot.end)
-        if not registrars:
+        offered, registrars = ceremony_slot_offer(
+            venue=slot.venue, start=slot.start, apply_policy=False
+        )
+        if offered is None or not registrars:
             continue
         travel = timedelta(minutes=slot.venue.travel_minutes)
         try:
@@ -98,7 +101,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--bookings", type=int, default=600)
     parser.add_argument("--record", action="store_true", help="append to docs/benchmarks.md")
+    parser.add_argument("--smoke", action="store_true", help="3 runs, 60 bookings, no record")
     args = parser.parse_args()
+    if args.smoke:
+        args.runs, args.bookings, args.record = 3, 60, False
     setup_django(os.environ.get("DATABASE_URL"))
 
     from django.db import connection
@@ -143,6 +149,8 @@ def main() -> None:
         "",
     ]
     print("\n".join(lines))
+    if made == 0 or any(r["slots"] == 0 for r in results.values()):
+        sys.exit("bench/slots.py: no bookings made or no free slots found: the set-up is broken")
     if args.record:
         with open(ROOT / "docs" / "benchmarks.md", "a", encoding="utf-8") as handle:
             handle.write("\n".join(lines) + "\n")
