@@ -1,7 +1,7 @@
 """The pages over HTTP: public pre-check (German and English), PDF, staff pages."""
 
 import re
-from datetime import date
+from datetime import date, datetime
 from unittest import mock
 
 import pytest
@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from rathaus.core.timezone import BERLIN
 from rathaus.housing_benefit.models import PreCheckMonthlyCount
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("rathaus.housing_benefit.tests.urls")]
@@ -248,7 +249,9 @@ def test_staff_calculation_pdf(staff):
     assert response.content.startswith(b"%PDF")
 
 
-def test_caseload_plan_with_defaults_and_demand_signal(staff):
+def test_caseload_plan_with_defaults_and_demand_signal(staff, time_machine):
+    # The plan starts in the current month and the counts cover the last twelve: fix the day.
+    time_machine.move_to(datetime(2026, 12, 6, 10, 0, tzinfo=BERLIN))
     PreCheckMonthlyCount.objects.create(month=date(2026, 2, 1), checks=40, positive=25)
     response = staff.get(reverse("housing_benefit:caseload-plan"))
     html = response.content.decode()
