@@ -141,6 +141,10 @@ STORAGES = {
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# The console default prints every e-mail, names and tokens included, to the log: production
+# refuses to start without EMAIL_URL (system check accounts.E001).
+RATHAUS_EMAIL_URL_SET = bool(env("EMAIL_URL", default=""))
+RATHAUS_EMAIL_URL_REQUIRED = False
 DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Standesamt Bottrop <standesamt@bottrop.example>"
 )
