@@ -144,9 +144,9 @@
 
     function left(ms) {
       var seconds = Math.max(0, Math.ceil(ms / 1000));
-      if (seconds > 90) return texts.minutes.replace("%(count)s", Math.round(seconds / 60));
+      if (seconds > 90) return texts.minutes.replace("{n}", Math.round(seconds / 60));
       if (seconds > 60) return texts.minute;
-      return texts.seconds.replace("%(count)s", seconds);
+      return texts.seconds.replace("{n}", seconds);
     }
 
     function show() {
