@@ -6,8 +6,8 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import expect
 from django.contrib.auth.models import Group, User
+from playwright.sync_api import expect
 
 from rathaus.accounts import roles
 from rathaus.accounts.services import roles_ensure, staff_sessions_end_all
