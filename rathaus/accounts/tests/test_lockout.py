@@ -42,6 +42,17 @@ def test_a_stranger_locks_only_himself_out(client, staff):
     assert _login(client, PASSWORD, OFFICE).status_code == 302
 
 
+def test_the_holders_login_does_not_unlock_the_stranger(client, staff, settings):
+    settings.RATHAUS_LOGIN_ACCOUNT_CEILING = 12
+    _fail(client, STRANGER, 5)
+    assert _login(client, PASSWORD, OFFICE).status_code == 302
+    client.post("/logout/")
+    assert _login(client, PASSWORD, STRANGER).status_code == 429
+    _fail(client, "203.0.113.67", 5)
+    _fail(client, "203.0.113.68", 2)  # 12 failures of the account in the window
+    assert _login(client, PASSWORD, OFFICE).status_code == 429
+
+
 def test_failures_while_locked_count_for_nothing(client, staff, settings):
     settings.RATHAUS_LOGIN_ACCOUNT_CEILING = 10
     _fail(client, STRANGER, 5)
