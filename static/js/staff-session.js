@@ -11,6 +11,7 @@
   "use strict";
 
   var KEY = "rathaus.keptForms";
+  var ENDS_KEY = "rathaus.sessionEndsAt";  // localStorage: shared by the tabs, no content
   var MAX_AGE_MS = 60 * 60 * 1000;
   var SKIPPED_TYPES = ["password", "hidden", "file", "submit", "button", "reset", "image"];
 
@@ -172,11 +173,15 @@
       window.location.reload();  // the server answers with its login page
     }
 
-    function schedule(remainingSeconds) {
+    function schedule(remainingSeconds, fromOtherTab) {
       window.clearTimeout(warnTimer);
       window.clearTimeout(endTimer);
       var remaining = remainingSeconds * 1000;
       endsAt = Date.now() + remaining;
+      if (!fromOtherTab) {
+        // Every request of any tab extends the one session: tell the other tabs.
+        try { window.localStorage.setItem(ENDS_KEY, String(endsAt)); } catch (error) { /* blocked */ }
+      }
       warnTimer = window.setTimeout(show, Math.max(0, remaining - lead));
       // A second late, so that the server's idle limit has surely passed.
       endTimer = window.setTimeout(end, remaining + 1000);
@@ -209,6 +214,14 @@
       var target = event.target;
       if (target !== form && (target.method || "").toLowerCase() === "post") keep([target], false);
     }, true);
+
+    window.addEventListener("storage", function (event) {
+      if (event.key !== ENDS_KEY || !event.newValue) return;
+      var later = Number(event.newValue);
+      if (later <= endsAt) return;
+      if (!dialog.hidden) hide();
+      schedule((later - Date.now()) / 1000, true);
+    });
 
     restoreHere(texts);
     schedule(Number(dialog.dataset.remaining));

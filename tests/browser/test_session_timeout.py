@@ -110,3 +110,16 @@ def test_without_javascript_nothing_breaks(staff, live_server, browser):
         assert page.url.endswith(PAGE) and TYPED in page.inner_text("main")
     finally:
         context.close()
+
+
+def test_staying_logged_in_in_one_tab_calms_the_other(staff, short_idle, live_server, new_page):
+    first = new_page(DESKTOP)
+    _open_signed_in(first, live_server.url)
+    second = first.context.new_page()
+    second.goto(f"{live_server.url}/login/konto/")
+    for page in (first, second):
+        page.locator("#session-warning").wait_for(state="visible", timeout=15_000)
+    second.click("#session-warning [data-extend]")
+    first.locator("#session-warning").wait_for(state="hidden", timeout=3_000)
+    first.wait_for_timeout(9_000)  # past the first tab's own end (16 s after it loaded)
+    assert first.url.endswith(PAGE)
