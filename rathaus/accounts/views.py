@@ -149,7 +149,7 @@ class SecondFactorSetupView(LoginRequiredMixin, View):
 
 @method_decorator(never_cache, name="dispatch")
 class SessionExtendView(View):
-    """ "Stay logged in" of the session warning: notes activity now. The script gets JSON with
+    """The session warning's "stay logged in": notes activity now. The script gets JSON with
     the seconds left; without the script the form posts here and goes back to the page."""
 
     def post(self, request):
