@@ -21,8 +21,7 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_NAME = "__Host-csrftoken"
 X_FRAME_OPTIONS = "DENY"
 RATHAUS_STAFF_OTP_REQUIRED = env.bool("RATHAUS_STAFF_OTP_REQUIRED", default=True)
-# Behind one reverse proxy that sets X-Forwarded-For: count failures per client, not per proxy.
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=1)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
-# The same proxy for the rate limits of the bot protection (docs/configuration.md).
+RATHAUS_EMAIL_URL_REQUIRED = True  # a real mail server, never the console (accounts.E001)
+# Behind one reverse proxy that overwrites X-Forwarded-For: the rate limits and the login
+# lockout (AXES_CLIENT_IP_CALLABLE) count per client, not per proxy (docs/configuration.md).
 RATHAUS_CLIENT_IP_HEADER = env("RATHAUS_CLIENT_IP_HEADER", default="X-Forwarded-For")

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from .access import second_factor_redirect
 from .middleware import absolute_limit, idle_limit
 from .selectors import access_privacy_tools, second_factor_missing
 from .services import staff_sessions_end_all
@@ -26,8 +25,7 @@ class StaffAccountMixin(LoginRequiredMixin):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and second_factor_missing(request.user):
-            query = urlencode({"next": request.get_full_path()})
-            return redirect(f"{reverse('accounts:otp-verify')}?{query}")
+            return second_factor_redirect(request)
         response = super().dispatch(request, *args, **kwargs)
         response.headers.setdefault("X-Robots-Tag", "noindex, nofollow")
         return response

@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self):
-        from . import signals  # noqa: F401 - sessions end when an account is deactivated
+        from . import checks, signals  # noqa: F401 - system checks; sessions end on deactivation

@@ -32,6 +32,7 @@ from .models import StaffSessionRevocation
 SESSION_KEY = "_rathaus_staff_session"
 EXPIRY_MARGIN = timedelta(minutes=5)
 SEEN_RESOLUTION = 60  # seconds; fewer session writes, idle limit exact to the minute
+WARNING_LEAD = timedelta(minutes=2)  # the session warning shows this long before the end
 API_PREFIX = "/api/"
 
 IDLE, ABSOLUTE, REVOKED = "idle", "absolute", "revoked"
@@ -85,8 +86,14 @@ def session_end_reason(session, user, now: datetime) -> str | None:
     return None
 
 
-def session_touch(request, now: datetime) -> None:
-    """Stamp a new session; note activity on an existing one (at most once a minute)."""
+def _seen_resolution() -> float:
+    # At most a tenth of the idle limit, so that short limits (tests) stay exact enough.
+    return min(SEEN_RESOLUTION, idle_limit().total_seconds() / 10)
+
+
+def session_touch(request, now: datetime, *, force: bool = False) -> None:
+    """Stamp a new session; note activity on an existing one (at most once a minute unless
+    `force`, as for "stay logged in")."""
     user = request.user
     stamp = request.session.get(SESSION_KEY)
     now_ts = now.timestamp()
@@ -95,8 +102,26 @@ def session_touch(request, now: datetime) -> None:
         # The cookie and the stored session end with the absolute lifetime, too (a little
         # later, so that the next request still learns why it was logged out).
         request.session.set_expiry(now + absolute_limit() + EXPIRY_MARGIN)
-    elif now_ts - stamp["seen"] >= SEEN_RESOLUTION:
+    elif force or now_ts - stamp["seen"] >= _seen_resolution():
         request.session[SESSION_KEY] = {**stamp, "seen": now_ts}
+
+
+def session_remaining(session, now: datetime) -> timedelta:
+    """How long the session lasts after this request without further activity: the idle
+    limit from the activity this request notes, at most until the absolute limit."""
+    stamp = session.get(SESSION_KEY) or {}
+    now_ts = now.timestamp()
+    seen = stamp.get("seen", now_ts)
+    if now_ts - seen >= _seen_resolution():
+        seen = now_ts
+    idle_end = seen + idle_limit().total_seconds()
+    absolute_end = stamp.get("start", now_ts) + absolute_limit().total_seconds()
+    return timedelta(seconds=max(0.0, min(idle_end, absolute_end) - now_ts))
+
+
+def session_warning_lead() -> timedelta:
+    """How long before the end the warning shows: two minutes, or half of a shorter limit."""
+    return min(WARNING_LEAD, idle_limit() / 2)
 
 
 class StaffSessionMiddleware:
@@ -109,6 +134,8 @@ class StaffSessionMiddleware:
             reason = session_end_reason(request.session, request.user, now)
             if reason is not None:
                 return self._end(request, reason)
+            # For the session warning of the staff pages (accounts/_session_warning.html).
+            request.staff_session_remaining = session_remaining(request.session, now)
         response = self.get_response(request)
         if (
             response.status_code < 500

@@ -1,8 +1,12 @@
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
+
+from rathaus.core.mail import mail_queue, mail_render
+from rathaus.core.models import OutboxMessage
 
 from .models import StaffSessionRevocation
 from .roles import ROLE_LABELS
@@ -46,3 +50,36 @@ def staff_sessions_end_all(*, user: User, now: datetime | None = None) -> None:
     StaffSessionRevocation.objects.update_or_create(
         user=user, defaults={"revoked_at": now or timezone.now()}
     )
+
+
+LOCKOUT_MAIL = "accounts/email/login_locked"
+
+
+def login_lockout_notify(*, username: str, now: datetime | None = None) -> bool:
+    """Tell the holder of a staff account that its login was locked after failed attempts:
+    at most once per cool-off window, without the client's address (it is in the login
+    records for the administration). False when nobody was told."""
+    user = User.objects.filter(username=username, is_active=True).exclude(email="").first()
+    if user is None:
+        return False
+    now = now or timezone.now()
+    cooloff = settings.AXES_COOLOFF_TIME
+    mail = mail_render(
+        to=user.email,
+        template_prefix=LOCKOUT_MAIL,
+        context={
+            "user": user,
+            "when": now,
+            "minutes": int(cooloff.total_seconds() // 60),
+            "site_url": settings.SITE_URL,
+        },
+        language=settings.LANGUAGE_CODE,
+    )
+    recent = OutboxMessage.objects.filter(
+        to=user.email, subject=mail.subject, created_at__gte=now - cooloff
+    )
+    with transaction.atomic():
+        if recent.exists():
+            return False
+        mail_queue(mail)
+    return True

@@ -11,8 +11,11 @@ import segno
 from django import forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +23,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from . import roles
+from .middleware import session_remaining, session_touch
 
 # Where each role starts after logging in; the first that fits wins.
 ROLE_HOMES = [
@@ -141,3 +145,24 @@ class SecondFactorSetupView(LoginRequiredMixin, View):
             return redirect(_next(request))
         form.add_error("token", _("The code is not valid. Please try the current one."))
         return self._render(request, form)
+
+
+@method_decorator(never_cache, name="dispatch")
+class SessionExtendView(View):
+    """The session warning's "stay logged in": notes activity now. The script gets JSON with
+    the seconds left; without the script the form posts here and goes back to the page."""
+
+    def post(self, request):
+        wants_json = "application/json" in request.headers.get("Accept", "")
+        if not request.user.is_authenticated:
+            if wants_json:
+                return JsonResponse({"remaining": 0}, status=401)
+            return redirect_to_login(_next(request))
+        now = timezone.now()
+        session_touch(request, now, force=True)
+        remaining = int(session_remaining(request.session, now).total_seconds())
+        if wants_json:
+            return JsonResponse({"remaining": remaining})
+        response = HttpResponseRedirect(_next(request))
+        response.status_code = 303
+        return response

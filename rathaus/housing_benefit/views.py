@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
@@ -14,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from rathaus.accounts import roles
+from rathaus.accounts.access import staff_page
 from rathaus.core.timezone import local_today
 
 from .calculation import CalculationError, SubsidyType, housing_benefit_calculate
@@ -47,14 +44,8 @@ def access_housing_benefit_staff(user) -> bool:
 
 
 def staff_required(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not access_housing_benefit_staff(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+    """Signed in, this office, and the TOTP second factor where required (as the back office)."""
+    return staff_page(access_housing_benefit_staff)(view)
 
 
 def _counselling_url() -> str:

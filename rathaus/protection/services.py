@@ -48,6 +48,16 @@ def client_ip(request) -> str:
     return str(address)
 
 
+def client_address(request) -> str | None:
+    """`client_ip` as one address, for the login lockout (django-axes, AXES_CLIENT_IP_CALLABLE):
+    the same trusted-proxy rule as the rate limits; an IPv6 client as the first address of its
+    /64; None when there is no readable address."""
+    ip = client_ip(request)
+    if ip == "unknown":
+        return None
+    return ip.split("/")[0]
+
+
 def altcha_challenge_create() -> dict:
     """A signed PBKDF2 challenge whose solution is a secret counter in the upper half of
     [0, RATHAUS_ALTCHA_MAX_COUNTER]; the derived key is signed too, so checking is one HMAC."""

@@ -18,3 +18,19 @@ def staff_roles(context) -> set[str]:
     if user.is_superuser:
         names.add("registry_office")
     return names
+
+
+@register.simple_tag(takes_context=True)
+def staff_session(context) -> dict | None:
+    """Seconds until a signed-in session ends and how early to warn, set by the staff-session
+    middleware; None for everyone else (reads no session, so public pages stay cacheable)."""
+    from ..middleware import session_warning_lead
+
+    request = context.get("request")
+    remaining = getattr(request, "staff_session_remaining", None)
+    if remaining is None:
+        return None
+    return {
+        "remaining": int(remaining.total_seconds()),
+        "lead": int(session_warning_lead().total_seconds()),
+    }

@@ -16,6 +16,7 @@ def test_production_settings_pass_check_deploy_without_warnings():
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "DATABASE_URL": "sqlite:///:memory:",
+        "EMAIL_URL": "smtp://mail.bottrop.example:25",  # required in production (accounts.E001)
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

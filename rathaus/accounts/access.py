@@ -1,0 +1,47 @@
+"""One gate for staff pages outside the back office (Wohngeld, Bürgerbüro): the same rules as
+the back office's `BackofficeView` — signed in, the page's own access gate, the TOTP second
+factor where it is required (`RATHAUS_STAFF_OTP_REQUIRED`, on in production) — and the staff
+navigation with logout and the session warning (`request.staff_page`, read by base.html)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+
+from .selectors import second_factor_missing
+
+
+def second_factor_redirect(request):
+    query = urlencode({"next": request.get_full_path()})
+    return redirect(f"{reverse('accounts:otp-verify')}?{query}")
+
+
+def staff_page(gate: Callable[[object], bool]):
+    """Decorate a function view: anonymous → login, `gate(user)` false → 403, password only
+    while TOTP is required → the second-factor step, else the view (never cached)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not gate(user):
+                raise PermissionDenied
+            if second_factor_missing(user):
+                return second_factor_redirect(request)
+            request.staff_page = True
+            response = view(request, *args, **kwargs)
+            response.headers.setdefault("X-Robots-Tag", "noindex, nofollow")
+            return response
+
+        return never_cache(wrapped)
+
+    return decorator
