@@ -154,13 +154,27 @@ RATHAUS_IDEMPOTENCY_HOURS = env.int("RATHAUS_IDEMPOTENCY_HOURS", default=24)
 
 LOGIN_URL = "/login/"
 
+# Paths holding a secret token are logged as `[redacted]` (rathaus/core/log_redaction.py).
+_REDACTED = {"filters": ["redact_tokens"]}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_tokens": {"()": "rathaus.core.log_redaction.RedactTokenPaths"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.security.csrf": _REDACTED,
+        "django.request": _REDACTED,
+        "django.server": {**_REDACTED, "handlers": ["console"], "propagate": False},
+    },
 }
 
 RATHAUS_CITY_NAME = env("RATHAUS_CITY_NAME", default="Bottrop")
