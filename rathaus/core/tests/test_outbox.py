@@ -377,8 +377,8 @@ def test_e_mails_are_marked_automatic_with_a_message_id_of_the_site(
 def test_the_text_part_is_not_html_escaped_but_the_html_part_is(
     django_capture_on_commit_callbacks,
 ):
-    _committed(django_capture_on_commit_callbacks, name='D\'Amato & "Öztürk" <3')
-    sent = mail.outbox[0]
+    message = _committed(django_capture_on_commit_callbacks, name='D\'Amato & "Öztürk" <3')
+    (sent,) = [m for m in mail.outbox if f"rathaus.{message.pk}." in m.extra_headers["Message-ID"]]
     assert sent.subject == 'Hallo D\'Amato & "Öztürk" <3'
     assert sent.body == 'Guten Tag D\'Amato & "Öztürk" <3'
     assert sent.alternatives[0][0] == "<p>Guten Tag D&#x27;Amato &amp; &quot;Öztürk&quot; &lt;3</p>"
