@@ -489,12 +489,16 @@ def _target(url: str) -> _Target:
     return _Target(parts.scheme == "https", parts.hostname, port, path, addresses[0])
 
 
+def _tls_context() -> ssl.SSLContext:
+    return ssl.create_default_context()  # certificate and host name checked
+
+
 def _connection(target: _Target, timeout: float) -> http.client.HTTPConnection:
     """A connection to the pinned address; Host header, SNI and certificate check use the
     host name of the URL."""
     if target.https:
         connection = http.client.HTTPSConnection(
-            target.host, target.port, timeout=timeout, context=ssl.create_default_context()
+            target.host, target.port, timeout=timeout, context=_tls_context()
         )
     else:
         connection = http.client.HTTPConnection(target.host, target.port, timeout=timeout)

@@ -4,7 +4,10 @@ download time, DNS rebinding, and one venue's failure not stopping the others.""
 from __future__ import annotations
 
 import logging
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from datetime import date, datetime, timedelta
@@ -247,6 +250,63 @@ def test_the_checked_address_is_connected_to_with_the_host_name(server, settings
     data = ics_import.calendar_fetch(f"http://kalender.example:{server}/events.ics?v=2")
     assert b"BEGIN:VCALENDAR" in data
     assert _Server.requests == [{"path": "/events.ics?v=2", "host": f"kalender.example:{server}"}]
+
+
+@pytest.fixture
+def tls_server(tmp_path):
+    """An HTTPS server on loopback whose certificate names only kalender.example."""
+    openssl = shutil.which("openssl")
+    if not openssl:
+        pytest.skip("needs openssl to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(  # noqa: S603 - fixed arguments
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=kalender.example",
+            "-addext",
+            "subjectAltName=DNS:kalender.example",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    _Server.requests, _Server.drip_seconds = [], 0.0
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Server)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield httpd.server_address[1], cert
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_https_goes_to_the_checked_address_with_sni_and_certificate_of_the_name(
+    tls_server, settings, monkeypatch
+):
+    port, cert = tls_server
+    settings.RATHAUS_ICS_IMPORT_ALLOW_PRIVATE_HOSTS = True  # loopback allowed for this test
+    monkeypatch.setattr(ics_import, "_tls_context", lambda: ssl.create_default_context(cafile=cert))
+    monkeypatch.setattr(ics_import, "_resolve", lambda host, port: ["127.0.0.1"])
+    data = ics_import.calendar_fetch(f"https://kalender.example:{port}/events.ics")
+    assert b"BEGIN:VCALENDAR" in data
+    assert _Server.requests == [{"path": "/events.ics", "host": f"kalender.example:{port}"}]
+    # the certificate is checked against the name in the URL, not the address connected to
+    with pytest.raises(ics_import.ImportFailed):
+        ics_import.calendar_fetch(f"https://127.0.0.1:{port}/events.ics")
 
 
 # --- The nightly job -----------------------------------------------------------------------------
