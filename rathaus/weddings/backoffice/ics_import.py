@@ -249,6 +249,8 @@ def _expand(items: list[_Repeating], first: datetime, last: datetime, stop: thre
             high = last.astimezone(BERLIN).replace(tzinfo=None)
         moments = set()
         for rule, count in zip(item.rules, item.counts, strict=True):
+            if stop.is_set():  # the caller has given up: leave before the next rule
+                return None
             for number, moment in enumerate(rule, start=1):
                 if stop.is_set() or moment >= high or (count and number > count):
                     break
@@ -274,12 +276,19 @@ def _expand_bounded(items, first: datetime, last: datetime) -> list[list[datetim
     stop, outcome = threading.Event(), {}
 
     def run():
-        outcome["found"] = _expand(items, first, last, stop)
+        try:
+            outcome["found"] = _expand(items, first, last, stop)
+        except (ValueError, TypeError, OverflowError):
+            outcome["unreadable"] = True
 
     worker = threading.Thread(target=run, name="ics-expand", daemon=True)
     worker.start()
     worker.join(EXPAND_SECONDS)
     stop.set()
+    if outcome.get("unreadable"):
+        raise ImportFailed(
+            _("A repeating event of this calendar cannot be read. Nothing was imported.")
+        )
     if worker.is_alive() or "found" not in outcome:
         raise ImportFailed(
             _("The repeating events of this calendar take too long to read. Nothing was imported.")
