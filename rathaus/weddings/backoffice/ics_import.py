@@ -9,6 +9,11 @@ reservation or wedding is not blocked but reported as a conflict for the registr
 Supported: single and repeating events (RRULE, EXDATE, RECURRENCE-ID), all-day events,
 time zones (TZID) and floating times (read as Berlin time). Free-time events
 (TRANSP:TRANSPARENT) and cancelled ones are skipped.
+
+The file is untrusted input. What cannot be read is refused as a whole with a message that
+names the event and the reason (`ImportFailed`), never half imported and never a 500; repeating
+events are expanded within limits of count, window and time (see "Parsing"). The download is
+limited in size and total time and goes to the address that was checked (see "Fetching").
 """
 
 from __future__ import annotations
@@ -42,7 +47,6 @@ SOURCE = "ics"
 MAX_BYTES = 2 * 1024 * 1024
 TIMEOUT_SECONDS = 15  # per connection attempt and read
 HORIZON_DAYS = 800
-MAX_OCCURRENCES = 1000
 
 
 class ImportFailed(Exception):
