@@ -27,8 +27,9 @@ prepare: install
 setup: prepare
 	$(BIN)/python manage.py create_demo_accounts
 
+# PORT goes along: the settings derive the site address of e-mail and ICS links from it.
 run: setup
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production-style serving: the same set-up, then gunicorn with whitenoise for static files.
 # SERVE_SETTINGS=config.settings.production serves production settings (no demo accounts then;
@@ -40,7 +41,7 @@ serve: prepare
 	@if [ "$(SERVE_SETTINGS)" = config.settings.dev ]; then \
 	  $(BIN)/python manage.py create_demo_accounts; fi
 	$(BIN)/python manage.py collectstatic --noinput -v 0
-	DEBUG=false $(BIN)/gunicorn config.wsgi --workers $(WEB_CONCURRENCY) \
+	DEBUG=false PORT=$(PORT) $(BIN)/gunicorn config.wsgi --workers $(WEB_CONCURRENCY) \
 	  --bind 127.0.0.1:$(PORT) --graceful-timeout 20
 
 lint: install

@@ -18,7 +18,8 @@ SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-01234567
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Base of the links in e-mails and ICS files; by default the local server on PORT (`make run`).
+SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -158,13 +159,27 @@ RATHAUS_IDEMPOTENCY_HOURS = env.int("RATHAUS_IDEMPOTENCY_HOURS", default=24)
 
 LOGIN_URL = "/login/"
 
+# Paths holding a secret token are logged as `[redacted]` (rathaus/core/log_redaction.py).
+_REDACTED = {"filters": ["redact_tokens"]}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_tokens": {"()": "rathaus.core.log_redaction.RedactTokenPaths"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.security.csrf": _REDACTED,
+        "django.request": _REDACTED,
+        "django.server": {**_REDACTED, "handlers": ["console"], "propagate": False},
+    },
 }
 
 RATHAUS_CITY_NAME = env("RATHAUS_CITY_NAME", default="Bottrop")

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from . import sql
@@ -29,10 +30,17 @@ class Attachment:
     mimetype: str
 
 
+def render_text(template_name: str, context: dict) -> str:
+    """A plain-text template without HTML escaping: "D'Amato" must not arrive as
+    "D&#x27;Amato". Only subject and text part; the HTML part stays escaped."""
+    template = get_template(template_name)
+    return template.template.render(Context(context, autoescape=False))
+
+
 def render_mail(template_prefix: str, context: dict, language: str) -> tuple[str, str, str]:
     with translation.override(language):
-        subject = render_to_string(f"{template_prefix}_subject.txt", context).strip()
-        text = render_to_string(f"{template_prefix}.txt", context)
+        subject = render_text(f"{template_prefix}_subject.txt", context).strip()
+        text = render_text(f"{template_prefix}.txt", context)
         html = render_to_string(f"{template_prefix}.html", context)
     return " ".join(subject.split()), text, html
 

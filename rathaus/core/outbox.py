@@ -16,6 +16,7 @@ import logging
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -32,6 +33,10 @@ SEND_TIMEOUT = 60  # seconds, unless EMAIL_TIMEOUT is set
 BACKOFF_FIRST = timedelta(minutes=1)
 BACKOFF_MAX = timedelta(minutes=5)  # a relay back after an outage gets every mail within 5 min
 BATCH = 50
+# A sent row keeps only what shows that and when an e-mail of which kind left (subject, times,
+# attempts): no recipient, no body, no attachment. The bodies hold management links, which
+# must not lie readable in the database (or a backup) for the retention period.
+SENT_CLEARED = {"to": "", "text": "", "html": "", "attachments": []}
 
 
 def outbox_due(now: datetime):
@@ -60,9 +65,30 @@ def outbox_claim(
     return claimed
 
 
+def site_domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def message_id(message: OutboxMessage) -> str:
+    """The same on every attempt, so a recipient's server can drop a duplicate; under the
+    site's own domain rather than the sending machine's name."""
+    return f"<rathaus.{message.pk}.{message.created_at:%Y%m%d%H%M%S%f}@{site_domain()}>"
+
+
 def _email(message: OutboxMessage, connection) -> EmailMultiAlternatives:
+    headers = {
+        "Message-ID": message_id(message),
+        # RFC 3834: no vacation or out-of-office replies to these messages
+        "Auto-Submitted": "auto-generated",
+        "X-Auto-Response-Suppress": "All",
+    }
     email = EmailMultiAlternatives(
-        message.subject, message.text, message.from_email, [message.to], connection=connection
+        message.subject,
+        message.text,
+        message.from_email,
+        [message.to],
+        connection=connection,
+        headers=headers,
     )
     if message.html:
         email.attach_alternative(message.html, "text/html")
@@ -112,7 +138,7 @@ def outbox_send(
                     connection.close()  # the next message opens a fresh connection
             else:
                 OutboxMessage.objects.filter(pk=message.pk).update(
-                    sent_at=timezone.now(), last_error=""
+                    sent_at=timezone.now(), last_error="", **SENT_CLEARED
                 )
                 result["sent"] += 1
     finally:
@@ -133,7 +159,8 @@ def outbox_send_all(*, now: datetime | None = None, max_batches: int = 100) -> C
 
 
 def outbox_purge(*, now: datetime | None = None) -> int:
-    """Delete sent and given-up e-mails past the retention period (they hold personal data)."""
+    """Delete sent and given-up e-mails past the retention period (given-up ones still hold
+    personal data; sent ones are cleared when sent)."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.RATHAUS_MAIL_RETENTION_DAYS)
     deleted, _ = OutboxMessage.objects.filter(
         Q(sent_at__lt=cutoff) | Q(failed_at__lt=cutoff)

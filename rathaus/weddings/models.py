@@ -136,6 +136,9 @@ class Reservation(TimeStampedModel):
     notice_filed_on = models.DateField(_("marriage notice filed on"), null=True, blank=True)
     cancelled_reason = models.CharField(_("reason for cancellation"), max_length=300, blank=True)
     fee_eur = models.DecimalField(_("registry office fee (EUR)"), max_digits=7, decimal_places=2)
+    # SEQUENCE of the wedding's ICS event (RFC 5545): rises with every move, so calendar apps
+    # replace the copy they have instead of keeping the old time.
+    ics_sequence = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["start"]

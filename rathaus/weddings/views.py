@@ -29,7 +29,7 @@ from . import release, selectors, services
 from .constants import ReservationStatus
 from .dates import is_high_demand, notice_window_opens
 from .forms import ReservationForm, SlotSearchForm, VenueChoiceForm, day_parse, month_parse
-from .ics import reservation_ics
+from .ics import ics_response, reservation_ics
 from .lottery.selectors import lottery_days_between
 from .models import Reservation
 from .selectors import CeremonySlot, SlotFilter
@@ -442,10 +442,12 @@ class ReservationStatusView(_ManageMixin, View):
 @method_decorator(never_cache, name="dispatch")
 class ReservationIcsView(_ManageMixin, View):
     def get(self, request, reference, token):
-        response = HttpResponse(
-            reservation_ics(self.reservation), content_type="text/calendar; charset=utf-8"
+        response = ics_response(
+            request,
+            reservation_ics(self.reservation),
+            last_modified=self.reservation.updated_at,
+            filename=f"{self.reservation.reference}.ics",
         )
-        response["Content-Disposition"] = f'attachment; filename="{self.reservation.reference}.ics"'
         return _private(response)
 
 

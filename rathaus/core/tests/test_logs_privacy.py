@@ -87,3 +87,41 @@ def test_a_whole_reservation_flow_logs_no_names_addresses_or_phone_numbers(
     )
     for secret in [*NAMES, EMAIL, PHONE, created["token"], reservation.confirm_token]:
         assert secret not in logged, f"{secret!r} reached the log"
+
+
+# --- Paths with secret tokens (issue 12) --------------------------------------------------------
+
+TOKEN = "q3Zx-9Kp_LmN2vB7wR4tY8uH1jF6dS0a"  # as the management links carry it
+
+
+def test_a_csrf_failure_on_the_cancel_page_logs_no_token(db, caplog):
+    from django.test import Client
+
+    url = f"/trauung/reservierung/TK-2027-ABCD/{TOKEN}/stornieren/"
+    with caplog.at_level(logging.WARNING):
+        response = Client(enforce_csrf_checks=True).post(url, {"reason": ""})
+    assert response.status_code == 403
+    assert "Forbidden (CSRF" in caplog.text  # still logged, and the page still named
+    assert "/trauung/reservierung/TK-2027-ABCD/[redacted]/stornieren/" in caplog.text
+    assert TOKEN not in caplog.text
+
+
+def test_a_not_found_feed_logs_no_token(client, db, caplog):
+    with caplog.at_level(logging.WARNING):
+        assert client.get(f"/verwaltung/feed/{TOKEN}.ics").status_code == 404
+    assert TOKEN not in caplog.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/orte/rathaus-trauzimmer/",
+        "/reservierung/TK-2027-ABCD/eingegangen/",
+        "/lotterie/2027-06-12/",
+    ],
+)
+def test_paths_without_a_secret_stay_readable(path):
+    from rathaus.core.log_redaction import redact_paths
+
+    assert redact_paths(f"Not Found: {path}") == f"Not Found: {path}"
+    assert TOKEN not in redact_paths(f'"GET {path}{TOKEN}/ HTTP/1.1" 200')

@@ -328,3 +328,57 @@ def test_staff_see_given_up_rows_in_the_admin(admin_client, settings):
     assert page.status_code == 200
     assert "SMTPDataError 554" in page.content.decode()
     assert admin_client.get(f"/admin/core/outboxmessage/{message.pk}/change/").status_code == 200
+
+
+# --- What a sent e-mail says and what stays of it (issue 12) ----------------------------------
+
+
+@pytest.mark.django_db
+def test_a_sent_row_keeps_no_recipient_body_or_attachment(django_capture_on_commit_callbacks):
+    secret_link = "https://rathaus.example/reservierung/TK-2027-ABCD/geheimes-token-123/"
+    message = _committed(
+        django_capture_on_commit_callbacks,
+        name=secret_link,
+        attachments=[Attachment("termin.ics", b"BEGIN:VCALENDAR", "text/calendar")],
+    )
+    assert secret_link in mail.outbox[0].body  # it was sent as written
+    message.refresh_from_db()
+    assert message.sent_at is not None and message.subject  # what left, and when
+    assert (message.to, message.text, message.html, message.attachments) == ("", "", "", [])
+
+
+@pytest.mark.django_db
+def test_an_unsent_row_keeps_everything_for_the_next_attempt(settings):
+    settings.EMAIL_BACKEND = "rathaus.core.tests.test_outbox.BrokenBackend"
+    with transaction.atomic():
+        message = _queue()
+    outbox.outbox_send()
+    message.refresh_from_db()
+    assert message.sent_at is None
+    assert (message.to, message.text) == (ADDRESS, "Guten Tag Ada")
+
+
+@pytest.mark.django_db
+def test_e_mails_are_marked_automatic_with_a_message_id_of_the_site(
+    django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://termine.bottrop.example:8443"
+    message = _committed(django_capture_on_commit_callbacks)
+    sent = mail.outbox[0].message()
+    assert sent["Auto-Submitted"] == "auto-generated"
+    assert (
+        sent["Message-ID"]
+        == f"<rathaus.{message.pk}.{message.created_at:%Y%m%d%H%M%S%f}@termine.bottrop.example>"
+    )
+    assert "localhost" not in sent["Message-ID"]
+
+
+@pytest.mark.django_db
+def test_the_text_part_is_not_html_escaped_but_the_html_part_is(
+    django_capture_on_commit_callbacks,
+):
+    message = _committed(django_capture_on_commit_callbacks, name='D\'Amato & "Öztürk" <3')
+    (sent,) = [m for m in mail.outbox if f"rathaus.{message.pk}." in m.extra_headers["Message-ID"]]
+    assert sent.subject == 'Hallo D\'Amato & "Öztürk" <3'
+    assert sent.body == 'Guten Tag D\'Amato & "Öztürk" <3'
+    assert sent.alternatives[0][0] == "<p>Guten Tag D&#x27;Amato &amp; &quot;Öztürk&quot; &lt;3</p>"

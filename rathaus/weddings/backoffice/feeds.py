@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
+from django.db.models import Max
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.audit import services as audit
-from rathaus.core.timezone import local_today
+from rathaus.core.timezone import local_datetime, local_today
 
-from ..ics import ceremonies_ics
-from ..models import FeedToken, Registrar, Venue
+from ..ics import ceremonies_ics, ics_response
+from ..models import FeedToken, Registrar, Reservation, Venue
 from .selectors import ceremonies_between
 
 FEED_DAYS_BACK = 30
@@ -78,14 +80,37 @@ def feed_by_token(token: str) -> FeedToken | None:
     return feed
 
 
+def _owner_of(feed: FeedToken) -> dict:
+    return {"venue_id": feed.venue_id} if feed.venue_id else {"registrar_id": feed.registrar_id}
+
+
 def feed_ics(feed: FeedToken) -> bytes:
     """The ceremonies of the feed's venue or registrar, from a month ago on."""
     today = local_today()
     rows = ceremonies_between(
         today - timedelta(days=FEED_DAYS_BACK), today + timedelta(days=FEED_DAYS_AHEAD)
-    )
-    if feed.venue_id:
-        rows, name = rows.filter(venue_id=feed.venue_id), feed.venue.name
-    else:
-        rows, name = rows.filter(registrar_id=feed.registrar_id), feed.registrar.name
+    ).filter(**_owner_of(feed))
+    name = feed.venue.name if feed.venue_id else feed.registrar.name
     return ceremonies_ics(f"{_('Weddings')} – {name}", rows, with_names=True)
+
+
+def feed_last_modified(feed: FeedToken) -> datetime:
+    """When the feed last changed: the latest change of one of its weddings (cancelled ones
+    included), of the feed or its owner, and at least the start of today – ceremonies leave
+    the window at midnight, and a wedding handed to another registrar leaves that registrar's
+    feed without a trace in it. A client that sends only If-Modified-Since therefore reloads
+    once a day at most; one that sends the ETag only when something really changed."""
+    owner = feed.venue or feed.registrar
+    changed = Reservation.objects.filter(**_owner_of(feed)).aggregate(Max("updated_at"))
+    moments = [
+        changed["updated_at__max"],
+        feed.created_at,
+        owner.updated_at,
+        local_datetime(local_today(), time.min),
+    ]
+    return max(moment for moment in moments if moment is not None)
+
+
+def feed_response(request, feed: FeedToken) -> HttpResponse:
+    """The feed with validators; `304 Not Modified` when the client's copy is current."""
+    return ics_response(request, feed_ics(feed), last_modified=feed_last_modified(feed))

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from rathaus.audit import services as audit
 from rathaus.core.timezone import BERLIN
@@ -152,7 +153,13 @@ def _remind(reservation: Reservation, rule: ReminderRule) -> bool:
 
 
 def venue_calendars_import(*, now: datetime | None = None) -> dict[str, int]:
-    """Import every venue calendar address. A source another run has just claimed is skipped."""
+    """Import every venue calendar address. A source another run has just claimed is skipped.
+
+    Each venue stands alone: whatever goes wrong with one calendar – a file it cannot read, a
+    server that does not answer, an error nobody foresaw – is noted on that source (the venue
+    operator sees it on the import page) and logged by venue id and error class only (no
+    address, file content or event text); the other venues are still imported.
+    """
     now = now or timezone.now()
     done = failed = 0
     for source in VenueCalendarSource.objects.select_related("venue"):
@@ -169,6 +176,22 @@ def venue_calendars_import(*, now: datetime | None = None) -> dict[str, int]:
             ics_import.venue_calendar_source_import(actor=None, source=source, now=now)
         except ics_import.ImportFailed:
             failed += 1
+            logger.warning("venue calendar import refused: venue #%s", source.venue_id)
+        except Exception as error:  # one venue's failure must not stop the others
+            failed += 1
+            logger.error(
+                "venue calendar import failed: venue #%s: %s",
+                source.venue_id,
+                type(error).__name__,
+            )
+            VenueCalendarSource.objects.filter(pk=source.pk).update(
+                last_result=str(
+                    _(
+                        "The import failed because of a technical error; "
+                        "it is tried again with the next run."
+                    )
+                )
+            )
         else:
             done += 1
     logger.info("venue calendars imported: %s, failed: %s", done, failed)

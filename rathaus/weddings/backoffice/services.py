@@ -196,6 +196,7 @@ def reservation_move(
 
     def finish(reservation: Reservation) -> Reservation:
         reservation.fee_eur = slot_fee(reservation.venue, reservation.start)
+        reservation.ics_sequence += 1  # calendar apps replace their copy of the event
         _renew_notice_deadline(reservation, now)
         reservation.save()
         audit.reservation_moved(

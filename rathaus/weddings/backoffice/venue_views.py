@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -245,7 +245,7 @@ class FeedView(View):
         feed = feeds.feed_by_token(token)
         if feed is None:
             raise Http404
-        response = HttpResponse(feeds.feed_ics(feed), content_type="text/calendar; charset=utf-8")
+        response = feeds.feed_response(request, feed)  # ETag, Last-Modified, 304
         response["Cache-Control"] = "private, max-age=900"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
