@@ -10,7 +10,9 @@ a connection broke, or SQLite stayed locked longer than its busy timeout. Two do
   friendly `500.html`.
 
 Both pages are rendered without a request context, so no context processor runs and nothing
-touches the database; they load only the site's own stylesheet. The traceback goes to the
+touches the database; they load only the site's own stylesheet. They speak the language the
+locale middleware chose for the request (German unless the browser asks for English) and carry
+both texts themselves, so no catalogue is needed. The traceback goes to the
 server log (`django.request`), never into the response. Settings:
 `RATHAUS_RETRY_AFTER_SECONDS` (default 30).
 """

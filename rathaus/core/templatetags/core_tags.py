@@ -3,12 +3,23 @@
 from urllib.parse import urlsplit
 
 from django import template
+from django.conf import settings
 from django.urls import Resolver404, resolve
 from django.utils.translation import get_language
 
 from rathaus.core import contacts
 
 register = template.Library()
+
+
+@register.simple_tag
+def city_contact() -> contacts.Contact:
+    return contacts.city_contact()
+
+
+@register.simple_tag
+def city_name() -> str:
+    return settings.RATHAUS_CITY_NAME
 
 
 @register.simple_tag
