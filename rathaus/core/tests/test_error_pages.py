@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.test import Client, RequestFactory
+from django.utils import translation
 
 from rathaus.core.failures import database_unavailable
 
@@ -97,8 +98,16 @@ def test_500_in_the_requests_language_without_a_traceback(language, heading, oth
     assert 'href="tel:+492041700"' in body
 
 
-def test_the_static_503_page_links_to_the_accessibility_statement():
-    response = database_unavailable(RequestFactory().get("/trauung/"))
+@pytest.mark.parametrize(
+    ("language", "link_text"),
+    [("de", "Erklärung zur Barrierefreiheit"), ("en", "Accessibility statement")],
+)
+def test_the_static_503_page_links_to_the_accessibility_statement(language, link_text):
+    other = "de" if language == "en" else "en"
+    with translation.override(other):  # a leftover of another request must not decide
+        request = RequestFactory(HTTP_ACCEPT_LANGUAGE=language).get("/trauung/")
+        response = database_unavailable(request)
     body = response.content.decode()
     assert response.status_code == 503
-    assert ACCESSIBILITY in body and "Erklärung zur Barrierefreiheit" in body
+    assert f'<html lang="{language}">' in body
+    assert f"{ACCESSIBILITY}>{link_text}</a>" in body
