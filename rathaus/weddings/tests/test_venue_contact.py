@@ -83,7 +83,8 @@ def test_a_venue_with_its_own_phone_shows_it(client, bottrop):
 
 
 @pytest.mark.parametrize(
-    "slug", ["schloss-beck", "hof-juenger", "rathaus-trauzimmer", "brauhaus-am-ring"]
+    "slug",
+    ["schloss-beck", "hof-juenger", "rathaus-trauzimmer", "brauhaus-am-ring", "schmuecker-hof"],
 )
 def test_the_english_page_shows_no_german_sentence_from_the_data(client, bottrop, slug):
     venue = Venue.objects.get(slug=slug)
@@ -93,5 +94,6 @@ def test_the_english_page_shows_no_german_sentence_from_the_data(client, bottrop
         if german:
             assert german not in html
     assert venue.description_en in html
+    assert "Familie" not in html and "Stadt Bottrop" not in html
     german_page = _page(client, slug)
     assert venue.description in german_page
