@@ -9,6 +9,8 @@ Calendar pages link to every month, day and slot; the crawl visits every distinc
 most SAMPLES_PER_SHAPE addresses per shape (the path with its numbers replaced, plus the names
 of its query parameters), so the suite stays fast while every kind of link is followed.
 
+On English pages, no German text of the venue data may appear (descriptions, notes).
+
 Addresses that carry a secret token (status, confirm, cancel, withdraw pages) never appear on a
 public page; the second test asks each of them with a made-up token: 404, never 500.
 """
@@ -27,6 +29,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from rathaus.core.timezone import local_today
 from rathaus.weddings.bootstrap import bottrop_data_load
+from rathaus.weddings.models import Venue
 
 ORIGIN = "http://testserver"
 SAMPLES_PER_SHAPE = 3
@@ -119,7 +122,7 @@ def _post_result_links(client: Client) -> list[tuple[str, str]]:
     return links
 
 
-def _crawl(client: Client) -> tuple[dict[str, int], dict[str, str]]:
+def _crawl(client: Client, on_page=None) -> tuple[dict[str, int], dict[str, str]]:
     answers: dict[str, int] = {}
     found_on: dict[str, str] = {"/": "(start)"}
     shapes: dict[tuple, int] = {}
@@ -149,6 +152,8 @@ def _crawl(client: Client) -> tuple[dict[str, int], dict[str, str]]:
         elif "text/html" in response.get("Content-Type", ""):
             parser = _Links()
             parser.feed(response.content.decode())
+            if on_page:
+                on_page(url, response.content.decode())
             targets = parser.links
         for link in targets:
             target = _same_origin(urlsplit(url).path, link)
@@ -163,9 +168,16 @@ def _crawl(client: Client) -> tuple[dict[str, int], dict[str, str]]:
 def test_every_internal_link_of_every_public_page_answers(language):
     bottrop_data_load(today=local_today())
     client = Client(HTTP_ACCEPT_LANGUAGE=language, raise_request_exception=False)
-    answers, found_on = _crawl(client)
+    german_data = _german_venue_texts() if language == "en" else set()
+    mixed: dict[str, str] = {}
+
+    def no_german_data(url: str, body: str) -> None:
+        mixed.update({text[:40]: url for text in german_data if text in body})
+
+    answers, found_on = _crawl(client, on_page=no_german_data)
     dead = {url: (status, found_on[url]) for url, status in answers.items() if status >= 400}
     assert not dead, f"dead links (status, found on): {dead}"
+    assert not mixed, f"German texts of the venue data on English pages: {mixed}"
     pages = [url for url in answers if not url.startswith("/static/")]
     # The crawl really reached the services, not only the start page.
     for expected in ("/trauung/", "/wohngeld/", "/barrierefreiheit/", "/impressum/"):
@@ -173,6 +185,11 @@ def test_every_internal_link_of_every_public_page_answers(language):
     for kind in ("/trauung/orte/", "/trauung/reservieren/", "/trauung/verlosung/"):
         assert any(url.startswith(kind) for url in pages), kind
     assert len(answers) < MAX_REQUESTS
+
+
+def _german_venue_texts() -> set[str]:
+    fields = ("description", "accessibility_note", "venue_costs_note", "status_note")
+    return {text for venue in Venue.objects.values_list(*fields) for text in venue if text}
 
 
 def _patterns(resolver: URLResolver, prefix: str = ""):
