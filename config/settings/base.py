@@ -183,6 +183,16 @@ LOGGING = {
 }
 
 RATHAUS_CITY_NAME = env("RATHAUS_CITY_NAME", default="Bottrop")
+# Contacts on imprint, venue, error and accessibility pages (rathaus/core/contacts.py): set the
+# city's confirmed values; the defaults are the published switchboard and placeholder addresses.
+RATHAUS_CONTACT_PHONE = env("RATHAUS_CONTACT_PHONE", default="02041 70-0")
+RATHAUS_CONTACT_EMAIL = env("RATHAUS_CONTACT_EMAIL", default="info@bottrop.example")
+RATHAUS_REGISTRY_OFFICE_EMAIL = env(
+    "RATHAUS_REGISTRY_OFFICE_EMAIL", default="standesamt@bottrop.example"
+)
+RATHAUS_ACCESSIBILITY_EMAIL = env(
+    "RATHAUS_ACCESSIBILITY_EMAIL", default="barrierefreiheit@bottrop.example"
+)
 
 # Staff login: lockout after failed attempts (django-axes), TOTP second factor (django-otp).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

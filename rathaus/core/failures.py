@@ -10,7 +10,9 @@ a connection broke, or SQLite stayed locked longer than its busy timeout. Two do
   friendly `500.html`.
 
 Both pages are rendered without a request context, so no context processor runs and nothing
-touches the database; they load only the site's own stylesheet. The traceback goes to the
+touches the database; they load only the site's own stylesheet. They speak the language the
+browser asks for (language cookie or Accept-Language; German by default) and carry
+both texts themselves, so no catalogue is needed. The traceback goes to the
 server log (`django.request`), never into the response. Settings:
 `RATHAUS_RETRY_AFTER_SECONDS` (default 30).
 """
@@ -24,6 +26,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
+from django.utils import translation
 
 logger = logging.getLogger("rathaus.failures")
 
@@ -37,13 +40,15 @@ def retry_after_seconds() -> int:
     return getattr(settings, "RATHAUS_RETRY_AFTER_SECONDS", 30)
 
 
-def _page(template: str, fallback: str, status: int) -> HttpResponse:
+def _page(request, template: str, fallback: str, status: int) -> HttpResponse:
     try:
         context = {
             "retry_after": retry_after_seconds(),
             "city_name": getattr(settings, "RATHAUS_CITY_NAME", "Bottrop"),
         }
-        body = loader.render_to_string(template, context)
+        # From the request itself: the error may come before the locale middleware ran.
+        with translation.override(translation.get_language_from_request(request)):
+            body = loader.render_to_string(template, context)
     except Exception:  # the failure page itself must never fail
         logger.exception("failure page %s could not be rendered", template)
         return HttpResponse(fallback, status=status, content_type="text/plain; charset=utf-8")
@@ -61,7 +66,7 @@ def database_unavailable(request) -> HttpResponse:
             status=503,
         )
     else:
-        response = _page("503.html", PLAIN_503, 503)
+        response = _page(request, "503.html", PLAIN_503, 503)
     response["Retry-After"] = str(retry_after_seconds())
     response["Cache-Control"] = "no-store"
     return response
@@ -76,7 +81,7 @@ def server_error(request) -> HttpResponse:
         return JsonResponse(
             {"detail": "Internal server error.", "code": "server_error"}, status=500
         )
-    return _page("500.html", PLAIN_500, 500)
+    return _page(request, "500.html", PLAIN_500, 500)
 
 
 class DatabaseUnavailableMiddleware:

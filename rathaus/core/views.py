@@ -1,8 +1,20 @@
 from django.db import OperationalError, connection
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import get_language
+from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from . import accessibility
+from .contacts import accessibility_contact
 from .failures import retry_after_seconds
+from .forms import AccessibilityFeedbackForm
+from .services import AccessibilityFeedback, accessibility_feedback_send
+
+FEEDBACK_SCOPE = "core.accessibility_feedback"
 
 HEALTH_LOCK_WAIT_MS = 1000
 
@@ -15,8 +27,47 @@ class PrivacyView(TemplateView):
     template_name = "core/privacy.html"
 
 
-class AccessibilityView(TemplateView):
+@method_decorator(never_cache, name="dispatch")
+class AccessibilityView(View):
+    """The accessibility statement with its feedback form (`?seite=` prefills the page)."""
+
     template_name = "core/accessibility.html"
+
+    def get(self, request):
+        page = request.GET.get("seite", "")[:500]
+        return self._render(request, AccessibilityFeedbackForm(initial={"page": page}))
+
+    def post(self, request):
+        form = AccessibilityFeedbackForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, form, status=422)
+        data = form.cleaned_data
+        if not form.protect(request, scope=FEEDBACK_SCOPE, email=data["email"] or None):
+            return form.protection_response(
+                self._render(request, form, status=form.protection_status)
+            )
+        accessibility_feedback_send(
+            AccessibilityFeedback(
+                problem=data["problem"],
+                page=data["page"],
+                name=data["name"],
+                email=data["email"],
+                language=(get_language() or "de")[:2],
+            )
+        )
+        return HttpResponseRedirect(reverse("core:accessibility-sent"), status=303)
+
+    def _render(self, request, form, status=200):
+        context = {
+            "form": form,
+            "statement": accessibility,
+            "contact": accessibility_contact(),
+        }
+        return render(request, self.template_name, context, status=status)
+
+
+class AccessibilityFeedbackSentView(TemplateView):
+    template_name = "core/accessibility_sent.html"
 
 
 class ImprintView(TemplateView):

@@ -1,7 +1,9 @@
 """Load Bottrop's venues, registrars and default ceremony rules. Idempotent.
 
 Only missing rows are created; an existing venue, registrar or rule set is never touched, so a
-second run changes nothing and what staff edited stays as they left it.
+second run changes nothing and what staff edited stays as they left it. The one exception: a
+venue whose status has no recorded source yet (rows from before issue 12) takes status, contact
+and English texts from the data once; after that it, too, is left alone.
 """
 
 from __future__ import annotations
@@ -55,9 +57,35 @@ def _rules(resource: Resource, templates: list[dict]) -> int:
     return len(rules)
 
 
+def _sourced_fields(source: dict, extra: dict) -> dict:
+    """Status with its source, contact with its source, and the English texts of the pages."""
+    contact = extra.get("contact", {})
+    return {
+        "active": extra.get("active", True),
+        "status_source": extra.get("status_source", ""),
+        "phone": contact.get("phone", ""),
+        "email": contact.get("email", ""),
+        "website": contact.get("website", ""),
+        "contact_source": contact.get("source", ""),
+        "description_en": extra.get("description_en", ""),
+        "accessibility_note_en": extra.get("accessibility_note_en", ""),
+        "venue_costs_note_en": extra.get("venue_costs_note_en", ""),
+    }
+
+
+def _venue_status_backfill(venue: Venue, source: dict, extra: dict) -> None:
+    if venue.status_source or not extra.get("status_source"):
+        return
+    for field, value in _sourced_fields(source, extra).items():
+        setattr(venue, field, value)
+    venue.requires_venue_agreement = extra.get("requires_venue_agreement", False)
+    venue.save()
+
+
 def _venue(source: dict, extra: dict, templates: dict) -> tuple[Venue, bool]:
     venue = Venue.objects.filter(slug=source["id"]).first()
     if venue:
+        _venue_status_backfill(venue, source, extra)
         return venue, False
     resource, _ = Resource.objects.get_or_create(
         slug=f"venue-{source['id']}",
@@ -72,20 +100,20 @@ def _venue(source: dict, extra: dict, templates: dict) -> tuple[Venue, bool]:
         address=extra.get("address") or source.get("address") or "",
         description=extra.get("description", ""),
         official_room=bool(source.get("official_room")),
-        operator_name=source.get("operator") or "",
+        operator_name=extra.get("operator_name", source.get("operator") or ""),
         max_guests=source.get("capacity_ceremony") or extra["max_guests"],
         step_free=extra["step_free"],
-        accessibility_note=source.get("accessibility") or "",
+        accessibility_note=extra.get("accessibility_note", ""),
         outdoor_possible=bool(source.get("outdoor_possible") or extra["outdoor_possible"]),
         fee_eur=Decimal(extra["fee_eur"]),
         fee_outside_hours_eur=Decimal(extra["fee_outside_hours_eur"]),
         venue_costs_note=extra.get("venue_costs_note", ""),
         travel_minutes=extra["travel_minutes"],
         requires_venue_agreement=extra.get("requires_venue_agreement", False),
-        active=extra.get("active", True),
         status_note=source.get("status") or "",
         assumptions=extra.get("assumptions", []),
         sources=source.get("sources", []),
+        **_sourced_fields(source, extra),
     )
     _rules(resource, [templates[name] for name in extra["templates"]])
     return venue, True

@@ -54,6 +54,23 @@ class Venue(TimeStampedModel):
         help_text=_("Fields whose value is an assumption, not a confirmed fact."),
     )
     sources = models.JSONField(_("sources"), default=list, blank=True)
+    # Contact and status (issue 12): every value carries where it comes from; an empty phone or
+    # e-mail means the source has none, and the pages then name the registry office instead.
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    contact_source = models.CharField(_("source of the contact data"), max_length=300, blank=True)
+    status_source = models.CharField(
+        _("source of the status"),
+        max_length=500,
+        blank=True,
+        help_text=_("Who says whether the venue is open or closed, with the address of it."),
+    )
+    description_en = models.TextField(_("description (English)"), blank=True)
+    accessibility_note_en = models.TextField(_("accessibility (English)"), blank=True)
+    venue_costs_note_en = models.CharField(
+        _("venue's own costs (English)"), max_length=300, blank=True
+    )
 
     class Meta:
         ordering = ["-official_room", "name"]

@@ -90,6 +90,7 @@ PUBLIC = {
     "core:home": ("get", []),
     "core:privacy": ("get", []),
     "core:accessibility": ("get", []),
+    "core:accessibility-sent": ("get", []),
     "core:imprint": ("get", []),
     "core:healthz": ("get", []),
     "accounts:login": ("get", []),
