@@ -7,7 +7,7 @@ from decimal import Decimal
 CITY_RENT_LEVEL = 3
 
 # Where citizens book counselling; overridable with settings.HOUSING_BENEFIT_COUNSELLING_URL.
-DEFAULT_COUNSELLING_URL = "/termine/"
+DEFAULT_COUNSELLING_URL = ""  # no online appointments yet: the page names the office instead
 
 # Pre-check plausibility hint (WoGVwV 15.01 ff., administrative practice): income plus the
 # expected Wohngeld should reach about 80 % of the basic needs (Regelbedarf) plus the rent.
