@@ -127,6 +127,7 @@ def test_invalid_answers_show_german_errors_and_are_not_counted(client):
     assert "Bitte wählen Sie die Art dieses Einkommens." in html
     assert 'aria-invalid="true"' in html
     assert 'href="#id_rent"' in html
+    assert re.search(r'<div class="error-summary"[^>]*tabindex="-1" autofocus>', html)
     assert not PreCheckMonthlyCount.objects.exists()
 
 
