@@ -153,5 +153,5 @@ def test_no_horizontal_scroll_at_320_px(wohngeld_live, new_page):
     assert region.get_attribute("aria-labelledby") == "table-title"
     region.focus()
     page.keyboard.press("ArrowRight")
-    assert region.evaluate("el => el.scrollLeft") > 0
+    page.wait_for_function("el => el.scrollLeft > 0", arg=region.element_handle())
     _axe_clean(page, "caseload planning at 320 px")

@@ -21,8 +21,13 @@ def _today():
     targets = [
         "rathaus.housing_benefit.views.local_today",
         "rathaus.housing_benefit.services.local_today",
+        "rathaus.housing_benefit.selectors.local_today",
     ]
-    with mock.patch(targets[0], return_value=TODAY), mock.patch(targets[1], return_value=TODAY):
+    with (
+        mock.patch(targets[0], return_value=TODAY),
+        mock.patch(targets[1], return_value=TODAY),
+        mock.patch(targets[2], return_value=TODAY),
+    ):
         yield
 
 
