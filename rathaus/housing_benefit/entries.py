@@ -26,7 +26,7 @@ def _deductions(data: dict) -> str:
 
 def entries_section(form, formset) -> Section:
     data = form.cleaned_data
-    section = Section(_("Your entries"))
+    section = Section(_("Your entries"), first_column=_("Entry"))
     rows = section.rows
     rows.append(Row(_("People in the household"), str(data["household_members"])))
     rows.append(Row(_("Of them receiving Bürgergeld or similar"), str(data["excluded_members"])))

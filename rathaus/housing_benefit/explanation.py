@@ -28,6 +28,7 @@ class Row:
 class Section:
     title: str
     rows: list[Row] = field(default_factory=list)
+    first_column: str = ""  # the PDF's heading of the label column; "Step" when empty
 
 
 def number(value: Decimal, places: int | None = None) -> str:

@@ -75,7 +75,7 @@ class EuroField(forms.DecimalField):
             if error.ambiguous:
                 raise self._ambiguous(text) from error
             raise ValidationError(
-                self.error_messages["invalid"], code="invalid", params={"value": text.strip()}
+                self.error_messages["invalid"], code="invalid", params={"value": _echo(text)}
             ) from error
 
     def _ambiguous(self, text: str) -> ValidationError:
@@ -84,12 +84,18 @@ class EuroField(forms.DecimalField):
             self.error_messages["ambiguous"],
             code="ambiguous",
             params={
-                "value": text.strip(),
+                "value": _echo(text),
                 "grouped": _plain_eur(digits, 0),
                 "decimal": _plain_eur(digits / 1000, 3),
                 "example": _plain(digits, 2),
             },
         )
+
+
+def _echo(text: str) -> str:
+    """What was typed, quoted back in the message; a pasted essay is cut short."""
+    text = text.strip()
+    return text if len(text) <= 24 else text[:24] + "…"
 
 
 def _plain(value: Decimal, places: int) -> str:

@@ -183,7 +183,7 @@ def _table(section: Section, parent: Element, marker: _Marker, styles) -> Table:
     row_element = element.add("TR")
     data = [
         [
-            cell(_("Step"), "TH", "head", "Column"),
+            cell(section.first_column or _("Step"), "TH", "head", "Column"),
             cell(_("Value"), "TH", "head", "Column"),
             cell(_("Note"), "TH", "head", "Column"),
         ]

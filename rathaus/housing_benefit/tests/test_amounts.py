@@ -164,3 +164,11 @@ def test_money_fields_are_decimal_text_fields():
     html = str(_rent_form("")["rent"])
     assert 'type="text"' in html and 'inputmode="decimal"' in html
     assert "step=" not in html
+
+
+def test_a_long_paste_is_quoted_back_short():
+    with translation.override("de"):
+        form = _rent_form("450,00 " + "x" * 5000)
+        assert not form.is_valid()
+        message = form.errors["rent"][0]
+        assert len(message) < 200 and "…" in message

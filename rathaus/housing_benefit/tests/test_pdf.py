@@ -6,6 +6,7 @@ or an artifact, every MCID reachable through the ParentTree, embedded fonts with
 the language, title and DisplayDocTitle, and XMP metadata with the PDF/UA identifier.
 """
 
+import re
 import shutil
 import subprocess
 from collections import Counter
@@ -141,7 +142,7 @@ def test_german_text_and_the_entries_are_in_the_pdf(precheck_pdf, tmp_path):
     if not shutil.which("pdftotext"):
         pytest.skip("poppler-utils not installed")
     text = _poppler("pdftotext", "-layout", content=precheck_pdf, tmp_path=tmp_path)
-    assert "Ihre Angaben" in text
+    assert "Ihre Angaben" in text and re.search(r"Angabe +Wert +Anmerkung", text)
     assert "420,00 €" in text and "1.300,00 €" in text
     assert "− 129,15 €" in text  # the minus sign, not a stand-in
 
