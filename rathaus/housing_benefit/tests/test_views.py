@@ -325,3 +325,10 @@ def test_change_entries_opens_the_form_filled_in_and_counts_nothing(client):
     assert 'name="rent" value="420,00"' in html
     assert "error-summary" not in html
     assert not PreCheckMonthlyCount.objects.exists()
+
+
+def test_result_page_has_no_duplicate_ids(client):
+    html = client.post(reverse("housing_benefit:precheck"), answers()).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    assert html.count('name="income-TOTAL_FORMS" value="4"') == 2  # PDF and "change entries"
