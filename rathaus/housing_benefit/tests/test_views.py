@@ -332,3 +332,9 @@ def test_result_page_has_no_duplicate_ids(client):
     ids = re.findall(r'\sid="([^"]+)"', html)
     assert len(ids) == len(set(ids))
     assert html.count('name="income-TOTAL_FORMS" value="4"') == 2  # PDF and "change entries"
+
+
+def test_notes_use_the_singular_for_one_member(client):
+    html = client.post(reverse("housing_benefit:precheck"), answers()).content.decode()
+    assert "Werte für 1 Mitglied<" in html
+    assert "Werte für 1 zu berücksichtigendes Mitglied<" in html
