@@ -122,19 +122,23 @@ def _post_result_links(client: Client) -> list[tuple[str, str]]:
     return links
 
 
-def _crawl(client: Client, on_page=None) -> tuple[dict[str, int], dict[str, str]]:
+def crawl(
+    client: Client, on_page=None, start=("/",), follow=lambda url: True, post_results=True
+) -> tuple[dict[str, int], dict[str, str]]:
+    """Every page reachable from `start` whose address `follow` accepts: status per address
+    and the page each was found on. `on_page(url, html)` sees every HTML page."""
     answers: dict[str, int] = {}
-    found_on: dict[str, str] = {"/": "(start)"}
+    found_on: dict[str, str] = dict.fromkeys(start, "(start)")
     shapes: dict[tuple, int] = {}
-    queue = deque(["/"])
-    for link, page in _post_result_links(client):
+    queue = deque(start)
+    for link, page in _post_result_links(client) if post_results else ():
         target = _same_origin("/", link)
         if target:
             found_on.setdefault(target, page)
             queue.append(target)
     while queue and len(answers) < MAX_REQUESTS:
         url = queue.popleft()
-        if url in answers:
+        if url in answers or not follow(url):
             continue
         if url.startswith("/static/"):
             path = urlsplit(url).path.removeprefix("/static/")
@@ -174,7 +178,7 @@ def test_every_internal_link_of_every_public_page_answers(language):
     def no_german_data(url: str, body: str) -> None:
         mixed.update({text[:40]: url for text in german_data if text in body})
 
-    answers, found_on = _crawl(client, on_page=no_german_data)
+    answers, found_on = crawl(client, on_page=no_german_data)
     dead = {url: (status, found_on[url]) for url, status in answers.items() if status >= 400}
     assert not dead, f"dead links (status, found on): {dead}"
     assert not mixed, f"German texts of the venue data on English pages: {mixed}"

@@ -28,6 +28,7 @@ class Row:
 class Section:
     title: str
     rows: list[Row] = field(default_factory=list)
+    first_column: str = ""  # the PDF's heading of the label column; "Step" when empty
 
 
 def number(value: Decimal, places: int | None = None) -> str:
@@ -64,7 +65,9 @@ def _rent(result: BenefitCalculation) -> Section:
     section = Section(_("Rent or burden counted (M)"))
     rows = section.rows
     rows.append(Row(_("Rent or burden of the household"), eur(r.rent)))
-    table_note = _("values for %(count)s members") % {"count": r.table_members}
+    table_note = ngettext(
+        "values for %(count)s member", "values for %(count)s members", r.table_members
+    ) % {"count": r.table_members}
     rows.append(Row(_("Maximum amount (Anlage 1 WoGG)"), eur(r.maximum_rent), table_note))
     rows.append(Row(_("Climate component (§ 12 Abs. 7 WoGG)"), eur(r.climate_component)))
     rows.append(Row(_("Cap: maximum amount + climate component"), eur(r.rent_cap)))
@@ -122,7 +125,11 @@ def _formula(result: BenefitCalculation) -> Section:
     k = f.coefficients
     section = Section(_("Formula (§ 19 WoGG, Anlage 3)"))
     rows = section.rows
-    note = _("values for %(count)s counted members") % {"count": f.formula_members}
+    note = ngettext(
+        "values for %(count)s counted member",
+        "values for %(count)s counted members",
+        f.formula_members,
+    ) % {"count": f.formula_members}
     rows.append(Row("a / b / c", f"{number(k.a)} / {number(k.b)} / {number(k.c)}", note))
     minimum = _("minimum value %(amount)s") % {"amount": eur(f.m_minimum)}
     if f.m_minimum_applied:

@@ -5,10 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import formats
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.timezone import local_today
 
+from .amounts import AmountError, amount_parse
 from .calculation import SubsidyType
 from .constants import PRECHECK_INCOME_ROWS, PRECHECK_MAX_MEMBERS
 from .income import Income, IncomeKind, MaintenancePaid, MaintenanceRecipient, Member
@@ -39,15 +43,78 @@ MAINTENANCE_CHOICES = [
 ]
 
 
+class EuroField(forms.DecimalField):
+    """An amount typed as text in German or English notation (see amounts.py).
+
+    A text field with a decimal keyboard, not type=number: some browsers read a German "450,00"
+    in a number field as 45000 and send that without a word.
+    """
+
+    default_error_messages = {
+        "invalid": _(
+            "“%(value)s” is not an amount in euros. Please write it like 450 or 450.00 "
+            "(thousands may be grouped with commas: 1,234.56)."
+        ),
+        "ambiguous": _(
+            "“%(value)s” can be read as %(grouped)s or as %(decimal)s. Please write the amount "
+            "without a thousands separator, for example %(example)s."
+        ),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value)
+        try:
+            return amount_parse(text)
+        except AmountError as error:
+            if error.ambiguous:
+                raise self._ambiguous(text) from error
+            raise ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"value": _echo(text)}
+            ) from error
+
+    def _ambiguous(self, text: str) -> ValidationError:
+        digits = Decimal("".join(c for c in text if c.isdigit()))
+        return ValidationError(
+            self.error_messages["ambiguous"],
+            code="ambiguous",
+            params={
+                "value": _echo(text),
+                "grouped": _plain_eur(digits, 0),
+                "decimal": _plain_eur(digits / 1000, 3),
+                "example": _plain(digits, 2),
+            },
+        )
+
+
+def _echo(text: str) -> str:
+    """What was typed, quoted back in the message; a pasted essay is cut short."""
+    text = text.strip()
+    return text if len(text) <= 24 else text[:24] + "…"
+
+
+def _plain(value: Decimal, places: int) -> str:
+    """Without thousands separators, which are what made the input ambiguous."""
+    return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=False)
+
+
+def _plain_eur(value: Decimal, places: int) -> str:
+    return gettext("%(amount)s EUR") % {"amount": _plain(value, places)}
+
+
 def _euro(label, required=True, help_text=""):
-    return forms.DecimalField(
+    return EuroField(
         label=label,
         required=required,
         min_value=0,
         max_value=MAX_EUR,
         decimal_places=2,
         help_text=help_text,
-        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
     )
 
 
@@ -211,7 +278,7 @@ class CalculationForm(forms.Form):
         label=_("Type"), choices=SUBSIDY_CHOICES, initial=SubsidyType.RENT.value
     )
     rent = _euro(_("Rent or burden of the whole household per month, in EUR"))
-    monthly_income = forms.DecimalField(
+    monthly_income = EuroField(
         label=_("Monthly total income Y in EUR"),
         min_value=0,
         max_value=Decimal("10000000"),

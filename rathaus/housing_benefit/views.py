@@ -15,6 +15,7 @@ from rathaus.core.timezone import local_today
 
 from .calculation import CalculationError, SubsidyType, housing_benefit_calculate
 from .constants import CITY_RENT_LEVEL, DEFAULT_COUNSELLING_URL
+from .entries import entries_section
 from .explanation import explanation_sections, reason_text
 from .forms import (
     CalculationForm,
@@ -101,6 +102,8 @@ class PreCheckView(View):
 
     def post(self, request):
         form, formset = _precheck_forms(request)
+        if "edit" in request.POST:  # "Change entries" on the result page: the form, filled in
+            return self._form(request, form, formset)
         outcome = _precheck_outcome(form, formset)
         if outcome is None:
             return self._form(request, form, formset, status=422)
@@ -112,6 +115,7 @@ class PreCheckView(View):
             "sections": (
                 explanation_sections(calculation.benefit, calculation.income) if calculation else []
             ),
+            "entries": entries_section(form, formset),
             "form": form,
             "formset": formset,
             "counselling_url": _counselling_url(),
@@ -141,7 +145,10 @@ class PreCheckPdfView(View):
             title=_("Wohngeld pre-check"),
             intro=_("Your answers were not stored. Result: %(result)s")
             % {"result": _precheck_headline(outcome)},
-            sections=explanation_sections(calculation.benefit, calculation.income),
+            sections=[
+                entries_section(form, formset),
+                *explanation_sections(calculation.benefit, calculation.income),
+            ],
             filename="wohngeld-vorabcheck.pdf",
         )
 

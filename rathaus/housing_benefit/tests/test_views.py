@@ -22,8 +22,13 @@ def _today():
     targets = [
         "rathaus.housing_benefit.views.local_today",
         "rathaus.housing_benefit.services.local_today",
+        "rathaus.housing_benefit.selectors.local_today",
     ]
-    with mock.patch(targets[0], return_value=TODAY), mock.patch(targets[1], return_value=TODAY):
+    with (
+        mock.patch(targets[0], return_value=TODAY),
+        mock.patch(targets[1], return_value=TODAY),
+        mock.patch(targets[2], return_value=TODAY),
+    ):
         yield
 
 
@@ -128,6 +133,7 @@ def test_invalid_answers_show_german_errors_and_are_not_counted(client):
     assert "Bitte wählen Sie die Art dieses Einkommens." in html
     assert 'aria-invalid="true"' in html
     assert 'href="#id_rent"' in html
+    assert re.search(r'<div class="error-summary"[^>]*tabindex="-1" autofocus>', html)
     assert not PreCheckMonthlyCount.objects.exists()
 
 
@@ -276,3 +282,62 @@ def test_caseload_plan_with_own_inputs(staff):
     }
     html = staff.get(reverse("housing_benefit:caseload-plan"), data).content.decode()
     assert "<td>1,00</td>" in html  # 60 * 110 min = 110 h = one post
+
+
+def test_german_decimal_comma_is_read_as_euros_and_shown_back(client):
+    response = client.post(
+        reverse("housing_benefit:precheck"),
+        answers(rent="420,00", **{"income-0-amount": "1.300,00 €"}),
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Sie haben voraussichtlich Anspruch auf etwa 153 € im Monat." in html
+    entries = html.split('id="entries-title"')[1].split("</section>")[0]
+    assert "Ihre Angaben" in html
+    assert "<dt>Miete oder Eigentum</dt><dd>Ich wohne zur Miete" in entries
+    assert "<dt>Miete oder Belastung im Monat</dt><dd>420,00 €" in entries
+    assert "<dt>Person 1: Rente oder Pension</dt><dd>1.300,00 €" in entries
+    assert "Abzüge: Kranken- und Pflegeversicherung" in entries
+
+
+def test_english_notation_gives_the_same_result(client):
+    html = client.post(
+        reverse("housing_benefit:precheck"),
+        answers(rent="420.00", **{"income-0-amount": "1,300.00"}),
+    ).content.decode()
+    assert "etwa 153 € im Monat" in html
+
+
+def test_ambiguous_amount_is_rejected_and_everything_else_stays_typed(client):
+    response = client.post(
+        reverse("housing_benefit:precheck"), answers(rent="1.300", **{"income-0-amount": "1300"})
+    )
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "„1.300“ kann 1300 € oder 1,300 € bedeuten" in html
+    assert 'href="#id_rent"' in html
+    assert 'name="rent" value="1.300"' in html
+    assert 'name="income-0-amount" value="1300"' in html
+    assert not PreCheckMonthlyCount.objects.exists()
+
+
+def test_change_entries_opens_the_form_filled_in_and_counts_nothing(client):
+    response = client.post(reverse("housing_benefit:precheck"), answers(rent="420,00", edit="1"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="rent" value="420,00"' in html
+    assert "error-summary" not in html
+    assert not PreCheckMonthlyCount.objects.exists()
+
+
+def test_result_page_has_no_duplicate_ids(client):
+    html = client.post(reverse("housing_benefit:precheck"), answers()).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    assert html.count('name="income-TOTAL_FORMS" value="4"') == 2  # PDF and "change entries"
+
+
+def test_notes_use_the_singular_for_one_member(client):
+    html = client.post(reverse("housing_benefit:precheck"), answers()).content.decode()
+    assert "Werte für 1 Mitglied<" in html
+    assert "Werte für 1 zu berücksichtigendes Mitglied<" in html
