@@ -30,6 +30,7 @@ from rathaus.scheduling.services import AllocationRequest, booking_create, booki
 from .constants import BOOKING_PURPOSE, ReservationStatus
 from .dates import notice_deadline
 from .ics import reservation_ics
+from .identity import couple_key, email_key
 from .models import Reservation, Venue
 from .release import day_gate
 from .selectors import (
@@ -132,31 +133,28 @@ def _check_gate(day, policy, now: datetime) -> None:
         )
 
 
-# One statement instead of the ORM's eight case-insensitive lookups: every reservation
-# attempt runs it. UPPER() on both databases, as Django's `iexact` does on PostgreSQL.
+# One statement on every reservation attempt, on the normalised keys that save() and
+# reservation_create store (identity.py): plain equality on two indexed columns.
 _ACTIVE_FOR_EMAIL_OR_COUPLE = """
 SELECT COUNT(*) FROM weddings_reservation r
 JOIN scheduling_booking b ON b.id = r.booking_id
 WHERE r.status IN (%s, %s, %s) AND r."end" > %s
   AND b.status IN (%s, %s, %s) AND (b.expires_at IS NULL OR b.expires_at > %s)
-  AND (UPPER(r.email) = UPPER(%s)
-       OR (UPPER(r.partner1_given_name) = UPPER(%s)
-           AND UPPER(r.partner1_family_name) = UPPER(%s)
-           AND UPPER(r.partner2_given_name) = UPPER(%s)
-           AND UPPER(r.partner2_family_name) = UPPER(%s))
-       OR (UPPER(r.partner1_given_name) = UPPER(%s)
-           AND UPPER(r.partner1_family_name) = UPPER(%s)
-           AND UPPER(r.partner2_given_name) = UPPER(%s)
-           AND UPPER(r.partner2_family_name) = UPPER(%s)))
+  AND (r.email_key = %s OR r.couple_key = %s)
 """
 
 
+def _identity_keys(email: str, partners: tuple[Partner, Partner]) -> tuple[str, str]:
+    (a, b) = partners
+    return email_key(email), couple_key(a.given_name, a.family_name, b.given_name, b.family_name)
+
+
 def active_reservations_count(*, email: str, partners: tuple[Partner, Partner], now) -> int:
-    """Active reservations for this e-mail address or couple, in either order of the partners.
+    """Active reservations for this e-mail address or couple, in either order of the partners,
+    compared in the normalised form of identity.py (case, accents, plus-tags, dots, hyphens).
 
     A hold past its expiry does not count, whether or not a job or the booking door has marked
     its booking expired yet (the reservation row follows with `jobs.reservations_expire`)."""
-    (a, b) = partners
     found = sql.rows(
         _ACTIVE_FOR_EMAIL_OR_COUPLE,
         [
@@ -164,18 +162,15 @@ def active_reservations_count(*, email: str, partners: tuple[Partner, Partner], 
             now,
             *ACTIVE_BOOKING_STATUSES,
             now,
-            email,
-            a.given_name, a.family_name, b.given_name, b.family_name,
-            b.given_name, b.family_name, a.given_name, a.family_name,
+            *_identity_keys(email, partners),
         ],
-    )  # fmt: skip
+    )
     return found[0][0]
 
 
 def _limit_keys(request: ReservationRequest) -> list[int]:
-    """Advisory-lock keys (64-bit) of the address and of the couple, in ascending order."""
-    names = sorted((p.given_name.casefold(), p.family_name.casefold()) for p in request.partners)
-    parts = [("email", request.email.casefold()), ("couple", *(n for pair in names for n in pair))]
+    """Advisory-lock keys (64-bit) of the normalised address and couple, in ascending order."""
+    parts = zip(("email", "couple"), _identity_keys(request.email, request.partners), strict=True)
     return sorted(
         int.from_bytes(
             hashlib.sha256("\x1f".join(("reservation-limit", *part)).encode()).digest()[:8],
@@ -297,6 +292,7 @@ def reservation_create(
             notice_deadline=deadline,
             reference=_reference_draw(slot.start),
         )
+        reservation.identity_keys_set()  # sql.insert does not call save()
         # Rendered before the booking transaction: its locks are held for less time.
         mail = reservation_mail_render(reservation, template, attach_ics=confirmed, policy=policy)
 
