@@ -89,28 +89,29 @@ class CreatedReservation:
 
 
 def _validate(request: ReservationRequest, now: datetime, policy, *, bypass_gates: bool) -> None:
+    """Every problem of the request at once, keyed by field."""
+    errors: dict[str, list] = {}
     earliest, _latest = bookable_range(policy, now)
     day = request.start.astimezone(BERLIN).date()
     if request.start <= now:
-        raise ValidationError({"start": _("This date is in the past.")})
-    if day < earliest:
-        raise ValidationError(
-            {
-                "start": _("Dates can be reserved from %(days)s days ahead.")
-                % {"days": policy.min_lead_days}
-            }
-        )
-    if not bypass_gates:
-        _check_gate(day, policy, now)
+        errors["start"] = [_("This date is in the past.")]
+    elif day < earliest:
+        errors["start"] = [
+            _("Dates can be reserved from %(days)s days ahead.") % {"days": policy.min_lead_days}
+        ]
+    elif not bypass_gates:
+        try:
+            _check_gate(day, policy, now)
+        except ValidationError as gate:
+            errors.update(gate.message_dict)
     if not request.venue.active:
-        raise ValidationError({"venue": _("This venue cannot be booked online.")})
+        errors["venue"] = [_("This venue cannot be booked online.")]
     if request.guests > request.venue.max_guests:
-        raise ValidationError(
-            {
-                "guests": _("This venue has room for at most %(max)s guests.")
-                % {"max": request.venue.max_guests}
-            }
-        )
+        errors["guests"] = [
+            _("This venue has room for at most %(max)s guests.") % {"max": request.venue.max_guests}
+        ]
+    if errors:
+        raise ValidationError(errors)
 
 
 def _check_gate(day, policy, now: datetime) -> None:
