@@ -379,6 +379,12 @@ def reservation_confirm_email(
     return reservation
 
 
+def reappear_delay_range() -> tuple[int, int]:
+    """The shortest and longest time (minutes) a cancelled slot stays hidden from the public."""
+    low, high = settings.RATHAUS_CANCELLED_SLOT_DELAY_MINUTES
+    return low, max(low, high)
+
+
 def reappear_delay() -> timedelta:
     """How long a cancelled slot stays hidden: random, so a hand-over cannot be timed."""
     low, high = settings.RATHAUS_CANCELLED_SLOT_DELAY_MINUTES

@@ -497,10 +497,13 @@ class ReservationCancelView(_ManageMixin, View):
     template_name = "weddings/reservation_cancel.html"
 
     def get(self, request, reference, token):
+        low, high = services.reappear_delay_range()
         context = {
             "reservation": self.reservation,
             "token": token,
             "active": self.reservation.status in ACTIVE_STATUSES,
+            "delay_low": low,
+            "delay_high": high,
         }
         return _private(render(request, self.template_name, context))
 

@@ -123,3 +123,21 @@ def test_a_cancelled_own_hold_is_not_mistaken_for_a_live_one(
 
     page = client.get(_reserve_url(slot))
     assert page.status_code == 200
+
+
+def test_the_cancel_page_tells_the_truth_about_when_the_date_is_free_again(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.RATHAUS_CANCELLED_SLOT_DELAY_MINUTES = (5, 20)
+    _reserve(client, _free_slot(), django_capture_on_commit_callbacks)
+    reservation = Reservation.objects.get()
+    cancel_url = (
+        f"/trauung/reservierung/{reservation.reference}/{reservation.manage_token}/stornieren/"
+    )
+
+    html = client.get(cancel_url).content.decode()
+    assert "sofort" not in html
+    assert "5 bis 20 Minuten" in html and "Warteliste" in html
+
+    settings.RATHAUS_CANCELLED_SLOT_DELAY_MINUTES = (0, 0)
+    assert "sofort wieder" in client.get(cancel_url).content.decode()
