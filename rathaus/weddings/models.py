@@ -226,6 +226,7 @@ class VenueAgreement(TimeStampedModel):
         Reservation, on_delete=models.CASCADE, related_name="venue_agreement"
     )
     agreed = models.BooleanField(_("agreed"))
+    reason = models.CharField(_("reason for declining"), max_length=500, blank=True)
     decided_by = models.ForeignKey(
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -19,7 +19,7 @@ from rathaus.scheduling import engine
 from rathaus.scheduling.selectors import calendars_between
 
 from .dates import is_high_demand
-from .models import Registrar, Reservation, ReservationPolicy, Venue
+from .models import Registrar, Reservation, ReservationPolicy, Venue, VenueAgreement
 
 MORNING_ENDS_HOUR = 12
 
@@ -329,6 +329,11 @@ def reservation_by_reference(reference: str) -> Reservation | None:
         .filter(reference=reference)
         .first()
     )
+
+
+def venue_refusal(reservation: Reservation) -> VenueAgreement | None:
+    """The venue's refusal of this wedding, if it has declined (shown to the couple)."""
+    return VenueAgreement.objects.filter(reservation=reservation, agreed=False).first()
 
 
 def today() -> date:

@@ -478,6 +478,7 @@ class ReservationStatusView(_ManageMixin, View):
             "notice_window_months": policy.notice_window_months,
             "notice_opens": notice_opens,
             "notice_open_now": notice_opens <= selectors.today(),
+            "venue_refusal": selectors.venue_refusal(reservation),
         }
         return _private(render(request, "weddings/reservation_status.html", context))
 

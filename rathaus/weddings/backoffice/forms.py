@@ -82,6 +82,20 @@ class AgreementForm(forms.Form):
     decision = forms.ChoiceField(choices=[("agree", _("Agree")), ("decline", _("Decline"))])
 
 
+class UndoForm(forms.Form):
+    """A button only: nothing to enter."""
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for declining"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Please give a reason.")},
+        help_text=_("The couple receives this reason by e-mail; the registry office sees it too."),
+    )
+
+
 class TimeSpanForm(forms.Form):
     """From a date (and time) to a date (and time), in Berlin wall-clock time."""
 
