@@ -104,6 +104,8 @@ def _month_page(*, filters: SlotFilter, month: date, day: date | None, bounds: t
         for d, info in lottery_days_between(max(month, bounds[0]), month_last).items()
         if info.state != "drawn"
     }
+    ceremony_days = selectors.days_with_ceremonies(lotteries, filters=filters)
+    lotteries = {d: info for d, info in lotteries.items() if d in ceremony_days}
     last_released = release.last_released_day(policy, now)
     opening = {
         d: release.release_moment(d, policy)

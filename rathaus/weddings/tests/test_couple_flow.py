@@ -141,3 +141,23 @@ def test_the_cancel_page_tells_the_truth_about_when_the_date_is_free_again(
 
     settings.RATHAUS_CANCELLED_SLOT_DELAY_MINUTES = (0, 0)
     assert "sofort wieder" in client.get(cancel_url).content.decode()
+
+
+LOTTERY_LINK = re.compile(r'<a class="lottery" href="[^"]*?(\d{4}-\d{2}-\d{2})/?"')
+
+
+def test_lotteries_are_advertised_only_for_days_with_ceremonies(client, time_machine):
+    from datetime import datetime
+
+    from rathaus.core.timezone import BERLIN
+
+    # December 2027 seen on 20.12.2026: 12.12. is a Sunday, 27.12. lies in the Christmas
+    # closure; both are high-demand dates whose lottery period is open or announced
+    time_machine.move_to(datetime(2026, 12, 20, 10, 0, tzinfo=BERLIN))
+    december = client.get("/trauung/", {"month": "2027-12"}).content.decode()
+    assert LOTTERY_LINK.findall(december) == []
+
+    # January 2028 seen on 05.01.2027: 01.01. is a public holiday, 28.01. a Friday
+    time_machine.move_to(datetime(2027, 1, 5, 10, 0, tzinfo=BERLIN))
+    january = client.get("/trauung/", {"month": "2028-01"}).content.decode()
+    assert LOTTERY_LINK.findall(january) == ["2028-01-28"]
