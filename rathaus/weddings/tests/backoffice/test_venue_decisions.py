@@ -149,3 +149,13 @@ def test_the_notice_is_recorded_before_the_venue_agrees_and_reminders_stop(offic
     assert reservation.status == "confirmed"
     assert reservation.booking.status == BookingStatus.CONFIRMED
     assert len(mail.outbox) == 1  # "your wedding is confirmed"
+
+
+def test_another_venues_operator_cannot_decline(client, juenger_operator):
+    reservation = reserve(BECK)
+    client.force_login(juenger_operator)
+    for slug in (BECK, "hof-juenger"):
+        url = reverse("backoffice:venue-decline", args=[slug, reservation.reference])
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"reason": "fremd"}).status_code == 404
+    assert not VenueAgreement.objects.exists()
