@@ -8,6 +8,8 @@ in its normalised form (identity.py), so plus-tags and dots do not open a fresh 
 
 from __future__ import annotations
 
+import math
+
 from django.utils.translation import gettext, ngettext
 
 from rathaus.protection.conf import Rule, rate_limits_on, rule
@@ -29,7 +31,21 @@ class AllowanceUsed(Throttled):
 
     @property
     def message(self) -> str:
-        return "%s %s" % (allowance_text(self.limit), super().message)  # noqa: UP031
+        minutes = math.ceil(self.retry_after / 60)
+        if minutes >= 120:
+            hours = math.ceil(minutes / 60)
+            again = ngettext(
+                "This address can reserve again in %(count)d hour.",
+                "This address can reserve again in %(count)d hours.",
+                hours,
+            ) % {"count": hours}
+        else:
+            again = ngettext(
+                "This address can reserve again in %(count)d minute.",
+                "This address can reserve again in %(count)d minutes.",
+                minutes,
+            ) % {"count": minutes}
+        return f"{allowance_text(self.limit)} {again}"
 
 
 def allowance_text(limit: Rule) -> str:

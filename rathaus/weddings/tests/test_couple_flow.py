@@ -78,7 +78,7 @@ def test_failed_attempts_do_not_use_up_the_addresss_allowance(
             "Each e-mail address can reserve at most %(count)d dates per day.",
             1,
         ) % {"count": 1}
-    assert said in html
+    assert said in html and "wieder reservieren" in html
     assert 'href="#id_email"' in html  # the error sits on the address it is about
     assert Reservation.objects.count() == 2
 
