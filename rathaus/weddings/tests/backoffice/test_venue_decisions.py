@@ -159,3 +159,12 @@ def test_another_venues_operator_cannot_decline(client, juenger_operator):
         assert client.get(url).status_code == 404
         assert client.post(url, {"reason": "fremd"}).status_code == 404
     assert not VenueAgreement.objects.exists()
+
+
+def test_the_venues_reason_is_erased_with_the_couples_data(beck_operator):
+    reservation = reserve(BECK)
+    services.reservation_venue_decide(
+        actor=beck_operator, reservation=reservation, agreed=False, reason="Familie Öztürk bekannt"
+    )
+    jobs.reservation_personal_data_erase(reservation)
+    assert VenueAgreement.objects.get(reservation=reservation).reason == ""
