@@ -41,6 +41,16 @@ SENTENCES = {
     "weddings.reservation.venue_declined": gettext_lazy(
         "%(actor)s declined the wedding on behalf of the venue."
     ),
+    "weddings.reservation.venue_declined_for_reason": gettext_lazy(
+        "%(actor)s declined the wedding on behalf of the venue. Reason: %(reason)s"
+    ),
+    "weddings.reservation.venue_decline_undone": gettext_lazy(
+        "%(actor)s undid the venue's refusal; the venue's agreement is outstanding again."
+    ),
+    "weddings.reservation.notice_recorded": gettext_lazy(
+        "%(actor)s recorded the marriage notice filed on %(notice_filed_on)s; the wedding is "
+        "confirmed once the venue agrees."
+    ),
     "weddings.reservation.expired": gettext_lazy("%(actor)s marked the reservation as expired."),
     "weddings.reservation.reminder_sent": gettext_lazy("%(actor)s sent the reminder: %(kind)s."),
     "weddings.reservation.personal_data_erased": gettext_lazy(

@@ -127,9 +127,29 @@ def reservation_registrar_assigned(*, actor, reservation, changes: list[dict]):
     return _record("weddings.reservation.registrar_assigned", reservation, actor, changes=changes)
 
 
-def reservation_venue_agreed(*, actor, reservation, agreed: bool):
-    code = "weddings.reservation.venue_agreed" if agreed else "weddings.reservation.venue_declined"
-    return _record(code, reservation, actor)
+def reservation_venue_agreed(*, actor, reservation, agreed: bool, reason: str = ""):
+    if agreed:
+        return _record("weddings.reservation.venue_agreed", reservation, actor)
+    if reason:
+        return _record(
+            "weddings.reservation.venue_declined_for_reason", reservation, actor, reason=reason
+        )
+    return _record("weddings.reservation.venue_declined", reservation, actor)
+
+
+def reservation_venue_decline_undone(*, actor, reservation):
+    return _record("weddings.reservation.venue_decline_undone", reservation, actor)
+
+
+def reservation_notice_recorded(*, actor, reservation, notice_filed_on: date, changes: list[dict]):
+    """The marriage notice is filed while the venue's agreement is still outstanding."""
+    return _record(
+        "weddings.reservation.notice_recorded",
+        reservation,
+        actor,
+        notice_filed_on=notice_filed_on,
+        changes=changes,
+    )
 
 
 def reservation_expired(*, reservation, changes: list[dict]):

@@ -71,3 +71,28 @@ def limit_enforce(
     count, seconds_left = bucket_hit(scope=scope, kind=kind, identity=identity, rule=rule, now=now)
     if count > rule.limit:
         raise Throttled(seconds_left)
+
+
+def bucket_refund(
+    *,
+    scope: str,
+    kind: str,
+    identity: str,
+    rule: Rule,
+    now: datetime | None = None,
+    using: str = DEFAULT_DB_ALIAS,
+) -> None:
+    """Take back one hit of the current window, for an attempt that turned out to gain nothing
+    (a counted allowance is only used up by what succeeds). Never below zero."""
+    moment = (now or timezone.now()).timestamp()
+    window = int(moment // rule.seconds)
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    table = quote(RateLimitBucket._meta.db_table)
+    hits = quote("hits")
+    sql = (
+        f"UPDATE {table} SET {hits} = {hits} - 1 "  # noqa: S608
+        f"WHERE {quote('bucket')} = %s AND {hits} > 0"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_bucket_key(scope, kind, identity, rule.seconds, window)])

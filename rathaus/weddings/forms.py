@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from rathaus.protection.forms import BotProtectionMixin
 
 from . import validators
+from .allowance import allowance_rule, allowance_text
 from .constants import District, Language
 from .models import Venue
 
@@ -284,10 +285,26 @@ class ReservationForm(CoupleForm):
     )
 
     def __init__(self, *args, venue: Venue, **kwargs):
+        self.venue = venue
         self.guests_help = _(
             "Including the two of you. This venue has room for at most %(max)s guests."
         ) % {"max": venue.max_guests}
         super().__init__(*args, **kwargs)
+        limit = allowance_rule()
+        if limit is not None:
+            self.fields["email"].help_text = format_html(
+                "{} {}", self.email_help, allowance_text(limit)
+            )
+
+    def clean_guests(self):
+        # here, not only in the service: reported together with every other field error
+        guests = self.cleaned_data["guests"]
+        if guests > self.venue.max_guests:
+            raise forms.ValidationError(
+                _("This venue has room for at most %(max)s guests.")
+                % {"max": self.venue.max_guests}
+            )
+        return guests
 
     def clean_note(self):
         return self._clean_with("note", validators.clean_note)

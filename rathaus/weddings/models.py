@@ -3,7 +3,6 @@
 from datetime import time
 
 from django.db import models
-from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.models import TimeStampedModel
@@ -128,6 +127,15 @@ class ReservationPolicy(TimeStampedModel):
         return str(self._meta.verbose_name)
 
 
+IDENTITY_SOURCE_FIELDS = (
+    "email",
+    "partner1_given_name",
+    "partner1_family_name",
+    "partner2_given_name",
+    "partner2_family_name",
+)
+
+
 class Reservation(TimeStampedModel):
     reference = models.CharField(_("reference"), max_length=20, unique=True)
     booking = models.OneToOneField(Booking, on_delete=models.PROTECT, related_name="reservation")
@@ -156,6 +164,9 @@ class Reservation(TimeStampedModel):
     # SEQUENCE of the wedding's ICS event (RFC 5545): rises with every move, so calendar apps
     # replace the copy they have instead of keeping the old time.
     ics_sequence = models.PositiveIntegerField(default=0)
+    # the per-address and per-couple limit compares these (identity.py, written by save())
+    email_key = models.TextField(editable=False, default="")
+    couple_key = models.TextField(editable=False, default="")
 
     class Meta:
         ordering = ["start"]
@@ -164,12 +175,27 @@ class Reservation(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "start"]),
             # the per-address and per-couple limit (services.active_reservations_count)
-            models.Index(Upper("email"), name="reservation_email_upper"),
-            models.Index(Upper("partner1_family_name"), name="reservation_family1_upper"),
+            models.Index(fields=["email_key"], name="reservation_email_key"),
+            models.Index(fields=["couple_key"], name="reservation_couple_key"),
         ]
 
     def __str__(self):
         return self.reference
+
+    def identity_keys_set(self) -> None:
+        """The normalised address and couple the per-couple limit compares (identity.py)."""
+        from .identity import couple_key, email_key
+
+        self.email_key = email_key(self.email)
+        self.couple_key = couple_key(*(getattr(self, name) for name in IDENTITY_SOURCE_FIELDS[1:]))
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or set(update_fields) & set(IDENTITY_SOURCE_FIELDS):
+            self.identity_keys_set()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "email_key", "couple_key"}
+        super().save(*args, **kwargs)
 
     @property
     def manage_token(self) -> str:
@@ -220,6 +246,7 @@ class VenueAgreement(TimeStampedModel):
         Reservation, on_delete=models.CASCADE, related_name="venue_agreement"
     )
     agreed = models.BooleanField(_("agreed"))
+    reason = models.CharField(_("reason for declining"), max_length=500, blank=True)
     decided_by = models.ForeignKey(
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

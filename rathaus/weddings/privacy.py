@@ -63,6 +63,7 @@ def _venue_agreement(reservation: Reservation):
         return None
     return {
         str(_("agreed")): agreement.agreed,
+        str(_("reason for declining")): agreement.reason,
         str(_("when")): value_json(agreement.updated_at),
     }
 

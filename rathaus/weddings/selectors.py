@@ -19,7 +19,7 @@ from rathaus.scheduling import engine
 from rathaus.scheduling.selectors import calendars_between
 
 from .dates import is_high_demand
-from .models import Registrar, Reservation, ReservationPolicy, Venue
+from .models import Registrar, Reservation, ReservationPolicy, Venue, VenueAgreement
 
 MORNING_ENDS_HOUR = 12
 
@@ -190,6 +190,21 @@ def ceremony_slots_free(
     return result
 
 
+def days_with_ceremonies(
+    days: Iterable[date], filters: SlotFilter | None = None, now: datetime | None = None
+) -> set[date]:
+    """Which of `days` offer any ceremony time not yet taken, before release and lottery rules
+    apply: a lottery is advertised only for a day on which a ceremony can take place at all
+    (not on a Sunday, a holiday or in the Christmas closure)."""
+    days = set(days)
+    if not days:
+        return set()
+    slots = ceremony_slots_free(
+        first=min(days), last=max(days), filters=filters, now=now, apply_policy=False
+    )
+    return {slot.day for slot in slots} & days
+
+
 def lottery_days_blocked(first: date, last: date, now: datetime) -> set[date]:
     """Days in the range whose slots still go to a lottery (not drawn yet)."""
     from .lottery.selectors import lottery_days_between
@@ -329,6 +344,11 @@ def reservation_by_reference(reference: str) -> Reservation | None:
         .filter(reference=reference)
         .first()
     )
+
+
+def venue_refusal(reservation: Reservation) -> VenueAgreement | None:
+    """The venue's refusal of this wedding, if it has declined (shown to the couple)."""
+    return VenueAgreement.objects.filter(reservation=reservation, agreed=False).first()
 
 
 def today() -> date:

@@ -30,6 +30,7 @@ from rathaus.scheduling.services import AllocationRequest, booking_create, booki
 from .constants import BOOKING_PURPOSE, ReservationStatus
 from .dates import notice_deadline
 from .ics import reservation_ics
+from .identity import couple_key, email_key
 from .models import Reservation, Venue
 from .release import day_gate
 from .selectors import (
@@ -88,28 +89,29 @@ class CreatedReservation:
 
 
 def _validate(request: ReservationRequest, now: datetime, policy, *, bypass_gates: bool) -> None:
+    """Every problem of the request at once, keyed by field."""
+    errors: dict[str, list] = {}
     earliest, _latest = bookable_range(policy, now)
     day = request.start.astimezone(BERLIN).date()
     if request.start <= now:
-        raise ValidationError({"start": _("This date is in the past.")})
-    if day < earliest:
-        raise ValidationError(
-            {
-                "start": _("Dates can be reserved from %(days)s days ahead.")
-                % {"days": policy.min_lead_days}
-            }
-        )
-    if not bypass_gates:
-        _check_gate(day, policy, now)
+        errors["start"] = [_("This date is in the past.")]
+    elif day < earliest:
+        errors["start"] = [
+            _("Dates can be reserved from %(days)s days ahead.") % {"days": policy.min_lead_days}
+        ]
+    elif not bypass_gates:
+        try:
+            _check_gate(day, policy, now)
+        except ValidationError as gate:
+            errors.update(gate.message_dict)
     if not request.venue.active:
-        raise ValidationError({"venue": _("This venue cannot be booked online.")})
+        errors["venue"] = [_("This venue cannot be booked online.")]
     if request.guests > request.venue.max_guests:
-        raise ValidationError(
-            {
-                "guests": _("This venue has room for at most %(max)s guests.")
-                % {"max": request.venue.max_guests}
-            }
-        )
+        errors["guests"] = [
+            _("This venue has room for at most %(max)s guests.") % {"max": request.venue.max_guests}
+        ]
+    if errors:
+        raise ValidationError(errors)
 
 
 def _check_gate(day, policy, now: datetime) -> None:
@@ -132,31 +134,28 @@ def _check_gate(day, policy, now: datetime) -> None:
         )
 
 
-# One statement instead of the ORM's eight case-insensitive lookups: every reservation
-# attempt runs it. UPPER() on both databases, as Django's `iexact` does on PostgreSQL.
+# One statement on every reservation attempt, on the normalised keys that save() and
+# reservation_create store (identity.py): plain equality on two indexed columns.
 _ACTIVE_FOR_EMAIL_OR_COUPLE = """
 SELECT COUNT(*) FROM weddings_reservation r
 JOIN scheduling_booking b ON b.id = r.booking_id
 WHERE r.status IN (%s, %s, %s) AND r."end" > %s
   AND b.status IN (%s, %s, %s) AND (b.expires_at IS NULL OR b.expires_at > %s)
-  AND (UPPER(r.email) = UPPER(%s)
-       OR (UPPER(r.partner1_given_name) = UPPER(%s)
-           AND UPPER(r.partner1_family_name) = UPPER(%s)
-           AND UPPER(r.partner2_given_name) = UPPER(%s)
-           AND UPPER(r.partner2_family_name) = UPPER(%s))
-       OR (UPPER(r.partner1_given_name) = UPPER(%s)
-           AND UPPER(r.partner1_family_name) = UPPER(%s)
-           AND UPPER(r.partner2_given_name) = UPPER(%s)
-           AND UPPER(r.partner2_family_name) = UPPER(%s)))
+  AND (r.email_key = %s OR r.couple_key = %s)
 """
 
 
+def _identity_keys(email: str, partners: tuple[Partner, Partner]) -> tuple[str, str]:
+    (a, b) = partners
+    return email_key(email), couple_key(a.given_name, a.family_name, b.given_name, b.family_name)
+
+
 def active_reservations_count(*, email: str, partners: tuple[Partner, Partner], now) -> int:
-    """Active reservations for this e-mail address or couple, in either order of the partners.
+    """Active reservations for this e-mail address or couple, in either order of the partners,
+    compared in the normalised form of identity.py (case, accents, plus-tags, dots, hyphens).
 
     A hold past its expiry does not count, whether or not a job or the booking door has marked
     its booking expired yet (the reservation row follows with `jobs.reservations_expire`)."""
-    (a, b) = partners
     found = sql.rows(
         _ACTIVE_FOR_EMAIL_OR_COUPLE,
         [
@@ -164,18 +163,15 @@ def active_reservations_count(*, email: str, partners: tuple[Partner, Partner], 
             now,
             *ACTIVE_BOOKING_STATUSES,
             now,
-            email,
-            a.given_name, a.family_name, b.given_name, b.family_name,
-            b.given_name, b.family_name, a.given_name, a.family_name,
+            *_identity_keys(email, partners),
         ],
-    )  # fmt: skip
+    )
     return found[0][0]
 
 
 def _limit_keys(request: ReservationRequest) -> list[int]:
-    """Advisory-lock keys (64-bit) of the address and of the couple, in ascending order."""
-    names = sorted((p.given_name.casefold(), p.family_name.casefold()) for p in request.partners)
-    parts = [("email", request.email.casefold()), ("couple", *(n for pair in names for n in pair))]
+    """Advisory-lock keys (64-bit) of the normalised address and couple, in ascending order."""
+    parts = zip(("email", "couple"), _identity_keys(request.email, request.partners), strict=True)
     return sorted(
         int.from_bytes(
             hashlib.sha256("\x1f".join(("reservation-limit", *part)).encode()).digest()[:8],
@@ -297,6 +293,7 @@ def reservation_create(
             notice_deadline=deadline,
             reference=_reference_draw(slot.start),
         )
+        reservation.identity_keys_set()  # sql.insert does not call save()
         # Rendered before the booking transaction: its locks are held for less time.
         mail = reservation_mail_render(reservation, template, attach_ics=confirmed, policy=policy)
 
@@ -380,6 +377,12 @@ def reservation_confirm_email(
             _("This reservation has expired because it was not confirmed in time.")
         )
     return reservation
+
+
+def reappear_delay_range() -> tuple[int, int]:
+    """The shortest and longest time (minutes) a cancelled slot stays hidden from the public."""
+    low, high = settings.RATHAUS_CANCELLED_SLOT_DELAY_MINUTES
+    return low, max(low, high)
 
 
 def reappear_delay() -> timedelta:

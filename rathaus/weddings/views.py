@@ -25,7 +25,7 @@ from rathaus.core.timezone import BERLIN
 from rathaus.scheduling import engine
 from rathaus.scheduling.exceptions import SlotNotOffered, SlotUnavailable
 
-from . import release, selectors, services
+from . import allowance, release, selectors, services
 from .constants import ReservationStatus
 from .dates import is_high_demand, notice_window_opens
 from .forms import ReservationForm, SlotSearchForm, VenueChoiceForm, day_parse, month_parse
@@ -104,6 +104,8 @@ def _month_page(*, filters: SlotFilter, month: date, day: date | None, bounds: t
         for d, info in lottery_days_between(max(month, bounds[0]), month_last).items()
         if info.state != "drawn"
     }
+    ceremony_days = selectors.days_with_ceremonies(lotteries, filters=filters)
+    lotteries = {d: info for d, info in lotteries.items() if d in ceremony_days}
     last_released = release.last_released_day(policy, now)
     opening = {
         d: release.release_moment(d, policy)
@@ -264,6 +266,33 @@ def _service_errors(form: ReservationForm, error: ValidationError) -> None:
             form.add_error(key if key in form.fields else None, message)
 
 
+OWN_HOLDS_SESSION_KEY = "weddings.own_holds"
+OWN_HOLDS_KEPT = 5
+
+
+def _own_hold_key(venue, start: datetime) -> str:
+    return f"{venue.pk}:{engine.epoch(start)}"
+
+
+def _own_hold_remember(request, reservation: Reservation) -> None:
+    """This browser made the hold: remembered by venue and time (the reference, no token)."""
+    holds = dict(request.session.get(OWN_HOLDS_SESSION_KEY, {}))
+    holds[_own_hold_key(reservation.venue, reservation.start)] = reservation.reference
+    request.session[OWN_HOLDS_SESSION_KEY] = dict(list(holds.items())[-OWN_HOLDS_KEPT:])
+
+
+def _own_hold(request, venue, start: datetime) -> str | None:
+    """The reference of this browser's own active hold of the slot, if there is one."""
+    holds = request.session.get(OWN_HOLDS_SESSION_KEY) if hasattr(request, "session") else None
+    reference = (holds or {}).get(_own_hold_key(venue, start))
+    if reference is None:
+        return None
+    reservation = selectors.reservation_by_reference(reference)
+    if reservation is None or reservation.status not in ACTIVE_STATUSES:
+        return None
+    return reference
+
+
 @method_decorator(never_cache, name="dispatch")
 class ReservationCreateView(View):
     """The chosen slot and the couple's details. POST holds the slot and sends the e-mail."""
@@ -278,6 +307,9 @@ class ReservationCreateView(View):
         self.start = _slot_start(kwargs["start"])
 
     def get(self, request, slug, start):
+        own = _own_hold(request, self.venue, self.start)
+        if own is not None:  # back after reserving: lead the couple to their own hold
+            return _see_other(reverse("weddings:reservation-pending", args=[own]))
         slot = selectors.ceremony_slot_find(venue=self.venue, start=self.start)
         initial = {}
         if request.GET.get("guests", "").isdigit():
@@ -287,14 +319,24 @@ class ReservationCreateView(View):
 
     def post(self, request, slug, start):
         form = ReservationForm(request.POST, venue=self.venue)
+        own = _own_hold(request, self.venue, self.start)
+        if own is not None:  # back button or a second click after reserving: the couple's hold
+            return _see_other(reverse("weddings:reservation-pending", args=[own]))
         slot = selectors.ceremony_slot_find(venue=self.venue, start=self.start)
         if slot is None:
             return self._render(form, None, status=409)
-        if not form.is_valid():
+        if not form.is_valid():  # every field error at once, before any check that counts
             return self._render(form, slot, status=422)
         data = form.cleaned_data
-        if not form.protect(request, scope="weddings.reservation", email=data["email"]):
+        # the per-address allowance is counted below, only for attempts that hold a slot
+        if not form.protect(request, scope=allowance.SCOPE):
             return form.protection_response(self._render(form, slot, status=form.protection_status))
+        try:
+            allowance.allowance_take(data["email"])
+        except allowance.AllowanceUsed as refusal:
+            form.add_error("email", refusal.message)
+            form.protection_retry_after = refusal.retry_after
+            return form.protection_response(self._render(form, slot, status=429))
         try:
             created = services.reservation_create(
                 request=services.ReservationRequest(
@@ -312,10 +354,13 @@ class ReservationCreateView(View):
                 )
             )
         except ValidationError as error:
+            allowance.allowance_return(data["email"])
             _service_errors(form, error)
             return self._render(form, slot, status=422)
         except (SlotUnavailable, SlotNotOffered):
+            allowance.allowance_return(data["email"])
             return self._render(form, None, status=409)
+        _own_hold_remember(request, created.reservation)
         return _see_other(
             reverse("weddings:reservation-pending", args=[created.reservation.reference])
         )
@@ -435,6 +480,7 @@ class ReservationStatusView(_ManageMixin, View):
             "notice_window_months": policy.notice_window_months,
             "notice_opens": notice_opens,
             "notice_open_now": notice_opens <= selectors.today(),
+            "venue_refusal": selectors.venue_refusal(reservation),
         }
         return _private(render(request, "weddings/reservation_status.html", context))
 
@@ -456,10 +502,13 @@ class ReservationCancelView(_ManageMixin, View):
     template_name = "weddings/reservation_cancel.html"
 
     def get(self, request, reference, token):
+        low, high = services.reappear_delay_range()
         context = {
             "reservation": self.reservation,
             "token": token,
             "active": self.reservation.status in ACTIVE_STATUSES,
+            "delay_low": low,
+            "delay_high": high,
         }
         return _private(render(request, self.template_name, context))
 

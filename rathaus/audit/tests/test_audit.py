@@ -71,6 +71,13 @@ def test_every_event_function_renders_a_sentence(actor, thing):
         lambda: services.reservation_registrar_assigned(actor=actor, reservation=thing, changes=[]),
         lambda: services.reservation_venue_agreed(actor=actor, reservation=thing, agreed=True),
         lambda: services.reservation_venue_agreed(actor=actor, reservation=thing, agreed=False),
+        lambda: services.reservation_venue_agreed(
+            actor=actor, reservation=thing, agreed=False, reason="Umbau"
+        ),
+        lambda: services.reservation_venue_decline_undone(actor=actor, reservation=thing),
+        lambda: services.reservation_notice_recorded(
+            actor=actor, reservation=thing, notice_filed_on=date(2027, 1, 5), changes=[]
+        ),
         lambda: services.reservation_expired(reservation=thing, changes=[]),
         lambda: services.reservation_reminder_sent(reservation=thing, kind="notice_7"),
         lambda: services.reservation_personal_data_erased(reservation=thing),

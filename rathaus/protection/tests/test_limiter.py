@@ -205,3 +205,18 @@ def sqlite_file_db(tmp_path, django_db_blocker):
 
 def test_exactly_limit_requests_pass_under_50_parallel_clients_on_a_sqlite_file(sqlite_file_db):
     _exactly_limit_pass(using=sqlite_file_db)
+
+
+@pytest.mark.django_db
+def test_a_refund_takes_back_one_hit_of_the_window_and_never_goes_below_zero():
+    from rathaus.protection.limiter import bucket_refund
+
+    rule = Rule(2, 86400)
+    key = {"scope": "s", "kind": "email", "identity": "a@example.org", "rule": rule}
+    assert bucket_hit(**key, now=NOON)[0] == 1
+    bucket_refund(**key, now=NOON)
+    bucket_refund(**key, now=NOON)  # nothing left to take back
+    assert bucket_hit(**key, now=NOON)[0] == 1
+    assert bucket_hit(**key, now=NOON)[0] == 2
+    bucket_refund(**key, now=NOON + timedelta(days=1))  # another window: this one keeps its hits
+    assert bucket_hit(**key, now=NOON)[0] == 3

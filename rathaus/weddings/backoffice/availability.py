@@ -66,6 +66,8 @@ def closure_create(
     """A block (venue), an absence (registrar) or, without a resource, a city-wide closure."""
     if end <= start:
         raise BackofficeError(_("The end must be after the start."))
+    if end <= timezone.now():
+        raise BackofficeError(_("This time is already over."))
     with transaction.atomic():
         _lock(resource)
         _refuse_over_bookings(resource, start, end)

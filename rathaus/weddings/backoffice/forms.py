@@ -6,6 +6,7 @@ from datetime import date, time, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.timezone import local_datetime, local_today
@@ -82,6 +83,20 @@ class AgreementForm(forms.Form):
     decision = forms.ChoiceField(choices=[("agree", _("Agree")), ("decline", _("Decline"))])
 
 
+class UndoForm(forms.Form):
+    """A button only: nothing to enter."""
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for declining"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Please give a reason.")},
+        help_text=_("The couple receives this reason by e-mail; the registry office sees it too."),
+    )
+
+
 class TimeSpanForm(forms.Form):
     """From a date (and time) to a date (and time), in Berlin wall-clock time."""
 
@@ -111,6 +126,12 @@ class TimeSpanForm(forms.Form):
         help_text=_("Only staff see it; couples see the time as not available."),
     )
 
+    def clean_first_day(self):
+        day = self.cleaned_data["first_day"]
+        if day < local_today():
+            raise ValidationError(_("This date is in the past."))
+        return day
+
     def clean(self):
         data = super().clean()
         first = data.get("first_day")
@@ -126,6 +147,8 @@ class TimeSpanForm(forms.Form):
         )
         if end <= start:
             raise ValidationError(_("The end must be after the start."))
+        if end <= timezone.now():
+            raise ValidationError(_("This time is already over."))
         if (end - start).days > 400:
             raise ValidationError(_("A block can last at most 400 days."))
         data["start"], data["end"] = start, end

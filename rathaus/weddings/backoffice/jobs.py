@@ -25,7 +25,13 @@ from rathaus.scheduling.constants import BookingStatus
 from rathaus.scheduling.services import bookings_expire_due
 
 from ..constants import ReservationStatus
-from ..models import Reservation, ReservationErasure, ReservationReminder, VenueCalendarSource
+from ..models import (
+    Reservation,
+    ReservationErasure,
+    ReservationReminder,
+    VenueAgreement,
+    VenueCalendarSource,
+)
 from ..tokens import nonce_new
 from . import ics_import
 from .services import _mail
@@ -256,6 +262,7 @@ def reservation_personal_data_erase(
         setattr(reservation, name, "")
     reservation.token_nonce = nonce_new()  # old links stop working
     reservation.save()
+    VenueAgreement.objects.filter(reservation=reservation).update(reason="")
     ReservationErasure.objects.create(reservation=reservation)
     audit.personal_data_scrub(obj=reservation)
     if on_request:

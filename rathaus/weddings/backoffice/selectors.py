@@ -198,7 +198,7 @@ def ceremonies_between(first: date, last: date) -> QuerySet[Reservation]:
             start__gte=local_datetime(first, time.min),
             start__lt=local_datetime(last + timedelta(days=1), time.min),
         )
-        .select_related("venue", "registrar")
+        .select_related("venue", "registrar", "venue_agreement")
         .order_by("start", "venue__name")
     )
 
@@ -228,6 +228,8 @@ class VenueCeremony:
     guests: int
     confirmed: bool
     agreement: bool | None  # None: not decided (or not needed)
+    email_confirmed: bool = True  # False: a hold the couple has not confirmed yet
+    declined_reason: str = ""
 
 
 def venue_ceremonies(venue: Venue, first: date, last: date) -> list[VenueCeremony]:
@@ -253,19 +255,23 @@ def venue_ceremonies(venue: Venue, first: date, last: date) -> list[VenueCeremon
                 guests=row.guests,
                 confirmed=row.status == ReservationStatus.CONFIRMED,
                 agreement=agreement.agreed if agreement else None,
+                email_confirmed=row.status != ReservationStatus.PENDING,
+                declined_reason=agreement.reason if agreement else "",
             )
         )
     return result
 
 
 def venue_agreements_open(venue: Venue) -> list[VenueCeremony]:
+    """Reservations awaiting the venue's answer: only those the couple has confirmed by e-mail
+    (an unconfirmed hold lapses within hours; the venue is not asked about it)."""
     if not venue.requires_venue_agreement:
         return []
     today = datetime.now(BERLIN).date()
     return [
         ceremony
         for ceremony in venue_ceremonies(venue, today, today + timedelta(days=800))
-        if ceremony.agreement is None
+        if ceremony.agreement is None and ceremony.email_confirmed
     ]
 
 

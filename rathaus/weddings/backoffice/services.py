@@ -62,7 +62,12 @@ def _require_active(reservation: Reservation) -> None:
 def reservation_confirm(
     *, actor, reservation: Reservation, notice_filed_on: date, now: datetime | None = None
 ) -> Reservation:
-    """Record the filed marriage notice and turn the reservation into a confirmed wedding."""
+    """Record the filed marriage notice; confirm the wedding when the venue has agreed.
+
+    The notice is recorded whether or not the venue has agreed yet: until it does, the
+    reservation stays provisional, no reminder about the notice goes out any more and the hold
+    no longer lapses at the notice deadline. The venue's agreement then confirms the wedding
+    (`reservation_venue_decide`)."""
     now = now or timezone.now()
     if notice_filed_on > now.astimezone(BERLIN).date():
         raise BackofficeError(_("The marriage notice cannot have been filed in the future."))
@@ -72,26 +77,55 @@ def reservation_confirm(
             raise BackofficeError(_("This wedding is already confirmed."))
         _require_active(reservation)
         if venue_agreement_missing(reservation):
-            raise BackofficeError(_("The venue has not agreed to this wedding yet."))
-        before = audit.snapshot(reservation, ["status", "notice_filed_on"])
-        try:
-            booking_set_status(booking=reservation.booking, status=BookingStatus.CONFIRMED, now=now)
-        except SchedulingError as error:
-            raise BackofficeError(
-                _("The reservation has lapsed and cannot be confirmed any more.")
-            ) from error
-        reservation.status = ReservationStatus.CONFIRMED
-        reservation.notice_filed_on = notice_filed_on
-        reservation.save(update_fields=["status", "notice_filed_on", "updated_at"])
-        audit.reservation_confirmed(
-            actor=actor,
-            reservation=reservation,
-            notice_filed_on=notice_filed_on,
-            changes=audit.changes(
-                before, audit.snapshot(reservation, ["status", "notice_filed_on"])
-            ),
+            return _notice_record(actor, reservation, notice_filed_on, now)
+        return _confirm(actor, reservation, notice_filed_on, now)
+
+
+def _notice_record(actor, reservation: Reservation, notice_filed_on: date, now) -> Reservation:
+    """The notice without the venue's agreement: held until the wedding, not confirmed yet."""
+    fields = ["status", "notice_filed_on"]
+    before = audit.snapshot(reservation, fields)
+    try:
+        booking_set_status(
+            booking=reservation.booking,
+            status=BookingStatus.RESERVED,
+            hold_for=max(reservation.end - now, timedelta(minutes=1)),
+            now=now,
         )
-        _mail(reservation, "confirmed", attach_ics=True)
+    except SchedulingError as error:
+        raise BackofficeError(
+            _("The reservation has lapsed and cannot be confirmed any more.")
+        ) from error
+    reservation.status = ReservationStatus.RESERVED
+    reservation.notice_filed_on = notice_filed_on
+    reservation.save(update_fields=[*fields, "updated_at"])
+    audit.reservation_notice_recorded(
+        actor=actor,
+        reservation=reservation,
+        notice_filed_on=notice_filed_on,
+        changes=audit.changes(before, audit.snapshot(reservation, fields)),
+    )
+    return reservation
+
+
+def _confirm(actor, reservation: Reservation, notice_filed_on: date, now) -> Reservation:
+    before = audit.snapshot(reservation, ["status", "notice_filed_on"])
+    try:
+        booking_set_status(booking=reservation.booking, status=BookingStatus.CONFIRMED, now=now)
+    except SchedulingError as error:
+        raise BackofficeError(
+            _("The reservation has lapsed and cannot be confirmed any more.")
+        ) from error
+    reservation.status = ReservationStatus.CONFIRMED
+    reservation.notice_filed_on = notice_filed_on
+    reservation.save(update_fields=["status", "notice_filed_on", "updated_at"])
+    audit.reservation_confirmed(
+        actor=actor,
+        reservation=reservation,
+        notice_filed_on=notice_filed_on,
+        changes=audit.changes(before, audit.snapshot(reservation, ["status", "notice_filed_on"])),
+    )
+    _mail(reservation, "confirmed", attach_ics=True)
     return reservation
 
 
@@ -238,15 +272,60 @@ def reservation_registrar_assign(
     return _move_booking(reservation, requests, now, finish)
 
 
-def reservation_venue_decide(*, actor, reservation: Reservation, agreed: bool) -> VenueAgreement:
-    """The venue's own agreement (or refusal) where the venue must agree to each wedding."""
+def reservation_venue_decide(
+    *,
+    actor,
+    reservation: Reservation,
+    agreed: bool,
+    reason: str = "",
+    now: datetime | None = None,
+) -> VenueAgreement:
+    """The venue's own agreement (or refusal) where the venue must agree to each wedding.
+
+    Only reservations the couple has confirmed by e-mail are put to the venue. A refusal needs
+    a reason; the couple is e-mailed it and sees it on their status page, and the registry
+    office can undo it (`reservation_venue_decline_undo`). An agreement to a wedding whose
+    marriage notice is recorded already confirms the wedding."""
+    now = now or timezone.now()
+    reason = reason.strip()
+    if not agreed and not reason:
+        raise BackofficeError(_("Please give a reason."))
     with transaction.atomic():
         reservation = _locked(reservation)
         _require_active(reservation)
         if not reservation.venue.requires_venue_agreement:
             raise BackofficeError(_("This venue does not need to agree to reservations."))
+        if reservation.status == ReservationStatus.PENDING:
+            raise BackofficeError(_("The couple has not confirmed this reservation yet."))
         agreement, _created = VenueAgreement.objects.update_or_create(
-            reservation=reservation, defaults={"agreed": agreed, "decided_by": actor}
+            reservation=reservation,
+            defaults={"agreed": agreed, "decided_by": actor, "reason": "" if agreed else reason},
         )
-        audit.reservation_venue_agreed(actor=actor, reservation=reservation, agreed=agreed)
+        audit.reservation_venue_agreed(
+            actor=actor, reservation=reservation, agreed=agreed, reason="" if agreed else reason
+        )
+        if (
+            agreed
+            and reservation.notice_filed_on
+            and reservation.status != ReservationStatus.CONFIRMED
+        ):
+            _confirm(actor, reservation, reservation.notice_filed_on, now)
+        if not agreed:
+            _mail(reservation, "venue_declined")
     return agreement
+
+
+def reservation_venue_decline_undo(*, actor, reservation: Reservation) -> Reservation:
+    """The registry office takes back a venue's refusal: the agreement is outstanding again
+    and the couple is told."""
+    with transaction.atomic():
+        reservation = _locked(reservation)
+        _require_active(reservation)
+        deleted, _rows = VenueAgreement.objects.filter(
+            reservation=reservation, agreed=False
+        ).delete()
+        if not deleted:
+            raise BackofficeError(_("The venue has not declined this wedding."))
+        audit.reservation_venue_decline_undone(actor=actor, reservation=reservation)
+        _mail(reservation, "venue_decline_undone")
+    return reservation

@@ -12,7 +12,7 @@ from datetime import date, time, timedelta
 from xml.sax.saxutils import escape
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncMonth
 from django.utils import formats, timezone
 
@@ -141,6 +141,20 @@ def _count_slots(stats: Statistics, now) -> None:
         )
         for row in booked:
             stats.cell(by_resource[row["resource_id"]], month).booked_slots = row["count"]
+
+
+def statistics_default_year(today: date) -> int:
+    """The year the statistics open on: this year when it has any reservation (made or held
+    in it), else the latest year that has one, else this year."""
+    start, end = _range(date(today.year, 1, 1), date(today.year, 12, 31))
+    in_year = Q(start__gte=start, start__lt=end) | Q(created_at__gte=start, created_at__lt=end)
+    if Reservation.objects.filter(in_year).exists():
+        return today.year
+    latest = Reservation.objects.aggregate(start=Max("start"), created=Max("created_at"))
+    moments = [moment for moment in latest.values() if moment is not None]
+    if not moments:
+        return today.year
+    return max(moments).astimezone(BERLIN).year
 
 
 def statistics_compute(*, first: date, last: date, now=None) -> Statistics:

@@ -13,12 +13,17 @@ from rathaus.core.timezone import local_today
 
 from .forms import PeriodForm
 from .selectors import access_registry_office
-from .statistics import statistics_compute, statistics_csv_rows, statistics_svg
+from .statistics import (
+    statistics_compute,
+    statistics_csv_rows,
+    statistics_default_year,
+    statistics_svg,
+)
 from .viewbase import BackofficeView
 
 
 def _period(request) -> tuple[PeriodForm, date, date]:
-    year = local_today().year
+    year = statistics_default_year(local_today())
     first, last = date(year, 1, 1), date(year, 12, 31)
     form = PeriodForm(request.GET or {"first": first, "last": last})
     if form.is_valid():

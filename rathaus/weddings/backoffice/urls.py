@@ -21,6 +21,11 @@ urlpatterns = [
     path(f"{R}stornieren/", views.ReservationCancelView.as_view(), name="reservation-cancel"),
     path(f"{R}verlegen/", views.ReservationMoveView.as_view(), name="reservation-move"),
     path(
+        f"{R}ablehnung-aufheben/",
+        views.ReservationDeclineUndoView.as_view(),
+        name="reservation-decline-undo",
+    ),
+    path(
         f"{R}standesbeamte/",
         views.ReservationRegistrarView.as_view(),
         name="reservation-registrar",
@@ -38,6 +43,11 @@ urlpatterns = [
         f"{V}zustimmung/<str:reference>/",
         venue_views.VenueAgreementView.as_view(),
         name="venue-agreement",
+    ),
+    path(
+        f"{V}zustimmung/<str:reference>/ablehnen/",
+        venue_views.VenueDeclineView.as_view(),
+        name="venue-decline",
     ),
     path(f"{VF}kalender-abo/", venue_views.VenueFeedView.as_view(), name="venue-feed"),
     path(f"{V}kalender-import/", venue_views.VenueImportView.as_view(), name="venue-import"),

@@ -20,7 +20,14 @@ from rathaus.scheduling.models import Closure
 
 from ..models import VenueCalendarSource
 from . import availability, feeds, ics_import, selectors, services
-from .forms import AgreementForm, CalendarFileForm, CalendarUrlForm, TimeSpanForm, day_or_today
+from .forms import (
+    AgreementForm,
+    CalendarFileForm,
+    CalendarUrlForm,
+    DeclineForm,
+    TimeSpanForm,
+    day_or_today,
+)
 from .selectors import access_backoffice, access_venue, access_venue_reservation
 from .viewbase import BackofficeView, done, see_other
 
@@ -123,21 +130,61 @@ class VenueBlockDeleteView(BackofficeView):
 
 
 class VenueAgreementView(BackofficeView):
+    """Agree with one click; declining goes to the page that asks for a reason first."""
+
     def post(self, request, slug, reference):
         _venue, reservation = access_venue_reservation(request.user, slug, reference)
         form = AgreementForm(request.POST)
         url = reverse("backoffice:venue", args=[slug])
         if not form.is_valid():
             return see_other(url)
-        agreed = form.cleaned_data["decision"] == "agree"
+        if form.cleaned_data["decision"] == "decline":
+            return see_other(
+                reverse("backoffice:venue-decline", args=[slug, reservation.reference])
+            )
         try:
             services.reservation_venue_decide(
-                actor=request.user, reservation=reservation, agreed=agreed
+                actor=request.user, reservation=reservation, agreed=True
             )
         except services.BackofficeError as error:
             return done(request, url, error.message)
-        text = _("You agreed to the wedding.") if agreed else _("You declined the wedding.")
-        return done(request, url, text)
+        return done(request, url, _("You agreed to the wedding."))
+
+
+class VenueDeclineView(BackofficeView):
+    """Decline a wedding: the venue confirms and gives a reason the couple is sent."""
+
+    template_name = "weddings/backoffice/venue_decline.html"
+
+    def _render(self, request, venue, reservation, form, status=200):
+        context = {"venue": venue, "reservation": reservation, "form": form}
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request, slug, reference):
+        venue, reservation = access_venue_reservation(request.user, slug, reference)
+        return self._render(request, venue, reservation, DeclineForm())
+
+    def post(self, request, slug, reference):
+        venue, reservation = access_venue_reservation(request.user, slug, reference)
+        form = DeclineForm(request.POST)
+        if form.is_valid():
+            try:
+                services.reservation_venue_decide(
+                    actor=request.user,
+                    reservation=reservation,
+                    agreed=False,
+                    reason=form.cleaned_data["reason"],
+                )
+            except services.BackofficeError as error:
+                form.add_error(None, error.message)
+            else:
+                url = reverse("backoffice:venue", args=[slug])
+                return done(
+                    request,
+                    url,
+                    _("You declined the wedding. The couple and the registry office are told."),
+                )
+        return self._render(request, venue, reservation, form, status=422)
 
 
 class FeedManageView(BackofficeView):

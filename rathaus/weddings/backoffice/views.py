@@ -24,6 +24,7 @@ from .forms import (
     MoveSearchForm,
     RegistrarAssignForm,
     ReservationFilterForm,
+    UndoForm,
     day_or_today,
 )
 from .selectors import (
@@ -128,6 +129,8 @@ def _detail_context(request, reservation, **forms):
         "cancel_form": forms.get("cancel_form") or CancelForm(),
         "history": audit_lines_for(reservation),
         "can_confirm": active and reservation.status != ReservationStatus.CONFIRMED,
+        "notice_waits_for_venue": reservation.notice_filed_on is not None
+        and reservation.status == ReservationStatus.RESERVED,
     }
 
 
@@ -169,10 +172,23 @@ class _ReservationActionView(BackofficeView):
 
 class ReservationConfirmView(_ReservationActionView):
     def act(self, request, reservation, data):
-        services.reservation_confirm(
+        reservation = services.reservation_confirm(
             actor=request.user, reservation=reservation, notice_filed_on=data["notice_filed_on"]
         )
-        return _("The marriage notice is recorded and the wedding is confirmed.")
+        if reservation.status == ReservationStatus.CONFIRMED:
+            return _("The marriage notice is recorded and the wedding is confirmed.")
+        return _(
+            "The marriage notice is recorded. The wedding is confirmed as soon as the venue agrees."
+        )
+
+
+class ReservationDeclineUndoView(_ReservationActionView):
+    form_class = UndoForm
+    form_name = "undo_form"
+
+    def act(self, request, reservation, data):
+        services.reservation_venue_decline_undo(actor=request.user, reservation=reservation)
+        return _("The venue's refusal is undone; the couple has been informed.")
 
 
 class ReservationCancelView(_ReservationActionView):

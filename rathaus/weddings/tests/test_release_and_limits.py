@@ -310,9 +310,13 @@ def test_simultaneous_requests_of_one_couple_stay_within_the_limit(settings):
     slots = _slots(now)[:8]
     couple = ("Anna", "Berg", "Ben", "Cohen")
 
+    spellings = [couple, ("ÁNNA", "Bèrg", "Ben", "Co-hen"), ("anna", "berg", "Bén", "Cohen")]
+
     def work(index, barrier):
-        # the same couple, in either order of the partners and with different addresses
-        names = couple if index % 2 else couple[2:] + couple[:2]
+        # the same couple, in either order of the partners, spelled differently, with
+        # different addresses
+        spelled = spellings[index % len(spellings)]
+        names = spelled if index % 2 else spelled[2:] + spelled[:2]
         request = _request(slots[index], email=f"paar-{index}@example.org", names=names)
         barrier.wait()
         return services.reservation_create(request=request, now=now).reservation.reference
