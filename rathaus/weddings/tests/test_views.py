@@ -79,7 +79,8 @@ def test_search_renders_a_monday_first_calendar_with_reserve_links(client):
     headers = re.findall(r'<th scope="col">.*?visually-hidden">(\w+)<', html)
     assert headers[0] == "Montag" and headers[6] == "Sonntag"
     assert RESERVE_LINK.search(html)
-    assert 'hx-get="/trauung/"' in html and 'hx-push-url="true"' in html
+    assert 'data-hx-get="/trauung/"' in html and 'data-hx-push-url="true"' in html
+    assert ' hx-' not in html  # the valid data-hx-* form only
     assert "style=" not in html and "<script>" not in html
 
 
