@@ -149,7 +149,7 @@ def _login(page, base: str, username: str) -> None:
     page.wait_for_url(re.compile(r"/verwaltung/|/wohngeld/|/login/konto/"))
 
 
-WIDTH_PROBLEMS = """() => {
+WIDTH_PROBLEMS = r"""() => {
   const width = document.documentElement.clientWidth;
   const wide = [];
   if (document.documentElement.scrollWidth > width) {
@@ -157,7 +157,8 @@ WIDTH_PROBLEMS = """() => {
       const box = el.getBoundingClientRect();
       if (box.width > 0 && box.right > width + 1) {
         const text = (el.textContent || '').replace(/\s+/g, ' ').trim().slice(0, 30);
-        wide.push(`${el.tagName.toLowerCase()}.${el.className} "${text}" (${Math.round(box.right)} px)`);
+        const right = Math.round(box.right);
+        wide.push(`${el.tagName.toLowerCase()}.${el.className} "${text}" (${right} px)`);
       }
     }
   }
@@ -377,8 +378,9 @@ def test_calendar_counts_do_not_overlap_at_320_px_with_text_spacing(bottrop_live
 
 def test_the_venue_operator_reads_the_whole_agenda_on_a_phone(staff, narrow_page):
     _open_agreement()
+    wedding = Reservation.objects.order_by("-pk").first()
     _login(narrow_page, staff.url, "schlossbeck")
-    narrow_page.goto(staff.url + "/verwaltung/trauorte/schloss-beck/")
+    narrow_page.goto(staff.url + f"/verwaltung/trauorte/schloss-beck/?ab={wedding.start:%Y-%m-%d}")
     agenda = narrow_page.locator("table.agenda")
     agenda.wait_for()
     # Nothing of the agenda is hidden in a sideways scroller: every cell is within the screen.
