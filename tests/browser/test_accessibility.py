@@ -256,6 +256,8 @@ def _public_paths() -> list[str]:
     day, _ = _first_free_day()
     slot = slot_free()
     status = reservation_confirmed("hof-juenger")  # not the slot of the reserve page
+    taken = Reservation.objects.get()
+    taken_path = reverse("weddings:reserve", args=[taken.venue.slug, int(taken.start.timestamp())])
     reserve = reverse("weddings:reserve", args=[slot.venue.slug, slot.start_epoch])
     lottery_day = local_today() + timedelta(days=90)
     while is_high_demand(lottery_day):
@@ -279,6 +281,7 @@ def _public_paths() -> list[str]:
         "/trauung/verlosung/",
         f"/trauung/verlosung/{lottery_day:%Y-%m-%d}/",
         "/trauung/warteliste/",
+        taken_path,  # "no longer free", with other times
         status,
         status + "stornieren/",
     ]
