@@ -232,6 +232,13 @@ def test_focus_indicator_contrasts_with_every_adjacent_colour(bottrop_live, new_
     for selector, what in checks.items():
         if page.locator(selector).count():  # a month may have only the chosen free day
             problems += _check_focus(page, selector, what)
+    page.goto(bottrop_live.url + _reserve_path())
+    for selector, what in {
+        "#id_partner1_given_name": "text field in a fieldset",
+        "#id_consent": "checkbox",
+        "#reservation-form button.primary": "send button",
+    }.items():
+        problems += _check_focus(page, selector, what)
     assert not problems, "\n".join(problems)
 
 
