@@ -175,13 +175,18 @@ class SearchView(View):
         htmx = request.headers.get("HX-Request") and not request.headers.get(
             "HX-History-Restore-Request"
         )
+        page = _month_page(filters=filters, month=month, day=data.get("day"), bounds=bounds)
+        if not data.get("month") and not data.get("day") and page["next_free"]:
+            # "Earliest possible" opens the month of the first day that matches the wishes.
+            month = page["next_free"].day.replace(day=1)
+            page = _month_page(filters=filters, month=month, day=None, bounds=bounds)
         context = {
             "nav": "search",
             "form": form,
             "query": query,
             "reserve_query": f"?guests={filters.guests}" if filters.guests else "",
             "focus_day": bool(htmx and data.get("day")),
-            **_month_page(filters=filters, month=month, day=data.get("day"), bounds=bounds),
+            **page,
         }
         response = render(request, self.template_name, context)
         patch_vary_headers(response, ["HX-Request"])

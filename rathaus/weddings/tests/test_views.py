@@ -79,7 +79,8 @@ def test_search_renders_a_monday_first_calendar_with_reserve_links(client):
     headers = re.findall(r'<th scope="col">.*?visually-hidden">(\w+)<', html)
     assert headers[0] == "Montag" and headers[6] == "Sonntag"
     assert RESERVE_LINK.search(html)
-    assert 'hx-get="/trauung/"' in html and 'hx-push-url="true"' in html
+    assert 'data-hx-get="/trauung/"' in html and 'data-hx-push-url="true"' in html
+    assert " hx-" not in html  # the valid data-hx-* form only
     assert "style=" not in html and "<script>" not in html
 
 
@@ -199,6 +200,33 @@ def test_next_free_lists_twenty_slots_optionally_by_venue(client):
     html = client.get("/trauung/naechste-termine/", {"venue": "hof-juenger"}).content.decode()
     links = RESERVE_LINK.findall(html)
     assert len(links) == 20 and {slug for slug, _ in links} == {"hof-juenger"}
+
+
+def test_search_earliest_possible_with_wishes_opens_the_month_of_the_first_match(client):
+    """With "Earliest possible" and a wish that nothing in the first open month fulfils, the
+    page opens the month of the first matching day, not an empty month."""
+    from rathaus.scheduling.models import Closure
+
+    venue = Venue.objects.get(slug="schloss-beck")
+    earliest, latest = selectors.bookable_range(selectors.reservation_policy(), timezone.now())
+    first_month = earliest.replace(day=1)
+    next_month = (first_month + timedelta(days=32)).replace(day=1)
+    Closure.objects.create(  # Schloss Beck is closed for the whole first open month
+        resource=venue.resource,
+        start=timezone.datetime(first_month.year, first_month.month, 1, tzinfo=BERLIN),
+        end=timezone.datetime(next_month.year, next_month.month, 1, tzinfo=BERLIN),
+    )
+    filters = selectors.SlotFilter(venues=[venue])
+    first_match = selectors.ceremony_slots_free(first=earliest, last=latest, filters=filters)[0]
+    assert first_match.day >= next_month
+
+    html = client.get("/trauung/", {"month": "", "venue": "schloss-beck"}).content.decode()
+    links = RESERVE_LINK.findall(html)
+    assert links, "the opened month shows the free times of the first matching days"
+    days = {timezone.datetime.fromtimestamp(int(epoch), BERLIN).date() for _, epoch in links}
+    assert first_match.day in days
+    assert all(d.month == first_match.day.month for d in days)
+    assert f'<option value="{first_match.day:%Y-%m}" selected' not in html  # still "earliest"
 
 
 # --- venue --------------------------------------------------------------------------------
