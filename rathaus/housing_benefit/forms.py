@@ -10,6 +10,7 @@ from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.core.fields import WholeNumberField
 from rathaus.core.timezone import local_today
 
 from .amounts import AmountError, amount_parse
@@ -119,12 +120,12 @@ def _euro(label, required=True, help_text=""):
 
 
 class PreCheckForm(forms.Form):
-    household_members = forms.IntegerField(
+    household_members = WholeNumberField(
         label=_("How many people live in your household, including you?"),
         min_value=1,
         max_value=PRECHECK_MAX_MEMBERS,
     )
-    excluded_members = forms.IntegerField(
+    excluded_members = WholeNumberField(
         label=_("How many of them receive Bürgergeld, basic income support or social assistance?"),
         help_text=_("These benefits already cover housing costs. Enter 0 if nobody does."),
         min_value=0,
@@ -145,7 +146,7 @@ class PreCheckForm(forms.Form):
         label=_("I live alone with my child or children, at least one under 18."),
         required=False,
     )
-    severely_disabled = forms.IntegerField(
+    severely_disabled = WholeNumberField(
         label=_("How many members have a degree of disability of 100, or need care at home?"),
         min_value=0,
         max_value=PRECHECK_MAX_MEMBERS,
@@ -258,7 +259,9 @@ class CalculationForm(forms.Form):
     """Staff calculator, direct path (Y known)."""
 
     on = forms.DateField(
-        label=_("Legal date"), widget=forms.DateInput(attrs={"type": "date"}), initial=local_today
+        label=_("Legal date"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        initial=local_today,
     )
     rent_level = forms.TypedChoiceField(
         label=_("Rent level"),
@@ -266,8 +269,8 @@ class CalculationForm(forms.Form):
         choices=[(level, ROMAN_RENT_LEVELS[level]) for level in RENT_LEVELS],
         initial=3,
     )
-    household_members = forms.IntegerField(label=_("Household members"), min_value=1, max_value=99)
-    members_counted = forms.IntegerField(
+    household_members = WholeNumberField(label=_("Household members"), min_value=1, max_value=99)
+    members_counted = WholeNumberField(
         label=_("Members counted"),
         min_value=1,
         max_value=99,
@@ -297,7 +300,7 @@ class CalculationForm(forms.Form):
 
 
 class CaseloadForm(forms.Form):
-    current_recipients = forms.IntegerField(
+    current_recipients = WholeNumberField(
         label=_("Current recipient households"), min_value=0, max_value=1_000_000, initial=2700
     )
     annual_growth_percent = forms.DecimalField(

