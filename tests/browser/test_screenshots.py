@@ -35,7 +35,7 @@ def test_screenshots(bottrop_live, new_page, tmp_path):
     lottery_mark(actor=None, day=lottery_day)  # staff-marked: applications open at once
     pages = {
         "search": f"/trauung/?weekdays=5&month={slot.day:%Y-%m}&day={slot.day:%Y-%m-%d}",
-        "venue": "/trauung/orte/schloss-beck/",
+        "venue": f"/trauung/orte/schloss-beck/?month={slot.day:%Y-%m}",
         "form-errors": f"/trauung/reservieren/schloss-beck/{slot.start_epoch}/",
         "status": status_path,
         "lottery": f"/trauung/verlosung/{lottery_day:%Y-%m-%d}/",
