@@ -174,18 +174,18 @@ def _out(reservation: Reservation) -> dict:
     }
 
 
-def _idempotency(header: str | None, payload: ReservationIn) -> tuple[str | None, str]:
-    """The Idempotency-Key header and the request's fingerprint (without the one-time proof)."""
+def _idempotency(header: str | None, request) -> tuple[str | None, str]:
+    """The Idempotency-Key header and the fingerprint of the body as sent (without the
+    one-time proof, which a retry may renew)."""
     try:
         key = idempotency.idempotency_key_clean(header)
     except idempotency.IdempotencyKeyInvalid:
         raise HttpError(
-            400,
-            gettext("The Idempotency-Key header must be 1 to 100 printable ASCII characters."),
+            400, gettext("The Idempotency-Key header must be a random UUID (version 4).")
         ) from None
     if key is None:
         return None, ""
-    return key, idempotency.request_fingerprint(payload.model_dump(mode="json", exclude={"altcha"}))
+    return key, idempotency.body_fingerprint(request.body, ignore=("altcha",))
 
 
 def _replay_or(key: str | None, fingerprint: str, otherwise=None):
@@ -281,7 +281,10 @@ def reservation_create(
     idempotency_key: str | None = Header(
         None,
         alias=idempotency.HEADER,
-        description="Optional; the same key on a retry returns the first reservation (docs/api.md)",
+        description=(
+            "Optional: a random UUID (version 4); the same key with the same body on a retry"
+            " returns the first reservation (docs/api.md)"
+        ),
     ),
 ):
     with revision_pinned():  # venue, policy, registrars and rules as of one revision check
@@ -289,7 +292,7 @@ def reservation_create(
 
 
 def _reservation_create(request, payload: ReservationIn, idempotency_key: str | None):
-    key, fingerprint = _idempotency(idempotency_key, payload)
+    key, fingerprint = _idempotency(idempotency_key, request)
     # No look-up of the key first: almost every key is new. A retry is recognised when the
     # attempt fails — its slot is taken by the first attempt, or the key's record (written in
     # the reservation's transaction) is live — and then gets the first answer (_replay_or).
