@@ -29,6 +29,7 @@ from rathaus.protection.api import router as protection_router
 from rathaus.scheduling.exceptions import SlotNotOffered, SlotUnavailable
 
 from . import selectors, services, validators
+from .dates import day_plausible
 from .models import Reservation
 from .tokens import CONFIRM, token_matches
 
@@ -144,9 +145,12 @@ class ConfirmIn(Schema):
 
 def _parse_day(value: str, name: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except (TypeError, ValueError):
         raise HttpError(400, f"'{name}' must be a date in the form YYYY-MM-DD.") from None
+    if not day_plausible(day):
+        raise HttpError(400, f"'{name}' must be a date between 2000-01-01 and 2199-12-31.")
+    return day
 
 
 def _bearer(request) -> str:

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from rathaus.core.revision import cached
 from rathaus.core.timezone import BERLIN
-from rathaus.weddings.dates import is_high_demand
+from rathaus.weddings.dates import day_plausible, is_high_demand
 
 from .constants import ApplicationStatus, LotteryState
 from .models import Application, Lottery
@@ -137,12 +137,14 @@ def lottery_days_between(first: date, last: date, now: datetime | None = None) -
 
 
 def day_parse(value: str) -> date | None:
+    """The day of an ISO date between 2000 and 2199, None for anything else."""
     if not isinstance(value, str) or not ISO_DAY.fullmatch(value):
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         return None
+    return day if day_plausible(day) else None
 
 
 def lottery_for_day(day: date) -> Lottery | None:
