@@ -125,14 +125,22 @@ def lottery_days_between(first: date, last: date, now: datetime | None = None) -
     result = {lottery.day: _info(lottery, now) for lottery in rows if not lottery.excluded}
     excluded = {lottery.day for lottery in rows if lottery.excluded}
     policy = policy_current()
+    candidates = []
     day = first
     while day <= last:
         if day not in result and day not in excluded and is_high_demand(day):
             opens_at = release_moment(day, policy)
             closes_at = opens_at + timedelta(days=window_days())
             if now < closes_at:
-                result[day] = _virtual(day, opens_at, closes_at, now)
+                candidates.append((day, opens_at, closes_at))
         day += timedelta(days=1)
+    if candidates:  # only days with ceremonies get a lottery (the Sunday 7.3.27 has none)
+        from .slots import ceremony_days
+
+        possible = ceremony_days(candidates[0][0], candidates[-1][0])
+        for day, opens_at, closes_at in candidates:
+            if day in possible:
+                result[day] = _virtual(day, opens_at, closes_at, now)
     return dict(sorted(result.items()))
 
 

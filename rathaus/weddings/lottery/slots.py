@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from rathaus.weddings.selectors import CeremonySlot, ceremony_slots_free
+from rathaus.core.timezone import BERLIN
+from rathaus.scheduling import engine
+from rathaus.scheduling.selectors import calendars_between
+from rathaus.weddings.selectors import (
+    CeremonySlot,
+    ceremony_slots_free,
+    registrars_active,
+    venues_public,
+)
 
 from .models import Lottery, slot_key
 
@@ -16,6 +24,35 @@ def lottery_slots_offered(lottery: Lottery, now: datetime) -> list[CeremonySlot]
     """The free slots of the lottery's day. The booking window does not apply: the day is
     reserved for the lottery, whose own window decides."""
     return ceremony_slots_free(first=lottery.day, last=lottery.day, now=now, apply_policy=False)
+
+
+def ceremony_days(first: date, last: date) -> set[date]:
+    """Days in [first, last] on which a ceremony can take place at all: a public venue offers
+    a slot by its rules and a registrar is on duty for it (travel included), closures
+    subtracted, bookings not. Sundays, 27.12. or 01.01. without any rule are not among them;
+    a lottery is only held, and only announced, on such a day."""
+    if first > last:
+        return set()
+    venues = {venue.resource_id: venue for venue in venues_public()}
+    registrar_ids = [registrar.resource_id for registrar in registrars_active()]
+    calendars = calendars_between([*venues, *registrar_ids], first, last, include_bookings=False)
+    on_duty = engine.Coverage(
+        engine.free_intervals(c, first, last) for c in calendars if c.resource_id not in venues
+    )
+    days: set[date] = set()
+    for calendar in calendars:
+        venue = venues.get(calendar.resource_id)
+        if venue is None:
+            continue
+        travel = venue.travel_minutes * 60
+        for start, end in engine.free_slot_bounds(calendar, first, last):
+            if on_duty.covers(start - travel, end + travel):
+                days.add(engine.from_epoch(start).astimezone(BERLIN).date())
+    return days
+
+
+def ceremony_day(day: date) -> bool:
+    return day in ceremony_days(day, day)
 
 
 def slots_by_key(slots: list[CeremonySlot]) -> dict[str, CeremonySlot]:

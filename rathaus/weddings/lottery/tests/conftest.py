@@ -53,6 +53,20 @@ def lottery_day(min_slots: int = 4):
     raise AssertionError("no suitable day in the demo data")
 
 
+def schnapszahl_ceremony_day(year: int):
+    """The first day-equals-month date of `year` on which ceremonies take place (a Sunday such
+    as 9.9.2029 has none, and so no lottery)."""
+    from datetime import date
+
+    from rathaus.weddings.lottery.slots import ceremony_days
+
+    for month in range(2, 12):
+        day = date(year, month, month)
+        if day in ceremony_days(day, day):
+            return day
+    raise AssertionError("no Schnapszahl date with ceremonies")
+
+
 def lottery_open(day=None, *, opens_at: datetime | None = None, days_open: int = 7) -> Lottery:
     """A staff lottery whose window is open now."""
     day = day or lottery_day()
