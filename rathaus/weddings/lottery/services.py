@@ -59,6 +59,7 @@ def _lottery_new(day: date, source: str, now: datetime) -> Lottery:
         closes_at=closes_at,
         seed=seed,
         seed_commitment=draw.seed_commitment(seed),
+        commitment_shown_at=now,
     )
 
 

@@ -55,6 +55,38 @@ def ceremony_day(day: date) -> bool:
     return day in ceremony_days(day, day)
 
 
+def registrar_duty(slots: list[CeremonySlot], day: date, now: datetime) -> dict:
+    """Who could marry at each of `slots` when the draw begins: the time a registrar is taken
+    (the ceremony plus the venue's travel time each way) and the registrars on duty and free
+    for all of it, under pseudonyms S1, S2, ... in the order of their ids. The draw's refusals
+    follow from this table and the registrar each winner got (docs/lottery.md)."""
+    registrars = sorted(registrars_active(), key=lambda registrar: registrar.pk)
+    names = {registrar.pk: f"S{number}" for number, registrar in enumerate(registrars, 1)}
+    calendars = calendars_between([r.resource_id for r in registrars], day, day, now=now)
+    free = {
+        registrar.pk: engine.free_intervals(calendar, day, day)
+        for registrar, calendar in zip(registrars, calendars, strict=True)
+    }
+    table = {}
+    for slot in slots:
+        travel = slot.venue.travel_minutes * 60
+        start, end = slot.start_epoch - travel, slot.end_epoch + travel
+        table[slot_key(slot.venue.slug, slot.start)] = {
+            "from": _clock(start),
+            "until": _clock(end),
+            "registrars": [
+                names[pk]
+                for pk, intervals in free.items()
+                if engine.contains(intervals, start, end)
+            ],
+        }
+    return {"slots": table, "ids": {name: pk for pk, name in names.items()}}
+
+
+def _clock(seconds: int) -> str:
+    return f"{engine.from_epoch(seconds).astimezone(BERLIN):%H:%M}"
+
+
 def slots_by_key(slots: list[CeremonySlot]) -> dict[str, CeremonySlot]:
     return {slot_key(slot.venue.slug, slot.start): slot for slot in slots}
 

@@ -72,10 +72,12 @@ def lottery_open(day=None, *, opens_at: datetime | None = None, days_open: int =
     day = day or lottery_day()
     now = timezone.now()
     seed = secrets.token_bytes(32).hex()
+    opens_at = opens_at or now - timedelta(hours=1)
     return Lottery.objects.create(
         day=day,
         source=LotterySource.STAFF,
-        opens_at=opens_at or now - timedelta(hours=1),
+        commitment_shown_at=min(opens_at, now) - timedelta(minutes=1),
+        opens_at=opens_at,
         closes_at=now + timedelta(days=days_open),
         seed=seed,
         seed_commitment=draw.seed_commitment(seed),
