@@ -29,6 +29,7 @@ from rathaus.protection.api import router as protection_router
 from rathaus.scheduling.exceptions import SlotNotOffered, SlotUnavailable
 
 from . import selectors, services, validators
+from .constants import ReservationStatus
 from .dates import day_plausible
 from .models import Reservation
 from .tokens import CONFIRM, token_matches
@@ -115,11 +116,15 @@ class ReservationIn(Schema):
             raise ValueError(str(error.messages[0])) from None
 
 
+BERLIN_TIME = "ISO 8601 with the Europe/Berlin offset of that moment (+01:00 or +02:00)"
+BEARER = [{"bearerAuth": []}]  # the management token (components.securitySchemes, api.py)
+
+
 class ReservationCreatedOut(Schema):
     reference: str
-    status: str
-    token: str
-    expires_at: datetime | None
+    status: ReservationStatus
+    token: str = Field(..., description="The management token: `Authorization: Bearer <token>`")
+    expires_at: datetime | None = Field(..., description=BERLIN_TIME)
     venue: str
     start: datetime
     end: datetime
@@ -127,16 +132,16 @@ class ReservationCreatedOut(Schema):
 
 class ReservationOut(Schema):
     reference: str
-    status: str
+    status: ReservationStatus
     venue: str
-    start: datetime
-    end: datetime
+    start: datetime = Field(..., description=BERLIN_TIME)
+    end: datetime = Field(..., description=BERLIN_TIME)
     deadline: date | None
-    expires_at: datetime | None
+    expires_at: datetime | None = Field(..., description=BERLIN_TIME)
 
 
 class StatusOut(Schema):
-    status: str
+    status: ReservationStatus
 
 
 class ConfirmIn(Schema):
@@ -174,8 +179,12 @@ def _out(reservation: Reservation) -> dict:
         "start": reservation.start.astimezone(BERLIN),
         "end": reservation.end.astimezone(BERLIN),
         "deadline": reservation.notice_deadline,
-        "expires_at": reservation.booking.expires_at,
+        "expires_at": _berlin(reservation.booking.expires_at),
     }
+
+
+def _berlin(moment: datetime | None) -> datetime | None:
+    return moment.astimezone(BERLIN) if moment else None
 
 
 def _idempotency(header: str | None, request) -> tuple[str | None, str]:
@@ -223,7 +232,9 @@ def venues_list(request):
 
 
 @router.get(
-    "/slots", response={200: SlotsOut, 400: Detail, 429: Detail}, summary="Free ceremony slots"
+    "/slots",
+    response={200: SlotsOut, 400: Detail, 422: Detail, 429: Detail},
+    summary="Free ceremony slots",
 )
 def slots_list(
     request,
@@ -341,12 +352,22 @@ def _reservation_create(request, payload: ReservationIn, idempotency_key: str | 
     return Status(201, {**_out(reservation), "token": created.manage_token})
 
 
-@router.get("/reservations/{reference}", response={200: ReservationOut, 404: Detail})
+@router.get(
+    "/reservations/{reference}",
+    response={200: ReservationOut, 404: Detail},
+    summary="A reservation (management token as bearer; 404 for a wrong one)",
+    openapi_extra={"security": BEARER},
+)
 def reservation_detail(request, reference: str):
     return _out(_reservation_for(reference, _bearer(request)))
 
 
-@router.post("/reservations/{reference}/cancel", response={200: StatusOut, 404: Detail})
+@router.post(
+    "/reservations/{reference}/cancel",
+    response={200: StatusOut, 404: Detail},
+    summary="Cancel a reservation (management token as bearer); again: the same answer",
+    openapi_extra={"security": BEARER},
+)
 def reservation_cancel(request, reference: str):
     reservation = services.reservation_cancel_by_couple(
         reservation=_reservation_for(reference, _bearer(request))
@@ -356,8 +377,13 @@ def reservation_cancel(request, reference: str):
 
 @router.post(
     "/reservations/{reference}/confirm",
-    response={200: StatusOut, 404: Detail, 409: Detail},
+    response={200: StatusOut, 400: Detail, 404: Detail, 409: Detail, 422: Detail},
     summary="Confirm the e-mail address with the token from the confirmation e-mail",
+    description=(
+        "The confirmation token in the body or as bearer. 200 `reserved` (again on a repeated"
+        " click); 409 when the hold expired first or the reservation was cancelled."
+    ),
+    openapi_extra={"security": [*BEARER, {}]},
 )
 def reservation_confirm(request, reference: str, payload: ConfirmIn | None = None):
     token = (payload.token if payload else "") or _bearer(request)
@@ -370,4 +396,13 @@ def reservation_confirm(request, reference: str, payload: ConfirmIn | None = Non
         reservation = services.reservation_confirm_email(reservation=reservation, token=token)
     except SlotUnavailable as error:
         return Status(409, {"detail": str(error.message)})
+    if reservation.status not in (ReservationStatus.RESERVED, ReservationStatus.CONFIRMED):
+        return Status(
+            409,
+            {
+                "detail": gettext(
+                    "This reservation was cancelled or has expired; it cannot be confirmed."
+                )
+            },
+        )
     return {"status": reservation.status}
