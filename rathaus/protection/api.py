@@ -53,12 +53,12 @@ _DETAIL = {
     summary="A new ALTCHA proof-of-work challenge (for the widget or an API client)",
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "A challenge: `parameters` and `signature` (ALTCHA v2)",
                 "content": {"application/json": {"schema": {"type": "object"}}},
             },
-            "404": {"description": "Bot protection is switched off", "content": _DETAIL},
-            "429": {"description": "Too many challenges; see Retry-After", "content": _DETAIL},
+            404: {"description": "Bot protection is switched off", "content": _DETAIL},
+            429: {"description": "Too many challenges; see Retry-After", "content": _DETAIL},
         }
     },
 )
