@@ -233,3 +233,13 @@ def test_the_verification_code_in_the_documentation_detects_the_forgery(document
     forged["refused"].append({"reference": winner, "slot": document["allocation"][winner]})
     with pytest.raises(AssertionError):
         run(forged)
+
+
+def test_the_lottery_page_says_since_when_the_commitment_is_shown(client):
+    from django.utils import formats, timezone
+
+    lottery = lottery_open()
+    html = client.get(f"/trauung/verlosung/{lottery.day.isoformat()}/").content.decode()
+    shown = timezone.localtime(lottery.commitment_shown_at)
+    assert lottery.seed_commitment in html
+    assert f"Hier veröffentlicht seit {formats.date_format(shown, 'DATETIME_FORMAT')}" in html
