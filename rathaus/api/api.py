@@ -26,12 +26,19 @@ _ERROR = {
 # What the framework answers before an operation's own code runs, for every operation alike.
 _UNREADABLE_BODY = {"description": "The body is not JSON", "content": _ERROR}
 _INVALID_INPUT = {"description": "A parameter or the body fails validation", "content": _ERROR}
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds until the rate limit lets the next request through",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
 
 
 class RathausAPI(NinjaAPI):
     """The document is the exact truth: it declares the bearer scheme the token operations
-    name in `security`, and the 400 (unreadable body) and 422 (validation) answers the
-    framework gives on every operation with a body or parameters."""
+    name in `security`, the 400 (unreadable body) and 422 (validation) answers the framework
+    gives on every operation with a body or parameters, and Retry-After on every 429."""
 
     def get_openapi_schema(self, *args, **kwargs):
         schema = super().get_openapi_schema(*args, **kwargs)
@@ -44,6 +51,8 @@ class RathausAPI(NinjaAPI):
                 typed = [p for p in operation.get("parameters", []) if p["in"] != "path"]
                 if "requestBody" in operation or typed:  # a path's str cannot be invalid
                     responses.setdefault(422, _INVALID_INPUT)
+                if 429 in responses:
+                    responses[429]["headers"] = RETRY_AFTER
         return schema
 
 

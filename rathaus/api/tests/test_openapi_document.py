@@ -137,3 +137,24 @@ def test_confirming_twice_stays_200(client, created):
             content_type="application/json",
         )
         assert (confirm.status_code, confirm.json()) == (200, {"status": "reserved"})
+
+
+def test_every_429_declares_retry_after_and_a_live_one_conforms(client, document, settings):
+    limited = [
+        operation
+        for operations in document["paths"].values()
+        for operation in operations.values()
+        if "429" in operation["responses"]
+    ]
+    assert len(limited) == 3
+    for operation in limited:
+        assert operation["responses"]["429"]["headers"]["Retry-After"]["required"] is True
+    settings.RATHAUS_RATE_LIMIT_READ_IP = "1/1m"
+    query = {"from": "2030-01-01", "to": "2030-01-02"}
+    client.get("/api/v1/slots", query)
+
+    refused = client.get("/api/v1/slots", query)
+
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) >= 1
+    assert set(refused.json()) == {"detail"}
