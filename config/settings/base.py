@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "rathaus.housing_benefit",
     "rathaus.protection",
     "rathaus.api",
+    "ninja",  # its static files: Swagger UI from our own origin (/api/v1/docs)
 ]
 
 MIDDLEWARE = [

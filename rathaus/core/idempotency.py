@@ -1,8 +1,11 @@
 """Idempotency keys: a retried request returns the first request's result instead of a second one.
 
-The client sends an `Idempotency-Key` header (a random UUID is best). The record of a key is
-written in the same transaction as the object it led to, so it exists exactly when the object
-does. Only digests are stored: the key's and the canonical request's (its fingerprint).
+The client sends an `Idempotency-Key` header: a random UUID (version 4). The key is what lets a
+retry fetch the first answer, management token included, so it must be unguessable: only
+UUIDv4 keys (122 random bits) are accepted. The stored answer is bound to the digest of the
+request's body as sent (its fingerprint): the same key with another body gets no answer. The
+record of a key is written in the same transaction as the object it led to, so it exists
+exactly when the object does. Only digests are stored: the key's and the body's.
 """
 
 from __future__ import annotations
@@ -19,8 +22,11 @@ from . import sql
 from .models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
-MAX_LENGTH = 100
-_PRINTABLE = re.compile(r"[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?")  # visible ASCII, inner spaces
+# the canonical text form of a version-4, RFC 4122 variant UUID (either case)
+_UUID4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", re.I)
+# A key made by hand in UUID form ("00000000-0000-4000-8000-000000000000") has the shape but no
+# randomness. 30 random hex digits use fewer than 6 distinct values with a chance of ~1e-12.
+_MIN_DISTINCT_DIGITS = 6
 
 
 class IdempotencyKeyInvalid(ValueError):
@@ -36,18 +42,37 @@ class IdempotencyKeyLive(Exception):
 
 
 def idempotency_key_clean(value: str | None) -> str | None:
-    """The key from the header, None when absent; IdempotencyKeyInvalid when malformed."""
+    """The key from the header (lower case), None when absent; IdempotencyKeyInvalid unless it
+    is a random UUID of version 4."""
     if value is None:
         return None
-    if len(value) > MAX_LENGTH or not _PRINTABLE.fullmatch(value):
+    if not _UUID4.fullmatch(value):
+        raise IdempotencyKeyInvalid(value)
+    value = value.lower()
+    random_digits = value.replace("-", "")
+    random_digits = random_digits[:12] + random_digits[13:16] + random_digits[17:]
+    if len(set(random_digits)) < _MIN_DISTINCT_DIGITS:
         raise IdempotencyKeyInvalid(value)
     return value
 
 
 def request_fingerprint(data) -> str:
-    """Digest of the canonical JSON of a (validated) request payload."""
+    """Digest of the canonical JSON of a request body (a dict as parsed, key order ignored)."""
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def body_fingerprint(body: bytes, *, ignore: tuple[str, ...] = ()) -> str:
+    """Digest of the request body as sent: its canonical JSON without the `ignore` members
+    (a one-time proof that a retry may renew). A body that is not a JSON object is hashed as
+    bytes."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return hashlib.sha256(body).hexdigest()
+    if isinstance(data, dict):
+        data = {name: value for name, value in data.items() if name not in ignore}
+    return request_fingerprint(data)
 
 
 def _digest(key: str) -> str:

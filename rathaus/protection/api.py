@@ -36,10 +36,31 @@ def _no_store(response: HttpResponse) -> HttpResponse:
     return response
 
 
+_DETAIL = {
+    "application/json": {
+        "schema": {
+            "type": "object",
+            "properties": {"detail": {"type": "string"}},
+            "required": ["detail"],
+        }
+    }
+}
+
+
 @router.get(
     "/challenge",
     url_name="altcha-challenge",
     summary="A new ALTCHA proof-of-work challenge (for the widget or an API client)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "A challenge: `parameters` and `signature` (ALTCHA v2)",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            },
+            404: {"description": "Bot protection is switched off", "content": _DETAIL},
+            429: {"description": "Too many challenges; see Retry-After", "content": _DETAIL},
+        }
+    },
 )
 def altcha_challenge(request):
     if not protection_on():

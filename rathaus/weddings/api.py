@@ -29,6 +29,8 @@ from rathaus.protection.api import router as protection_router
 from rathaus.scheduling.exceptions import SlotNotOffered, SlotUnavailable
 
 from . import selectors, services, validators
+from .constants import ReservationStatus
+from .dates import day_plausible
 from .models import Reservation
 from .tokens import CONFIRM, token_matches
 
@@ -114,11 +116,15 @@ class ReservationIn(Schema):
             raise ValueError(str(error.messages[0])) from None
 
 
+BERLIN_TIME = "ISO 8601 with the Europe/Berlin offset of that moment (+01:00 or +02:00)"
+BEARER = [{"bearerAuth": []}]  # the management token (components.securitySchemes, api.py)
+
+
 class ReservationCreatedOut(Schema):
     reference: str
-    status: str
-    token: str
-    expires_at: datetime | None
+    status: ReservationStatus
+    token: str = Field(..., description="The management token: `Authorization: Bearer <token>`")
+    expires_at: datetime | None = Field(..., description=BERLIN_TIME)
     venue: str
     start: datetime
     end: datetime
@@ -126,16 +132,16 @@ class ReservationCreatedOut(Schema):
 
 class ReservationOut(Schema):
     reference: str
-    status: str
+    status: ReservationStatus
     venue: str
-    start: datetime
-    end: datetime
+    start: datetime = Field(..., description=BERLIN_TIME)
+    end: datetime = Field(..., description=BERLIN_TIME)
     deadline: date | None
-    expires_at: datetime | None
+    expires_at: datetime | None = Field(..., description=BERLIN_TIME)
 
 
 class StatusOut(Schema):
-    status: str
+    status: ReservationStatus
 
 
 class ConfirmIn(Schema):
@@ -144,9 +150,12 @@ class ConfirmIn(Schema):
 
 def _parse_day(value: str, name: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except (TypeError, ValueError):
         raise HttpError(400, f"'{name}' must be a date in the form YYYY-MM-DD.") from None
+    if not day_plausible(day):
+        raise HttpError(400, f"'{name}' must be a date between 2000-01-01 and 2199-12-31.")
+    return day
 
 
 def _bearer(request) -> str:
@@ -170,22 +179,26 @@ def _out(reservation: Reservation) -> dict:
         "start": reservation.start.astimezone(BERLIN),
         "end": reservation.end.astimezone(BERLIN),
         "deadline": reservation.notice_deadline,
-        "expires_at": reservation.booking.expires_at,
+        "expires_at": _berlin(reservation.booking.expires_at),
     }
 
 
-def _idempotency(header: str | None, payload: ReservationIn) -> tuple[str | None, str]:
-    """The Idempotency-Key header and the request's fingerprint (without the one-time proof)."""
+def _berlin(moment: datetime | None) -> datetime | None:
+    return moment.astimezone(BERLIN) if moment else None
+
+
+def _idempotency(header: str | None, request) -> tuple[str | None, str]:
+    """The Idempotency-Key header and the fingerprint of the body as sent (without the
+    one-time proof, which a retry may renew)."""
     try:
         key = idempotency.idempotency_key_clean(header)
     except idempotency.IdempotencyKeyInvalid:
         raise HttpError(
-            400,
-            gettext("The Idempotency-Key header must be 1 to 100 printable ASCII characters."),
+            400, gettext("The Idempotency-Key header must be a random UUID (version 4).")
         ) from None
     if key is None:
         return None, ""
-    return key, idempotency.request_fingerprint(payload.model_dump(mode="json", exclude={"altcha"}))
+    return key, idempotency.body_fingerprint(request.body, ignore=("altcha",))
 
 
 def _replay_or(key: str | None, fingerprint: str, otherwise=None):
@@ -219,7 +232,9 @@ def venues_list(request):
 
 
 @router.get(
-    "/slots", response={200: SlotsOut, 400: Detail, 429: Detail}, summary="Free ceremony slots"
+    "/slots",
+    response={200: SlotsOut, 400: Detail, 422: Detail, 429: Detail},
+    summary="Free ceremony slots",
 )
 def slots_list(
     request,
@@ -281,7 +296,10 @@ def reservation_create(
     idempotency_key: str | None = Header(
         None,
         alias=idempotency.HEADER,
-        description="Optional; the same key on a retry returns the first reservation (docs/api.md)",
+        description=(
+            "Optional: a random UUID (version 4); the same key with the same body on a retry"
+            " returns the first reservation (docs/api.md)"
+        ),
     ),
 ):
     with revision_pinned():  # venue, policy, registrars and rules as of one revision check
@@ -289,7 +307,7 @@ def reservation_create(
 
 
 def _reservation_create(request, payload: ReservationIn, idempotency_key: str | None):
-    key, fingerprint = _idempotency(idempotency_key, payload)
+    key, fingerprint = _idempotency(idempotency_key, request)
     # No look-up of the key first: almost every key is new. A retry is recognised when the
     # attempt fails — its slot is taken by the first attempt, or the key's record (written in
     # the reservation's transaction) is live — and then gets the first answer (_replay_or).
@@ -334,12 +352,22 @@ def _reservation_create(request, payload: ReservationIn, idempotency_key: str | 
     return Status(201, {**_out(reservation), "token": created.manage_token})
 
 
-@router.get("/reservations/{reference}", response={200: ReservationOut, 404: Detail})
+@router.get(
+    "/reservations/{reference}",
+    response={200: ReservationOut, 404: Detail},
+    summary="A reservation (management token as bearer; 404 for a wrong one)",
+    openapi_extra={"security": BEARER},
+)
 def reservation_detail(request, reference: str):
     return _out(_reservation_for(reference, _bearer(request)))
 
 
-@router.post("/reservations/{reference}/cancel", response={200: StatusOut, 404: Detail})
+@router.post(
+    "/reservations/{reference}/cancel",
+    response={200: StatusOut, 404: Detail},
+    summary="Cancel a reservation (management token as bearer); again: the same answer",
+    openapi_extra={"security": BEARER},
+)
 def reservation_cancel(request, reference: str):
     reservation = services.reservation_cancel_by_couple(
         reservation=_reservation_for(reference, _bearer(request))
@@ -349,8 +377,13 @@ def reservation_cancel(request, reference: str):
 
 @router.post(
     "/reservations/{reference}/confirm",
-    response={200: StatusOut, 404: Detail, 409: Detail},
+    response={200: StatusOut, 400: Detail, 404: Detail, 409: Detail, 422: Detail},
     summary="Confirm the e-mail address with the token from the confirmation e-mail",
+    description=(
+        "The confirmation token in the body or as bearer. 200 `reserved` (again on a repeated"
+        " click); 409 when the hold expired first or the reservation was cancelled."
+    ),
+    openapi_extra={"security": [*BEARER, {}]},
 )
 def reservation_confirm(request, reference: str, payload: ConfirmIn | None = None):
     token = (payload.token if payload else "") or _bearer(request)
@@ -363,4 +396,13 @@ def reservation_confirm(request, reference: str, payload: ConfirmIn | None = Non
         reservation = services.reservation_confirm_email(reservation=reservation, token=token)
     except SlotUnavailable as error:
         return Status(409, {"detail": str(error.message)})
+    if reservation.status not in (ReservationStatus.RESERVED, ReservationStatus.CONFIRMED):
+        return Status(
+            409,
+            {
+                "detail": gettext(
+                    "This reservation was cancelled or has expired; it cannot be confirmed."
+                )
+            },
+        )
     return {"status": reservation.status}

@@ -6,6 +6,16 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+# Dates outside these bounds are no wedding dates: what a URL or form brings beyond them is
+# refused before any arithmetic (a month back from 0001-01-01 or a day after 9999-12-31 does
+# not exist, and would be a 500).
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2199, 12, 31)
+
+
+def day_plausible(day: date | None) -> bool:
+    return day is not None and FIRST_DAY <= day <= LAST_DAY
+
 
 def is_high_demand(day: date) -> bool:
     """Schnapszahl and look-alike dates couples fight for (22.02.2022, 07.07.2027, 26.06.2026).

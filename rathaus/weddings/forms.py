@@ -23,6 +23,7 @@ from . import validators
 from .allowance import allowance_rule, allowance_text
 from .constants import District, Language
 from .models import Venue
+from .validators import PlausibleDateField
 
 MAX_GUESTS = 1000
 MAX_FEE = 10000
@@ -81,12 +82,12 @@ class SlotSearchForm(ErrorSummaryMixin, forms.Form):
     """The GET search over all venues. Every field is optional; invalid ones are ignored."""
 
     month = forms.CharField(label=_("Month"), required=False, widget=forms.Select)
-    date_from = forms.DateField(
+    date_from = PlausibleDateField(
         label=_("From"),
         required=False,
         widget=forms.DateInput(format=ISO_DATE, attrs={"type": "date"}),
     )
-    date_to = forms.DateField(
+    date_to = PlausibleDateField(
         label=_("To"),
         required=False,
         widget=forms.DateInput(format=ISO_DATE, attrs={"type": "date"}),

@@ -2,9 +2,12 @@
 
 import unicodedata
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email as django_validate_email
 from django.utils.translation import gettext_lazy as _
+
+from .dates import FIRST_DAY, LAST_DAY, day_plausible
 
 NAME_MAX = 100
 
@@ -54,3 +57,22 @@ def clean_note(value: str) -> str:
     if "\x00" in value:
         raise ValidationError(_("The note contains characters that cannot be used."))
     return value
+
+
+class PlausibleDateField(forms.DateField):
+    """A date field that refuses dates no wedding, closure or plan can have (before 2000, after
+    2199) as a form error, before any date arithmetic can overflow on them."""
+
+    default_error_messages = {
+        "implausible": _("Enter a date between %(first)s and %(last)s."),
+    }
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        if day is not None and not day_plausible(day):
+            raise ValidationError(
+                self.error_messages["implausible"],
+                code="implausible",
+                params={"first": FIRST_DAY.year, "last": LAST_DAY.year},
+            )
+        return day

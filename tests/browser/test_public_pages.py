@@ -9,6 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from rathaus.core.timezone import local_today
 from rathaus.weddings.dates import is_high_demand
 from rathaus.weddings.lottery.services import lottery_mark
+from rathaus.weddings.lottery.slots import ceremony_day
 
 from .conftest import DESKTOP, PHONE
 
@@ -31,7 +32,7 @@ PUBLIC_PAGES = [
 def _open_lottery_path() -> str:
     """A staff-marked lottery date: its page shows the application form."""
     day = local_today() + timedelta(days=90)
-    while is_high_demand(day):
+    while is_high_demand(day) or not ceremony_day(day):  # a lottery needs a ceremony day
         day += timedelta(days=1)
     lottery_mark(actor=None, day=day)
     return f"/trauung/verlosung/{day:%Y-%m-%d}/"

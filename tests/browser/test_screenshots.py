@@ -15,6 +15,7 @@ from django.conf import settings
 
 from rathaus.weddings.dates import is_high_demand
 from rathaus.weddings.lottery.services import lottery_mark
+from rathaus.weddings.lottery.slots import ceremony_day
 
 from .conftest import DESKTOP, PHONE
 from .helpers import reservation_confirmed, slot_free
@@ -30,7 +31,7 @@ def test_screenshots(bottrop_live, new_page, tmp_path):
     slot = slot_free("schloss-beck")
     status_path = reservation_confirmed("hof-juenger")
     lottery_day = slot.day + timedelta(days=28)  # a Saturday
-    while is_high_demand(lottery_day):
+    while is_high_demand(lottery_day) or not ceremony_day(lottery_day):  # lottery days only
         lottery_day += timedelta(days=7)
     lottery_mark(actor=None, day=lottery_day)  # staff-marked: applications open at once
     pages = {

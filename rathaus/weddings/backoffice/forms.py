@@ -6,6 +6,7 @@ from datetime import date, time, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +15,9 @@ from rathaus.scheduling import engine
 from rathaus.scheduling.models import ExtraOpening, WeeklyRule
 
 from ..constants import ReservationStatus
+from ..dates import day_plausible
 from ..models import ReservationPolicy, Venue
+from ..validators import PlausibleDateField
 from . import labels as field_labels
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -30,19 +33,19 @@ class ReservationFilterForm(forms.Form):
     venue = forms.ModelChoiceField(
         label=_("Venue"), queryset=Venue.objects.all(), required=False, to_field_name="slug"
     )
-    deadline_until = forms.DateField(
+    deadline_until = PlausibleDateField(
         label=_("Marriage notice due by"),
         required=False,
         widget=DATE,
         help_text=_("Only reservations whose marriage notice is still missing."),
     )
-    first = forms.DateField(label=_("Wedding from"), required=False, widget=DATE)
-    last = forms.DateField(label=_("Wedding until"), required=False, widget=DATE)
+    first = PlausibleDateField(label=_("Wedding from"), required=False, widget=DATE)
+    last = PlausibleDateField(label=_("Wedding until"), required=False, widget=DATE)
     reference = forms.CharField(label=_("Reference"), required=False, max_length=20)
 
 
 class ConfirmForm(forms.Form):
-    notice_filed_on = forms.DateField(
+    notice_filed_on = PlausibleDateField(
         label=_("Marriage notice filed on"), widget=DATE, initial=local_today
     )
 
@@ -62,7 +65,7 @@ class MoveSearchForm(forms.Form):
         queryset=Venue.objects.filter(resource__active=True),
         to_field_name="slug",
     )
-    day = forms.DateField(label=_("Date"), widget=DATE)
+    day = PlausibleDateField(label=_("Date"), widget=DATE)
 
 
 class MoveForm(forms.Form):
@@ -100,14 +103,14 @@ class DeclineForm(forms.Form):
 class TimeSpanForm(forms.Form):
     """From a date (and time) to a date (and time), in Berlin wall-clock time."""
 
-    first_day = forms.DateField(label=_("From (date)"), widget=DATE)
+    first_day = PlausibleDateField(label=_("From (date)"), widget=DATE)
     start_time = forms.TimeField(
         label=_("From (time)"),
         required=False,
         widget=TIME,
         help_text=_("Leave empty for the whole day."),
     )
-    last_day = forms.DateField(
+    last_day = PlausibleDateField(
         label=_("Until (date)"),
         required=False,
         widget=DATE,
@@ -207,6 +210,7 @@ class WeeklyRuleForm(forms.ModelForm):
             "valid_from": DATE,
             "valid_until": DATE,
         }
+        field_classes = {"valid_from": PlausibleDateField, "valid_until": PlausibleDateField}
 
 
 class ExtraOpeningForm(forms.ModelForm):
@@ -231,6 +235,7 @@ class ExtraOpeningForm(forms.ModelForm):
             "note",
         ]
         widgets = {"date": DATE, "start_time": TIME, "end_time": TIME}
+        field_classes = {"date": PlausibleDateField}
 
     def clean_date(self):
         day = self.cleaned_data["date"]
@@ -305,8 +310,8 @@ class CalendarFileForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    first = forms.DateField(label=_("From"), widget=DATE)
-    last = forms.DateField(label=_("Until"), widget=DATE)
+    first = PlausibleDateField(label=_("From"), widget=DATE)
+    last = PlausibleDateField(label=_("Until"), widget=DATE)
 
     def clean(self):
         data = super().clean()
@@ -317,7 +322,12 @@ class PeriodForm(forms.Form):
 
 
 def day_or_today(value: str | None) -> date:
+    """The day of a `?tag=`-like parameter; today when it is absent or unreadable, 404 for a
+    date no plan can show (before 2000, after 2199)."""
     try:
-        return date.fromisoformat(value) if value else local_today()
+        day = date.fromisoformat(value) if value else local_today()
     except ValueError:
         return local_today()
+    if not day_plausible(day):
+        raise Http404
+    return day

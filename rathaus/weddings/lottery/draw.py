@@ -4,10 +4,10 @@
    full names) an earlier confirmed application already used counts for that earlier one.
 2. `allocation_compute`: the remaining applications are ordered by SHA-256(seed + ":" +
    reference); in that order each gets its highest-ranked preference that is still free.
-   In the real run the booking door may still refuse a slot (for example when no registrar is
-   left for that time); such refusals are recorded and replayed, so the result is a function
-   of (seed, applications, free slots, refusals) that anyone can recompute from the published
-   document. The step-by-step description is docs/lottery.md.
+   A slot is refused when every registrar on duty for its time (`Duty`, published) is already
+   taken by an earlier winner, so the result is a function of (seed, applications, free slots,
+   registrars on duty, the registrar each winner got) that anyone can recompute from the
+   published document. The step-by-step description is docs/lottery.md.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import hashlib
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 SEED_BYTES = 32
@@ -157,31 +158,122 @@ def allocation_compute(
     return Allocation(tuple(order), allocated, tuple(refusals))
 
 
+# --- Registrars on duty -----------------------------------------------------------------------
+
+
+class Duty:
+    """The published table `{slot: {"from": "HH:MM", "until": "HH:MM", "registrars": [...]}}`
+    and the registrars taken so far: a registrar is free for a slot when none of the times it
+    was given in this draw overlaps the slot's [from, until) (travel included)."""
+
+    def __init__(self, slots: Mapping[str, Mapping[str, Any]]):
+        self.slots = slots
+        self.busy: dict[str, list[tuple[str, str]]] = {}
+
+    @classmethod
+    def of(cls, stored: Mapping[str, Any] | None) -> Duty | None:
+        return cls(stored["slots"]) if stored and "slots" in stored else None
+
+    def free_for(self, slot: str) -> list[str]:
+        entry = self.slots.get(slot)
+        if entry is None:
+            return []
+        start, end = entry["from"], entry["until"]
+        return [
+            registrar
+            for registrar in entry["registrars"]
+            if not any(lo < end and start < hi for lo, hi in self.busy.get(registrar, ()))
+        ]
+
+    def take(self, slot: str, registrar: str) -> None:
+        entry = self.slots.get(slot)
+        if entry is not None and registrar:
+            self.busy.setdefault(registrar, []).append((entry["from"], entry["until"]))
+
+
 # --- The published document --------------------------------------------------------------------
 
 
-def document_verify(document: Mapping[str, Any]) -> list[str]:
-    """Recompute a published result document; the problems found (none when it matches)."""
+def document_verify(document: Mapping[str, Any], *, commitment: str | None = None) -> list[str]:
+    """Recompute a published result document; the problems found (none when it matches).
+
+    `commitment` is the hash the couple received before the draw (page or e-mail): the
+    document must carry that one, not one made up afterwards.
+    """
     problems = []
     seed = document.get("seed")
     if not seed:
         return ["the seed is not published yet"]
+    if commitment is not None and commitment.strip().lower() != document["seed_commitment"]:
+        problems.append("the commitment differs from the one received before the draw")
     if seed_commitment(seed) != document["seed_commitment"]:
         problems.append("the seed does not match the commitment")
-    allocation = allocation_compute(
-        seed_hex=seed,
-        participants=[
-            Participant(entry["reference"], tuple(entry["preferences"]))
-            for entry in document["applications"]
-        ],
-        free_slots=document["free_slots"],
-        refused=[(entry["reference"], entry["slot"]) for entry in document["refused"]],
+    problems += _commitment_in_time(document)
+    participants = [
+        Participant(entry["reference"], tuple(entry["preferences"]))
+        for entry in document["applications"]
+    ]
+    published_refused = {(entry["reference"], entry["slot"]) for entry in document["refused"]}
+    duty = Duty.of(
+        {"slots": document["registrar_duty"]} if document.get("registrar_duty") else None
     )
+    if duty is None:
+        if published_refused:
+            problems.append(
+                f"{len(published_refused)} refusals are not backed by published registrars on duty"
+            )
+        allocation = allocation_compute(
+            seed_hex=seed,
+            participants=participants,
+            free_slots=document["free_slots"],
+            refused=published_refused,
+        )
+    else:
+        allocation = _allocation_with_duty(document, seed, participants, duty, problems)
+        derived = set(allocation.refused)
+        for reference, slot in sorted(published_refused - derived):
+            problems.append(
+                f"{reference}: the refusal of {slot} is not explained by the registrars on duty"
+            )
+        for reference, slot in sorted(derived - published_refused):
+            problems.append(f"{reference}: no registrar was free for {slot}; no refusal published")
     if list(allocation.order) != list(document["order"]):
         problems.append("the order differs")
     if dict(allocation.allocated) != dict(document["allocation"]):
         problems.append("the allocation differs")
     return problems
+
+
+def _allocation_with_duty(document, seed, participants, duty: Duty, problems) -> Allocation:
+    assigned = document.get("registrars_assigned", {})
+
+    def attempt(reference: str, slot: str) -> bool:
+        free = duty.free_for(slot)
+        if not free:
+            return False
+        registrar = assigned.get(reference, "")
+        if registrar not in free:
+            problems.append(f"{reference}: registrar {registrar or '-'} was not free for {slot}")
+            registrar = free[0]
+        duty.take(slot, registrar)
+        return True
+
+    return allocation_compute(
+        seed_hex=seed,
+        participants=participants,
+        free_slots=document["free_slots"],
+        attempt=attempt,
+    )
+
+
+def _commitment_in_time(document: Mapping[str, Any]) -> list[str]:
+    shown = document.get("seed_commitment_shown_at")
+    first = document.get("first_application_at")
+    if not shown:
+        return ["the moment the commitment was first shown is not published"]
+    if first and datetime.fromisoformat(shown) > datetime.fromisoformat(first):
+        return ["the commitment was first shown after the first application"]
+    return []
 
 
 def participants_sorted(participants: Sequence[Participant]) -> list[Participant]:

@@ -28,7 +28,13 @@ from .constants import ApplicationStatus
 from .models import Application, DrawResult, Lottery, Preference
 from .selectors import lotteries_due
 from .services import application_mail
-from .slots import alternatives_for, alternatives_free, lottery_slots_offered, slots_by_key
+from .slots import (
+    alternatives_for,
+    alternatives_free,
+    lottery_slots_offered,
+    registrar_duty,
+    slots_by_key,
+)
 
 logger = logging.getLogger("rathaus.weddings.lottery")
 
@@ -103,8 +109,10 @@ def _prepare(lottery: Lottery, now: datetime) -> None:
             application.status = ApplicationStatus.DUPLICATE
             application.save(update_fields=["status", "updated_at"])
             DrawResult.objects.create(application=application, duplicate_of=by_reference[kept])
-        lottery.free_slots = sorted(slots_by_key(lottery_slots_offered(lottery, now)))
-        lottery.save(update_fields=["free_slots", "updated_at"])
+        offered = lottery_slots_offered(lottery, now)
+        lottery.free_slots = sorted(slots_by_key(offered))
+        lottery.registrar_duty = registrar_duty(offered, lottery.day, now)
+        lottery.save(update_fields=["free_slots", "registrar_duty", "updated_at"])
 
 
 def participants_of(lottery: Lottery) -> tuple[list[Application], list[draw.Participant]]:
@@ -131,9 +139,17 @@ def _allocate(lottery: Lottery, now: datetime) -> None:
         ).select_related("application")
     }
 
+    duty = draw.Duty.of(lottery.registrar_duty)
+    pseudonyms = {pk: name for name, pk in (lottery.registrar_duty or {}).get("ids", {}).items()}
+
     def attempt(reference: str, key: str) -> bool:
         if reference in done:  # decided by an earlier run: repeat its outcome
-            return done[reference].slot == key
+            won = done[reference].slot == key
+            if won and duty is not None:
+                duty.take(key, done[reference].registrar)
+            return won
+        if duty is not None and not duty.free_for(key):
+            return False  # every registrar on duty then is already taken (published rule)
         application = by_reference[reference]
         preference = next(p for p in application.preferences.all() if p.key == key)
         reservation = _booked_before(lottery, application, preference) or _book(
@@ -142,6 +158,9 @@ def _allocate(lottery: Lottery, now: datetime) -> None:
         if reservation is None:
             return False
         by_reference[reference].won_reservation = reservation
+        by_reference[reference].won_registrar = pseudonyms.get(reservation.registrar_id, "")
+        if duty is not None:
+            duty.take(key, by_reference[reference].won_registrar)
         return True
 
     def decided(position: int, reference: str, key: str | None, refused: list[str]) -> None:
@@ -155,6 +174,7 @@ def _allocate(lottery: Lottery, now: datetime) -> None:
                 slot=key or "",
                 refused=refused,
                 reservation=getattr(application, "won_reservation", None),
+                registrar=getattr(application, "won_registrar", ""),
             )
             application.status = ApplicationStatus.WON if key else ApplicationStatus.LOST
             application.save(update_fields=["status", "updated_at"])

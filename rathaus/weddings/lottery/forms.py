@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rathaus.core.timezone import BERLIN
 from rathaus.weddings.forms import CoupleForm
 from rathaus.weddings.selectors import CeremonySlot
+from rathaus.weddings.validators import PlausibleDateField
 
 from .constants import MAX_PREFERENCES
 
@@ -93,7 +94,7 @@ class ApplicationForm(CoupleForm):
 
 
 class MarkForm(forms.Form):
-    day = forms.DateField(
+    day = PlausibleDateField(
         label=_("Wedding date"),
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         error_messages={"required": _("Please enter a date.")},

@@ -31,10 +31,17 @@ class Lottery(TimeStampedModel):
     # 32 random bytes as hex; secret until the draw, then published with drawn_at.
     seed = models.CharField(max_length=64)
     seed_commitment = models.CharField(_("commitment (SHA-256 of the seed)"), max_length=64)
+    # The moment the commitment was first shown (the row's creation: the page shows it from
+    # then on); published so anyone can check that it came before the first application.
+    commitment_shown_at = models.DateTimeField(_("commitment first shown"), null=True)
     draw_claimed_at = models.DateTimeField(null=True, blank=True)  # lease of a running draw
     drawn_at = models.DateTimeField(_("drawn"), null=True, blank=True)
     # Slot keys free when the draw began; None until then.
     free_slots = models.JSONField(_("free slots at the draw"), null=True, blank=True)
+    # Taken with free_slots: per free slot the time a registrar needs (travel included) and the
+    # registrars (pseudonyms S1, S2, ...) on duty and free then; "ids" maps pseudonyms to
+    # registrar ids and is never published. What decides the booking door's refusals.
+    registrar_duty = models.JSONField(_("registrars on duty at the draw"), null=True, blank=True)
 
     class Meta:
         ordering = ["day"]
@@ -126,6 +133,7 @@ class DrawResult(models.Model):
     position = models.PositiveIntegerField(null=True, blank=True)
     slot = models.CharField(_("allocated slot"), max_length=120, blank=True)
     refused = models.JSONField(default=list, blank=True)  # slots the booking door refused
+    registrar = models.CharField(max_length=8, blank=True)  # pseudonym of the winner's registrar
     duplicate_of = models.ForeignKey(
         Application, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

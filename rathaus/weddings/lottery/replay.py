@@ -47,6 +47,15 @@ def lottery_replay(lottery: Lottery) -> Replay:
         refused=refused,
     )
     replay.allocation = allocation
+    # the published document must verify too: refusals against the registrars on duty
+    from django.utils import timezone
+
+    from .publication import lottery_document
+
+    replay.problems += [
+        f"published result: {problem}"
+        for problem in draw.document_verify(lottery_document(lottery, now=timezone.now()))
+    ]
     stored_order = [
         ref
         for ref, r in sorted(results.items(), key=lambda item: item[1].position or 0)

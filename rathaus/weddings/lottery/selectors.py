@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from rathaus.core.revision import cached
 from rathaus.core.timezone import BERLIN
-from rathaus.weddings.dates import is_high_demand
+from rathaus.weddings.dates import day_plausible, is_high_demand
 
 from .constants import ApplicationStatus, LotteryState
 from .models import Application, Lottery
@@ -125,24 +125,34 @@ def lottery_days_between(first: date, last: date, now: datetime | None = None) -
     result = {lottery.day: _info(lottery, now) for lottery in rows if not lottery.excluded}
     excluded = {lottery.day for lottery in rows if lottery.excluded}
     policy = policy_current()
+    candidates = []
     day = first
     while day <= last:
         if day not in result and day not in excluded and is_high_demand(day):
             opens_at = release_moment(day, policy)
             closes_at = opens_at + timedelta(days=window_days())
             if now < closes_at:
-                result[day] = _virtual(day, opens_at, closes_at, now)
+                candidates.append((day, opens_at, closes_at))
         day += timedelta(days=1)
+    if candidates:  # only days with ceremonies get a lottery (the Sunday 7.3.27 has none)
+        from .slots import ceremony_days
+
+        possible = ceremony_days(candidates[0][0], candidates[-1][0])
+        for day, opens_at, closes_at in candidates:
+            if day in possible:
+                result[day] = _virtual(day, opens_at, closes_at, now)
     return dict(sorted(result.items()))
 
 
 def day_parse(value: str) -> date | None:
+    """The day of an ISO date between 2000 and 2199, None for anything else."""
     if not isinstance(value, str) or not ISO_DAY.fullmatch(value):
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         return None
+    return day if day_plausible(day) else None
 
 
 def lottery_for_day(day: date) -> Lottery | None:

@@ -32,7 +32,7 @@ from .selectors import (
     window_days,
     window_default,
 )
-from .slots import lottery_slots_offered
+from .slots import ceremony_day, lottery_slots_offered
 from .tokens import CONFIRM, MANAGE, application_token_matches, reference_new
 
 
@@ -59,19 +59,20 @@ def _lottery_new(day: date, source: str, now: datetime) -> Lottery:
         closes_at=closes_at,
         seed=seed,
         seed_commitment=draw.seed_commitment(seed),
+        commitment_shown_at=now,
     )
 
 
 def lottery_get_or_create(day: date, *, now: datetime | None = None) -> Lottery | None:
     """The lottery of `day`; an automatic one is created on first use (idempotent).
 
-    None for an ordinary date, for an automatic date whose window closed without a row (nobody
-    can have applied, so there is nothing to draw) and for one not yet within the announcement
-    period before its window.
+    None for an ordinary date, for a date on which no ceremony can take place, for an
+    automatic date whose window closed without a row (nobody can have applied, so there is
+    nothing to draw) and for one not yet within the announcement period before its window.
     """
     now = now or timezone.now()
     lottery = Lottery.objects.filter(day=day).first()
-    if lottery is not None or not is_high_demand(day):
+    if lottery is not None or not is_high_demand(day) or not ceremony_day(day):
         return lottery
     candidate = _lottery_new(day, LotterySource.AUTO, now)
     if candidate.closes_at <= now or candidate.opens_at > now + timedelta(days=announce_days()):
@@ -110,6 +111,10 @@ def lottery_mark(*, actor, day: date, now: datetime | None = None) -> Lottery:
         raise LotteryError(_("This date is already a lottery date."))
     if lottery is not None and lottery.drawn_at:
         raise LotteryError(_("The lottery of this date has already been drawn."))
+    if not ceremony_day(day):
+        raise LotteryError(
+            _("No ceremony can take place on this date (opening hours, duty rota and closures).")
+        )
     candidate = _lottery_new(day, LotterySource.STAFF, now)
     latest_close = day - timedelta(days=policy_current().min_lead_days)
     if candidate.closes_at.astimezone(BERLIN).date() > latest_close:

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import threading
+import uuid
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
@@ -25,6 +26,7 @@ from django.utils import timezone
 
 from rathaus.core.idempotency import (
     IdempotencyKeyInvalid,
+    body_fingerprint,
     idempotency_key_clean,
     request_fingerprint,
 )
@@ -140,8 +142,24 @@ def test_only_digests_are_stored(client, post):
     assert record.scope == "weddings.reservation"
 
 
-@pytest.mark.parametrize("key", ["", " ", "x" * 101, "schlüssel", "a\tb", " leading"])
-def test_a_malformed_key_is_400_in_the_clients_language(client, post, key):
+GUESSABLE = [
+    "",
+    " ",
+    "1",
+    "retry",
+    "x" * 101,
+    "schlüssel",
+    "a\tb",
+    KEY.replace("-", ""),  # the right digits, not the canonical form
+    "4f9d1c1e-7b0a-1d0e-9a55-3c1f0b7f2a10",  # version 1: partly a clock, not random
+    "4f9d1c1e-7b0a-4d0e-ca55-3c1f0b7f2a10",  # not the RFC 4122 variant
+    "00000000-0000-4000-8000-000000000000",  # the shape of a UUIDv4 without its randomness
+    "12121212-1212-4121-8121-212121212121",
+]
+
+
+@pytest.mark.parametrize("key", GUESSABLE)
+def test_a_key_that_is_not_a_random_uuid4_is_400_in_the_clients_language(client, post, key):
     body = _body(_slot(client))
 
     german = post(body, key=key)
@@ -150,9 +168,37 @@ def test_a_malformed_key_is_400_in_the_clients_language(client, post, key):
     assert german.status_code == english.status_code == 400
     assert "Idempotency-Key" in german.json()["detail"]
     assert english.json() == {
-        "detail": "The Idempotency-Key header must be 1 to 100 printable ASCII characters."
+        "detail": "The Idempotency-Key header must be a random UUID (version 4)."
     }
     assert not Reservation.objects.exists()
+
+
+def test_a_guessed_key_with_a_known_body_does_not_hand_out_the_management_token(client, post):
+    """The couple's details are no secret (a wedding guest knows them); the token must be."""
+    body = _body(_slot(client))
+    victim = post(body, key="1")
+    assert victim.status_code == 400  # before the fix: 201, and the key "1" was remembered
+
+    attacker = post(body, key="1")
+
+    assert attacker.status_code == 400
+    assert "token" not in attacker.json()
+
+
+def test_the_answer_is_bound_to_the_body_as_sent(client, post):
+    """A body that differs in any member (here only the e-mail's case, which validation would
+    fold) is another request: 422, never the first answer."""
+    slot = _slot(client)
+    first = post(_body(slot))
+    assert first.status_code == 201
+
+    other = post(_body(slot, email="PAAR@example.org"), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert other.status_code == 422
+    assert "token" not in other.json()
+    same = post(_body(slot))
+    assert same.status_code == 201
+    assert same.json()["token"] == first.json()["token"]
 
 
 def test_a_key_is_forgotten_after_its_lifetime(client, post, settings):
@@ -184,11 +230,17 @@ def test_an_expired_key_can_be_used_for_a_new_reservation(client, post, settings
 
 def test_key_rules_and_canonical_fingerprint():
     assert idempotency_key_clean(None) is None
-    assert idempotency_key_clean("a b") == "a b"
-    assert idempotency_key_clean("~" * 100) == "~" * 100
-    for bad in ["", "a\n", "ü", "x" * 101, "trailing "]:
+    assert idempotency_key_clean(KEY.upper()) == KEY
+    for _ in range(200):
+        fresh = str(uuid.uuid4())
+        assert idempotency_key_clean(fresh) == fresh
+    for bad in [*GUESSABLE, KEY + "\n", " " + KEY]:
         with pytest.raises(IdempotencyKeyInvalid):
             idempotency_key_clean(bad)
+    assert body_fingerprint(b'{"a": 1, "altcha": "x"}', ignore=("altcha",)) == (
+        body_fingerprint(b'{"altcha": "y", "a": 1}', ignore=("altcha",))
+    )
+    assert body_fingerprint(b'{"a": 1}') != body_fingerprint(b'{"a": 1, "b": null}')
     assert request_fingerprint({"a": 1, "b": [1, 2]}) == request_fingerprint({"b": [1, 2], "a": 1})
     assert request_fingerprint({"a": 1}) != request_fingerprint({"a": 2})
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.weddings.forms import ISO_DATE, CoupleForm
 from rathaus.weddings.models import Venue
+from rathaus.weddings.validators import PlausibleDateField
 
 from .constants import DATES_MAX, TimeOfDay
 
@@ -65,12 +66,12 @@ class WishForm(CoupleForm):
         "I have read the privacy notice and agree that our data is processed for the waiting list."
     )
 
-    first_day = forms.DateField(
+    first_day = PlausibleDateField(
         label=_("From"),
         required=False,
         widget=forms.DateInput(format=ISO_DATE, attrs={"type": "date"}),
     )
-    last_day = forms.DateField(
+    last_day = PlausibleDateField(
         label=_("To"),
         required=False,
         widget=forms.DateInput(format=ISO_DATE, attrs={"type": "date"}),

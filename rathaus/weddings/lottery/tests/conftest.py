@@ -53,15 +53,31 @@ def lottery_day(min_slots: int = 4):
     raise AssertionError("no suitable day in the demo data")
 
 
+def schnapszahl_ceremony_day(year: int):
+    """The first day-equals-month date of `year` on which ceremonies take place (a Sunday such
+    as 9.9.2029 has none, and so no lottery)."""
+    from datetime import date
+
+    from rathaus.weddings.lottery.slots import ceremony_days
+
+    for month in range(2, 12):
+        day = date(year, month, month)
+        if day in ceremony_days(day, day):
+            return day
+    raise AssertionError("no Schnapszahl date with ceremonies")
+
+
 def lottery_open(day=None, *, opens_at: datetime | None = None, days_open: int = 7) -> Lottery:
     """A staff lottery whose window is open now."""
     day = day or lottery_day()
     now = timezone.now()
     seed = secrets.token_bytes(32).hex()
+    opens_at = opens_at or now - timedelta(hours=1)
     return Lottery.objects.create(
         day=day,
         source=LotterySource.STAFF,
-        opens_at=opens_at or now - timedelta(hours=1),
+        commitment_shown_at=min(opens_at, now) - timedelta(minutes=1),
+        opens_at=opens_at,
         closes_at=now + timedelta(days=days_open),
         seed=seed,
         seed_commitment=draw.seed_commitment(seed),

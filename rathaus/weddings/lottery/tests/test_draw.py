@@ -198,12 +198,12 @@ def test_dedupe_keeps_no_two_sharing_an_address_or_couple_regardless_of_input_or
 @given(draws())
 def test_a_published_document_verifies_and_a_changed_one_does_not(case):
     seed, participants, free, refused = case
-    result = allocation_compute(
-        seed_hex=seed, participants=participants, free_slots=free, refused=refused
-    )
+    result = allocation_compute(seed_hex=seed, participants=participants, free_slots=free)
     document = {
         "seed": seed,
         "seed_commitment": seed_commitment(seed),
+        "seed_commitment_shown_at": "2027-05-01T08:00:00+02:00",
+        "first_application_at": "2027-06-01T08:00:00+02:00",
         "free_slots": sorted(free),
         "applications": [
             {"reference": p.reference, "preferences": list(p.preferences)} for p in participants
@@ -214,6 +214,12 @@ def test_a_published_document_verifies_and_a_changed_one_does_not(case):
     }
     assert document_verify(document) == []
     assert document_verify({**document, "seed_commitment": "0" * 64}) != []
+    assert document_verify(document, commitment="0" * 64) != []
+    late = {**document, "seed_commitment_shown_at": "2027-06-01T08:00:01+02:00"}
+    assert document_verify(late) == ["the commitment was first shown after the first application"]
+    if refused:  # a refusal nobody can check is reported, never taken on trust
+        claimed = [{"reference": r, "slot": s} for r, s in sorted(refused)]
+        assert document_verify({**document, "refused": claimed}) != []
     if len(result.order) > 1:
         swapped = list(result.order)
         swapped[0], swapped[1] = swapped[1], swapped[0]

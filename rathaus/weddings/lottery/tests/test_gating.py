@@ -24,12 +24,12 @@ from rathaus.weddings.services import Partner
 
 from .conftest import apply, close, lottery_open, slots_of
 
-SCHNAPS = date(2029, 9, 9)  # 9.9.29: day equals month
-OPENS = local_datetime(date(2028, 9, 9), timezone.datetime.min.time().replace(hour=8))
+SCHNAPS = date(2029, 8, 8)  # 8.8.29, a Wednesday: day equals month
+OPENS = local_datetime(date(2028, 8, 8), timezone.datetime.min.time().replace(hour=8))
 
 
 @pytest.fixture
-def no_row(db):
+def no_row(bottrop):
     assert not Lottery.objects.filter(day=SCHNAPS).exists()
 
 
@@ -42,7 +42,7 @@ def test_a_schnapszahl_date_without_row_is_blocked_until_its_default_window_clos
 
 
 def test_an_ordinary_date_is_never_blocked(db):
-    assert not lottery_blocks_day(date(2029, 9, 8), OPENS)
+    assert not lottery_blocks_day(date(2029, 8, 7), OPENS)
 
 
 def test_a_lottery_blocks_until_drawn_and_not_when_taken_out(bottrop):
@@ -93,23 +93,23 @@ def test_the_calendar_and_direct_reservations_leave_the_day_to_the_lottery(bottr
         )
 
 
-def test_automatic_lottery_rows_are_created_lazily_and_once(db):
+def test_automatic_lottery_rows_are_created_lazily_and_once(bottrop):
     now = OPENS - timedelta(days=10)  # inside the announcement period
     first = services.lottery_get_or_create(SCHNAPS, now=now)
     second = services.lottery_get_or_create(SCHNAPS, now=now)
     assert first.pk == second.pk and first.source == LotterySource.AUTO
     assert (first.opens_at, first.closes_at) == (OPENS, OPENS + timedelta(days=14))
     assert len(first.seed) == 64 and first.seed_public is None
-    assert services.lottery_get_or_create(date(2029, 9, 8), now=now) is None
+    assert services.lottery_get_or_create(date(2029, 8, 7), now=now) is None
 
 
-def test_no_row_far_ahead_nor_after_a_window_closed_without_one(db):
+def test_no_row_far_ahead_nor_after_a_window_closed_without_one(bottrop):
     assert services.lottery_get_or_create(SCHNAPS, now=OPENS - timedelta(days=200)) is None
     assert services.lottery_get_or_create(SCHNAPS, now=OPENS + timedelta(days=15)) is None
     assert not Lottery.objects.exists()
 
 
-def test_the_schedule_job_announces_upcoming_lotteries_idempotently(db):
+def test_the_schedule_job_announces_upcoming_lotteries_idempotently(bottrop):
     now = OPENS - timedelta(days=30)
     created = services.lottery_schedule(now=now)
     assert created >= 1 and Lottery.objects.filter(day=SCHNAPS).exists()
@@ -181,3 +181,61 @@ def test_release_moment_follows_the_policy_release_time(db):
     assert release_moment(SCHNAPS, policy).astimezone(BERLIN).hour == (
         10 if hasattr(policy, "release_time") else 8
     )
+
+
+def _no_ceremony(day: date) -> bool:
+    """Bottrop's data: no rule on Sundays and public holidays, the city closed 24–31 Dec."""
+    from rathaus.scheduling.engine import is_public_holiday
+
+    return day.weekday() == 6 or is_public_holiday(day) or (day.month == 12 and day.day >= 24)
+
+
+def _high_demand_days(years: int = 2):
+    from rathaus.core.timezone import local_today
+    from rathaus.weddings.dates import is_high_demand
+
+    today = local_today()
+    return [
+        today + timedelta(days=n)
+        for n in range(1, 365 * years)
+        if is_high_demand(today + timedelta(days=n))
+    ]
+
+
+def test_lotteries_are_held_and_announced_only_on_days_with_ceremonies(bottrop):
+    """Sundays, 27.12. (the Christmas closure) and 01.01. are Schnapszahl dates without any
+    ceremony: no lottery, no announcement, no page."""
+    days = _high_demand_days()
+    empty = [day for day in days if _no_ceremony(day)]
+    held = [day for day in days if not _no_ceremony(day)]
+    assert empty and held
+    for day in days:
+        announced = release_moment(day) - timedelta(days=1)  # inside the announcement period
+        shown = lottery_days_between(day, day, now=announced)
+        assert (day in shown) is (day in held), day
+        created = services.lottery_get_or_create(day, now=announced)
+        assert (created is not None) is (day in held), day
+    assert not Lottery.objects.filter(day__in=empty).exists()
+
+
+def test_the_list_of_lotteries_names_no_day_without_ceremonies(bottrop, client):
+    from rathaus.weddings.lottery.selectors import lotteries_public
+
+    for day in _high_demand_days(years=1):
+        now = release_moment(day) - timedelta(days=1)
+        listed = {info.day for info in lotteries_public(now=now)}
+        assert (day in listed) is not _no_ceremony(day), day
+    empty = next(day for day in _high_demand_days() if _no_ceremony(day))
+    assert client.get(f"/trauung/verlosung/{empty.isoformat()}/").status_code == 404
+
+
+def test_staff_cannot_make_a_lottery_of_a_day_without_ceremonies(bottrop):
+    from rathaus.core.timezone import local_today
+
+    sunday = local_today() + timedelta(days=90)
+    sunday += timedelta(days=(6 - sunday.weekday()) % 7)
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(services.LotteryError, match="No ceremony"):
+        services.lottery_mark(actor=None, day=sunday)
+    assert not Lottery.objects.filter(day=sunday).exists()

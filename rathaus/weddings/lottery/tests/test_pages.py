@@ -17,7 +17,7 @@ from rathaus.weddings.lottery.forms import slot_value
 from rathaus.weddings.lottery.models import Application
 from rathaus.weddings.models import Reservation
 
-from .conftest import close, committed, lottery_open, slots_of
+from .conftest import close, committed, lottery_open, schnapszahl_ceremony_day, slots_of
 
 pytestmark = pytest.mark.usefixtures("bottrop")
 
@@ -211,12 +211,11 @@ def test_an_ordinary_date_has_no_lottery_page(client):
 
 
 def test_a_schnapszahl_page_far_ahead_announces_without_creating_the_lottery(client):
-    from datetime import date
 
     from rathaus.core.timezone import local_today
     from rathaus.weddings.lottery.models import Lottery
 
-    far = date(local_today().year + 3, 9, 9)
+    far = schnapszahl_ceremony_day(local_today().year + 3)
     html = client.get(f"/trauung/verlosung/{far.isoformat()}/").content.decode()
     assert not Lottery.objects.filter(day=far).exists()
     assert _german("Applications open soon") in html

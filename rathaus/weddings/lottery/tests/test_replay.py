@@ -117,7 +117,7 @@ def test_the_verification_code_in_the_documentation_verifies_a_real_result(clien
     )
     output = StringIO()
     argv = sys.argv
-    sys.argv = ["verify", str(path)]
+    sys.argv = ["verify", str(path), drawn.seed_commitment]
     try:
         with contextlib.redirect_stdout(output):
             exec(compile(code, "docs/lottery.md", "exec"), {"__name__": "__main__"})  # noqa: S102
@@ -127,7 +127,7 @@ def test_the_verification_code_in_the_documentation_verifies_a_real_result(clien
     tampered = json.loads(path.read_text())
     tampered["order"].reverse()
     path.write_text(json.dumps(tampered))
-    sys.argv = ["verify", str(path)]
+    sys.argv = ["verify", str(path), drawn.seed_commitment]
     try:
         with pytest.raises(AssertionError, match="order"):
             exec(compile(code, "docs/lottery.md", "exec"), {"__name__": "__main__"})  # noqa: S102

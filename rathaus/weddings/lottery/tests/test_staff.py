@@ -16,7 +16,7 @@ from rathaus.weddings.lottery.constants import LotterySource
 from rathaus.weddings.lottery.models import Lottery
 from rathaus.weddings.lottery.selectors import lottery_blocks_day
 
-from .conftest import apply, lottery_day, lottery_open, slots_of
+from .conftest import apply, lottery_day, lottery_open, schnapszahl_ceremony_day, slots_of
 
 pytestmark = pytest.mark.usefixtures("bottrop")
 LIST = "/trauung/verlosung/verwaltung/termine/"
@@ -91,10 +91,9 @@ def test_too_late_for_a_lottery(client, office):
 
 
 def test_an_automatic_date_can_be_taken_out_before_anyone_applied(client, office):
-    from datetime import date
 
     client.force_login(office)
-    schnaps = date(local_today().year + 2, 9, 9)
+    schnaps = schnapszahl_ceremony_day(local_today().year + 2)
     assert lottery_blocks_day(schnaps, lottery_open().opens_at)
     client.post(f"{LIST}{schnaps.isoformat()}/entfernen/")
     lottery = Lottery.objects.get(day=schnaps)
