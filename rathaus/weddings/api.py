@@ -14,7 +14,7 @@ from typing import Literal
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import Field, Header, Query, Router, Schema, Status
@@ -28,7 +28,7 @@ from rathaus.protection.api import api_guard, api_read_guard
 from rathaus.protection.api import router as protection_router
 from rathaus.scheduling.exceptions import SlotNotOffered, SlotUnavailable
 
-from . import selectors, services, validators
+from . import allowance, selectors, services, validators
 from .constants import ReservationStatus
 from .dates import day_plausible
 from .models import Reservation
@@ -317,11 +317,15 @@ def _reservation_create(request, payload: ReservationIn, idempotency_key: str | 
     start = payload.start if payload.start.tzinfo else payload.start.replace(tzinfo=BERLIN)
     if start.year < 2000 or start > timezone.now() + timedelta(days=3660):
         raise HttpError(422, "'start' is outside the reservable range.")
-    refused = api_guard(
-        request, scope="weddings.reservation", email=payload.email, payload=payload.altcha
-    )
+    refused = api_guard(request, scope=allowance.SCOPE, payload=payload.altcha)
     if refused is not None:
         return _replay_or(key, fingerprint, refused)  # a twin may have just won
+    # The address's daily allowance, as on the web form: only attempts that hold a slot use
+    # it up, so each refusal below gives the unit back.
+    try:
+        allowance.allowance_take(payload.email)
+    except allowance.AllowanceUsed as refusal:
+        return _replay_or(key, fingerprint, _allowance_used(refusal))
     try:
         created = services.reservation_create(
             request=services.ReservationRequest(
@@ -340,16 +344,26 @@ def _reservation_create(request, payload: ReservationIn, idempotency_key: str | 
             idempotency_fingerprint=fingerprint,
         )
     except DjangoValidationError as error:
+        allowance.allowance_return(payload.email)
         detail = error.message_dict if hasattr(error, "error_dict") else error.messages
         return _replay_or(key, fingerprint, Status(422, {"detail": detail}))
     except (SlotUnavailable, SlotNotOffered) as error:
+        allowance.allowance_return(payload.email)
         # a concurrent twin with the same key may have taken the slot: then it is ours
         return _replay_or(key, fingerprint, Status(409, {"detail": str(error.message)}))
     except idempotency.IdempotencyKeyLive:  # an earlier request with this key succeeded
+        allowance.allowance_return(payload.email)
         taken = Status(409, {"detail": str(SlotUnavailable.default_message)})
         return _replay_or(key, fingerprint, taken)
     reservation = created.reservation
     return Status(201, {**_out(reservation), "token": created.manage_token})
+
+
+def _allowance_used(refusal: allowance.AllowanceUsed) -> HttpResponse:
+    """429 with Retry-After and the sentence that says what the limit is."""
+    response = JsonResponse({"detail": refusal.message}, status=429)
+    response["Retry-After"] = str(refusal.retry_after)
+    return response
 
 
 @router.get(

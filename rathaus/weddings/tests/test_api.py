@@ -2,13 +2,13 @@
 
 import json
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
-from rathaus.core.timezone import local_today
+from rathaus.core.timezone import BERLIN, local_today
 from rathaus.protection.testing import altcha_solved
 from rathaus.scheduling.models import Allocation
 from rathaus.weddings import selectors, services
@@ -367,3 +367,20 @@ def test_polling_the_slots_api_beyond_the_read_limit_gets_429_with_retry_after(c
     refused = client.get("/api/v1/slots", query)
     assert refused.status_code == 429
     assert 0 < int(refused["Retry-After"]) <= 60
+
+
+def test_only_held_slots_use_up_the_addresss_daily_allowance(client, settings, time_machine):
+    # Midday, so the day's window has hours left whatever the clock of the run says.
+    time_machine.move_to(datetime.combine(local_today(), time(12), tzinfo=BERLIN))
+    settings.RATHAUS_RATE_LIMIT_SUBMIT_EMAIL = "1/1d"
+    settings.RATHAUS_RATE_LIMIT_SUBMIT_IP = "50/1m"
+    taken, free, another = _slots(client)[:3]
+    assert _post(client, _body(taken, email="andere@example.org")).status_code == 201
+
+    for _attempt in range(3):  # the slot is held by another couple: nothing held, nothing used
+        assert _post(client, _body(taken)).status_code == 409
+    assert _post(client, _body(free)).status_code == 201
+
+    refused = _post(client, _body(another, email="Paar+zwei@Example.org"))
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 3600
+    assert "höchstens 1 Termin pro Tag" in refused.json()["detail"]  # says what the limit is

@@ -9,6 +9,7 @@ refused POST changed nothing.
 from __future__ import annotations
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 
 from rathaus.audit.models import AuditEntry
@@ -32,7 +33,7 @@ def world(office, registrar_user, beck_operator, juenger_operator, housing_staff
     rule = WeeklyRule.objects.filter(resource=beck.resource).first()
     opening = ExtraOpening.objects.create(
         resource=beck.resource,
-        date=local_today().replace(year=local_today().year + 1),
+        date=local_today() + relativedelta(years=1),  # 29 February has no twin next year
         start_time="10:00",
         end_time="12:00",
         slot_mode="fixed",
