@@ -177,6 +177,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},  # it announces its logger bridge at every start
         "django.security.csrf": _REDACTED,
         "django.request": _REDACTED,
         "django.server": {**_REDACTED, "handlers": ["console"], "propagate": False},
