@@ -85,17 +85,12 @@ def _notice_record(actor, reservation: Reservation, notice_filed_on: date, now) 
     """The notice without the venue's agreement: held until the wedding, not confirmed yet."""
     fields = ["status", "notice_filed_on"]
     before = audit.snapshot(reservation, fields)
-    try:
-        booking_set_status(
-            booking=reservation.booking,
-            status=BookingStatus.RESERVED,
-            hold_for=max(reservation.end - now, timedelta(minutes=1)),
-            now=now,
-        )
-    except SchedulingError as error:
-        raise BackofficeError(
-            _("The reservation has lapsed and cannot be confirmed any more.")
-        ) from error
+    _booking_status_set(
+        reservation,
+        BookingStatus.RESERVED,
+        now,
+        hold_for=max(reservation.end - now, timedelta(minutes=1)),
+    )
     reservation.status = ReservationStatus.RESERVED
     reservation.notice_filed_on = notice_filed_on
     reservation.save(update_fields=[*fields, "updated_at"])
@@ -108,14 +103,19 @@ def _notice_record(actor, reservation: Reservation, notice_filed_on: date, now) 
     return reservation
 
 
-def _confirm(actor, reservation: Reservation, notice_filed_on: date, now) -> Reservation:
-    before = audit.snapshot(reservation, ["status", "notice_filed_on"])
+def _booking_status_set(reservation: Reservation, status: str, now, hold_for=None) -> None:
+    """The booking's new status; a hold that lapsed meanwhile is the office's message."""
     try:
-        booking_set_status(booking=reservation.booking, status=BookingStatus.CONFIRMED, now=now)
+        booking_set_status(booking=reservation.booking, status=status, hold_for=hold_for, now=now)
     except SchedulingError as error:
         raise BackofficeError(
             _("The reservation has lapsed and cannot be confirmed any more.")
         ) from error
+
+
+def _confirm(actor, reservation: Reservation, notice_filed_on: date, now) -> Reservation:
+    before = audit.snapshot(reservation, ["status", "notice_filed_on"])
+    _booking_status_set(reservation, BookingStatus.CONFIRMED, now)
     reservation.status = ReservationStatus.CONFIRMED
     reservation.notice_filed_on = notice_filed_on
     reservation.save(update_fields=["status", "notice_filed_on", "updated_at"])
