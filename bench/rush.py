@@ -191,12 +191,13 @@ INSERT INTO weddings_reservation (
     created_at, updated_at, reference, status, start, "end", partner1_given_name,
     partner1_family_name, partner2_given_name, partner2_family_name, email, phone, guests,
     language, note, token_nonce, notice_deadline, cancelled_reason, fee_eur, booking_id,
-    registrar_id, venue_id)
+    registrar_id, venue_id, ics_sequence, email_key, couple_key)
 VALUES (now(), now(), 'PB-' || :n, 'pending',
         timestamptz '2100-01-01 00:00+00' + :n * interval '3 hours',
         timestamptz '2100-01-01 00:45+00' + :n * interval '3 hours', 'Bench', 'Pgbench',
         'Rush', 'Pgbench', 'pgbench-' || :n || '@example.org', '', 2, 'de', '',
-        md5(:n::text), current_date + 30, '', 120, :booking, :registrar_row, :venue_row)
+        md5(:n::text), current_date + 30, '', 120, :booking, :registrar_row, :venue_row, 0,
+        'pgbench-' || :n || '@example.org', 'benchpgbench|pgbenchrush' || :n)
 RETURNING id AS reservation \\gset
 INSERT INTO audit_auditentry (created_at, actor_name, code, object_id, object_label, data,
                               content_type_id)
@@ -364,11 +365,11 @@ def main() -> int:
     raw_core = pgbench_rate(url, PGBENCH_BOOKING, args.reserve_connections, args.pgbench_seconds)
     reserve_ratio = reserve_rps / raw["tps"] if raw["tps"] else 0.0
     core_ratio = reserve_rps / raw_core["tps"] if raw_core["tps"] else 0.0
-    mails_sent = sql(
-        url,
-        'SELECT count(*) FROM core_outboxmessage WHERE sent_at IS NOT NULL AND "to" LIKE %s',
-        (f"bench-{run.lower()}-%",),
-    )[0][0]
+    # A sent row keeps no recipient (rathaus/core/outbox.py); the database is this run's own
+    # and pgbench's rows are never sent, so every sent row is one of the run's e-mails.
+    mails_sent = sql(url, "SELECT count(*) FROM core_outboxmessage WHERE sent_at IS NOT NULL", ())[
+        0
+    ][0]
 
     server_errors = sum(1 for a in answers + reserve_answers if a.status and a.status >= 500)
     server_errors += sum(
