@@ -1,11 +1,13 @@
 """Data for browser tests and screenshots, made through the services (no HTTP round trips)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.urls import reverse
 
 from rathaus.core.timezone import local_today
 from rathaus.weddings import selectors, services
+from rathaus.weddings.dates import is_high_demand
+from rathaus.weddings.lottery.slots import ceremony_day
 from rathaus.weddings.models import Venue
 
 
@@ -38,3 +40,12 @@ def reservation_confirmed(slug: str = "schloss-beck") -> str:
     return reverse(
         "weddings:reservation-status", args=[reservation.reference, reservation.manage_token]
     )
+
+
+def lottery_day_after(first: date, step: int = 1) -> date:
+    """The first day from `first` on (in steps of `step` days) that staff may mark for a
+    lottery: a day with ceremonies that is not already a high-demand date."""
+    day = first
+    while is_high_demand(day) or not ceremony_day(day):
+        day += timedelta(days=step)
+    return day

@@ -29,7 +29,7 @@ from rathaus.weddings.lottery.services import lottery_mark
 from rathaus.weddings.models import Registrar, Reservation, Venue
 
 from .conftest import DESKTOP, PHONE
-from .helpers import reservation_confirmed, slot_free
+from .helpers import lottery_day_after, reservation_confirmed, slot_free
 
 pytestmark = pytest.mark.browser
 
@@ -266,9 +266,7 @@ def _public_paths() -> list[str]:
     taken = Reservation.objects.get()
     taken_path = reverse("weddings:reserve", args=[taken.venue.slug, int(taken.start.timestamp())])
     reserve = reverse("weddings:reserve", args=[slot.venue.slug, slot.start_epoch])
-    lottery_day = local_today() + timedelta(days=90)
-    while is_high_demand(lottery_day):
-        lottery_day += timedelta(days=1)
+    lottery_day = lottery_day_after(local_today() + timedelta(days=90))
     lottery_mark(actor=None, day=lottery_day)
     return [
         "/",
@@ -464,6 +462,7 @@ def test_the_send_button_stays_put_when_the_check_starts(bottrop_live, new_page)
     button = page.locator("#reservation-form button.primary")
     top = "el => el.getBoundingClientRect().top + window.scrollY"
     page.locator("altcha-widget [data-state]").first.wait_for()
+    page.locator("[data-altcha-help]").wait_for()  # shown by our script once it has run
     before = button.evaluate(top)
     page.focus("#id_partner1_given_name")
     page.locator("altcha-widget [data-state=verifying]").wait_for()

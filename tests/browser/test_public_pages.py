@@ -7,11 +7,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from rathaus.core.timezone import local_today
-from rathaus.weddings.dates import is_high_demand
 from rathaus.weddings.lottery.services import lottery_mark
-from rathaus.weddings.lottery.slots import ceremony_day
 
 from .conftest import DESKTOP, PHONE
+from .helpers import lottery_day_after
 
 pytestmark = pytest.mark.browser
 PUBLIC_PAGES = [
@@ -31,9 +30,7 @@ PUBLIC_PAGES = [
 
 def _open_lottery_path() -> str:
     """A staff-marked lottery date: its page shows the application form."""
-    day = local_today() + timedelta(days=90)
-    while is_high_demand(day) or not ceremony_day(day):  # a lottery needs a ceremony day
-        day += timedelta(days=1)
+    day = lottery_day_after(local_today() + timedelta(days=90))  # a lottery needs a ceremony day
     lottery_mark(actor=None, day=day)
     return f"/trauung/verlosung/{day:%Y-%m-%d}/"
 

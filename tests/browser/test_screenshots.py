@@ -13,12 +13,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from rathaus.weddings.dates import is_high_demand
 from rathaus.weddings.lottery.services import lottery_mark
-from rathaus.weddings.lottery.slots import ceremony_day
 
 from .conftest import DESKTOP, PHONE
-from .helpers import reservation_confirmed, slot_free
+from .helpers import lottery_day_after, reservation_confirmed, slot_free
 
 pytestmark = pytest.mark.browser
 DOCS = Path(settings.BASE_DIR) / "docs" / "screenshots"
@@ -30,9 +28,7 @@ def test_screenshots(bottrop_live, new_page, tmp_path):
     base = bottrop_live.url
     slot = slot_free("schloss-beck")
     status_path = reservation_confirmed("hof-juenger")
-    lottery_day = slot.day + timedelta(days=28)  # a Saturday
-    while is_high_demand(lottery_day) or not ceremony_day(lottery_day):  # lottery days only
-        lottery_day += timedelta(days=7)
+    lottery_day = lottery_day_after(slot.day + timedelta(days=28), step=7)  # a Saturday
     lottery_mark(actor=None, day=lottery_day)  # staff-marked: applications open at once
     pages = {
         "search": f"/trauung/?weekdays=5&month={slot.day:%Y-%m}&day={slot.day:%Y-%m-%d}",

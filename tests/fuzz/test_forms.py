@@ -37,10 +37,10 @@ from rathaus.accounts.services import roles_ensure, staff_user_ensure
 from rathaus.core.timezone import local_today
 from rathaus.weddings import services
 from rathaus.weddings.bootstrap import bottrop_data_load
-from rathaus.weddings.dates import is_high_demand
 from rathaus.weddings.lottery.services import lottery_mark
 from rathaus.weddings.models import Reservation, Venue
 from rathaus.weddings.selectors import SlotFilter, ceremony_slots_free
+from tests.browser.helpers import lottery_day_after
 
 FUZZ = settings(
     max_examples=25,
@@ -211,9 +211,7 @@ def site(db, settings, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         created = _pending_reservation(slots[1])
     reservation = created.reservation
-    lottery_day = slots[0].day + timedelta(days=21)
-    while is_high_demand(lottery_day):
-        lottery_day += timedelta(days=1)
+    lottery_day = lottery_day_after(slots[0].day + timedelta(days=21))
     lottery_mark(actor=None, day=lottery_day)  # staff-marked: applications open at once
     return {
         "lottery_day": lottery_day,

@@ -280,7 +280,13 @@ def test_horizon_is_counted_from_the_release_moment_not_midnight():
     policy.save()
     now = local_datetime(datetime.now(tz=BERLIN).date(), time(12))
     _earliest, latest = selectors.bookable_range(policy, now)
-    assert latest == now.date() + relativedelta(months=policy.horizon_months) - timedelta(days=1)
+    # The last open day has released, the next one opens at 23:59, not at midnight. (On
+    # 29 February no day opens: the day a year ahead clips to 28 February, open since the day
+    # before; so the next release is measured, not computed from today's date.)
+    opens = release.release_moment(latest + timedelta(days=1), policy)
+    assert release.release_moment(latest, policy) <= now < opens
+    assert opens.astimezone(BERLIN).time() == time(23, 59)
+    assert latest >= now.date() + relativedelta(months=policy.horizon_months) - timedelta(days=1)
 
 
 def test_equally_free_registrars_are_offered_in_varying_order():
