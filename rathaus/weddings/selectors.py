@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -18,7 +18,6 @@ from rathaus.core.timezone import BERLIN, local_today
 from rathaus.scheduling import engine
 from rathaus.scheduling.selectors import calendars_between
 
-from .dates import is_high_demand
 from .models import Registrar, Reservation, ReservationPolicy, Venue, VenueAgreement
 
 MORNING_ENDS_HOUR = 12
@@ -307,11 +306,13 @@ def month_weeks(
     *,
     lotteries: dict | None = None,
     opening: dict[date, datetime] | None = None,
+    high_demand: Set[date] = frozenset(),
 ) -> list[list[dict | None]]:
     """A Monday-first month grid for the calendar view.
 
     `lotteries` maps days to their lottery (link instead of slots), `opening` maps days not
-    released yet to the moment they open.
+    released yet to the moment they open, `high_demand` names the days marked as high-demand
+    dates (those on which a ceremony can take place).
     """
     import calendar as calendar_lib
 
@@ -323,7 +324,7 @@ def month_weeks(
                 {
                     "day": d,
                     "count": len(free_days.get(d, ())),
-                    "high_demand": is_high_demand(d),
+                    "high_demand": d in high_demand,
                     "lottery": lotteries.get(d),
                     "opens_at": opening.get(d),
                 }

@@ -21,7 +21,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 
-from rathaus.core.timezone import BERLIN
+from rathaus.core.timezone import BERLIN, days_between
 from rathaus.scheduling import engine
 from rathaus.scheduling.exceptions import SlotNotOffered, SlotUnavailable
 
@@ -104,7 +104,10 @@ def _month_page(*, filters: SlotFilter, month: date, day: date | None, bounds: t
         for d, info in lottery_days_between(max(month, bounds[0]), month_last).items()
         if info.state != "drawn"
     }
-    ceremony_days = selectors.days_with_ceremonies(lotteries, filters=filters)
+    # Lotteries and the high-demand mark only on days a ceremony can take place at all: a
+    # Sunday or 01.01. is no date to apply for, even when its digits make a Schnapszahl.
+    demand = {d for d in days_between(month, month_last) if is_high_demand(d)}
+    ceremony_days = selectors.days_with_ceremonies(set(lotteries) | demand, filters=filters)
     lotteries = {d: info for d, info in lotteries.items() if d in ceremony_days}
     last_released = release.last_released_day(policy, now)
     opening = {
@@ -116,7 +119,12 @@ def _month_page(*, filters: SlotFilter, month: date, day: date | None, bounds: t
     return {
         "month": month,
         "weeks": selectors.month_weeks(
-            month.year, month.month, by_day, lotteries=lotteries, opening=opening
+            month.year,
+            month.month,
+            by_day,
+            lotteries=lotteries,
+            opening=opening,
+            high_demand=demand & ceremony_days,
         ),
         "release": {"last_day": last_released, "next_day": next_day, "opens_at": opens_at},
         "prev_month": month - relativedelta(months=1) if month > bounds[0].replace(day=1) else None,

@@ -158,8 +158,12 @@ def test_lotteries_are_advertised_only_for_days_with_ceremonies(client, time_mac
     bottrop_data_load(today=date(2026, 12, 20))  # the city's closures of these years
     december = client.get("/trauung/", {"month": "2027-12"}).content.decode()
     assert LOTTERY_LINK.findall(december) == []
+    # nor marked as a high-demand date to apply for
+    assert not re.search(r'>(12|27)<span class="cal-mark"', december)
 
     # January 2028 seen on 05.01.2027: 01.01. is a public holiday, 28.01. a Friday
     time_machine.move_to(datetime(2027, 1, 5, 10, 0, tzinfo=BERLIN))
     january = client.get("/trauung/", {"month": "2028-01"}).content.decode()
     assert LOTTERY_LINK.findall(january) == ["2028-01-28"]
+    assert not re.search(r'>1<span class="cal-mark"', january)
+    assert re.search(r'>28<span class="cal-mark"', january)
