@@ -4,7 +4,7 @@ Pure data, no Django. `period_for(on)` picks the table in force on a date. Addin
 Fortschreibung (§ 43 WoGG) means adding one `LegalPeriod` to `PERIODS`; see
 docs/housing-benefit.md. Every amount is in EUR per month unless the name says `_year`.
 
-Sources (see /work/shared/wohngeld/RULES.md for the full list and the confidence per table):
+Sources (see shared/wohngeld/RULES.md for the full list and the confidence per table):
 Anlagen 1–3 WoGG in the versions of the Wohngeld-Plus-Gesetz (BGBl. I 2022 S. 2160) and of the
 2. Wohngeld-Fortschreibungsverordnung (BGBl. 2024 I Nr. 314); § 12 Abs. 6 and 7 WoGG
 (Heizkosten-Entlastung, Klimakomponente); §§ 16–18, 17a, 19 Abs. 3, 21 Nr. 1 WoGG; § 9a EStG.

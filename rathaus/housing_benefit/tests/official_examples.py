@@ -3,7 +3,7 @@
 BMWSB: "Beispiele für die Berechnung des Wohngelds", Stand 01.01.2025, 11 cases,
 https://www.bmwsb.bund.de/SharedDocs/downloads/DE/veroeffentlichungen/wohnen/wohngeld-2025/rechenbeispiele-2025.pdf
 (transcribed in nyko073006/wohngeld-rechner, docs/quellen/2026-10-07-recherche-wohngeld-fachlich.md
-section 6a, and summarised in /work/shared/wohngeld/RULES.md). The document gives the inputs,
+section 6a, and summarised in shared/wohngeld/RULES.md). The document gives the inputs,
 Y, M and the Wohngeld; the intermediate values z1..z4 are not published.
 
 Länder note on WoGVwV Nr. 19.31 (02.12.2024), 14 members, with z1..z4 published:
