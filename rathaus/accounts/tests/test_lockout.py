@@ -4,28 +4,14 @@ import pytest
 from django.core import mail
 from django.test import RequestFactory
 
-from rathaus.accounts import roles
-from rathaus.accounts.services import roles_ensure, staff_user_ensure
 from rathaus.core.models import OutboxMessage
 from rathaus.protection.services import client_address
 
+from .conftest import PASSWORD
+
 pytestmark = pytest.mark.django_db
-PASSWORD = "Richtig-Geheim-2027"
 STRANGER = "203.0.113.66"
 OFFICE = "198.51.100.7"
-
-
-@pytest.fixture
-def staff():
-    roles_ensure()
-    user, _ = staff_user_ensure(
-        username="standesamt",
-        password=PASSWORD,
-        first_name="Sina",
-        last_name="Standesamt",
-        role=roles.REGISTRY_OFFICE,
-    )
-    return user
 
 
 def _login(client, password, address, username="standesamt"):

@@ -5,24 +5,9 @@ from django.contrib.auth.models import User
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from rathaus.accounts import roles
-from rathaus.accounts.services import roles_ensure, staff_user_ensure
+from .conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "Richtig-Geheim-2027"
-
-
-@pytest.fixture
-def staff():
-    roles_ensure()
-    user, _ = staff_user_ensure(
-        username="standesamt",
-        password=PASSWORD,
-        first_name="Sina",
-        last_name="Standesamt",
-        role=roles.REGISTRY_OFFICE,
-    )
-    return user
 
 
 def _login(client, password):

@@ -2,23 +2,11 @@
 
 import pytest
 
-from rathaus.accounts import roles
-from rathaus.accounts.services import roles_ensure, staff_user_ensure
+from rathaus.accounts.services import roles_ensure
+
+from .conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "Richtig-Geheim-2027"
-
-
-@pytest.fixture
-def staff():
-    roles_ensure()
-    return staff_user_ensure(
-        username="standesamt",
-        password=PASSWORD,
-        first_name="Sina",
-        last_name="Standesamt",
-        role=roles.REGISTRY_OFFICE,
-    )[0]
 
 
 def test_login_page_is_german_and_needs_no_script(client):
@@ -69,8 +57,6 @@ def test_next_is_followed_but_never_off_site(client, staff):
 )
 def test_each_role_starts_on_its_own_page(client, role, home):
     from django.contrib.auth.models import Group, User
-
-    from rathaus.accounts.services import roles_ensure
 
     roles_ensure()
     user = User.objects.create_user("person", password="Richtig-Geheim-2027", is_staff=True)

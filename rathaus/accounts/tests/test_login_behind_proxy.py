@@ -26,7 +26,8 @@ from django.conf import settings
 from rathaus.accounts import roles
 from rathaus.accounts.services import roles_ensure, staff_user_ensure
 
-PASSWORD = "Richtig-Geheim-2027"
+from .conftest import PASSWORD
+
 DEPLOY_DOC = Path(settings.BASE_DIR) / "docs" / "runbooks" / "deploy.md"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 

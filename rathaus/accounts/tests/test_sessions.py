@@ -15,45 +15,14 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
-from rathaus.accounts import roles
 from rathaus.accounts.middleware import SESSION_KEY
 from rathaus.accounts.models import StaffSessionRevocation
-from rathaus.accounts.services import roles_ensure, staff_user_ensure
+
+from .conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "Richtig-Geheim-2027"
 NEW_PASSWORD = "Ganz-Neues-Kennwort-2028"
 PAGE = "/login/konto/"
-
-
-class Clock:
-    def __init__(self):
-        self.now = timezone.now()
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, **delta):
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    clock = Clock()
-    monkeypatch.setattr("django.utils.timezone.now", clock)
-    return clock
-
-
-@pytest.fixture
-def staff():
-    roles_ensure()
-    return staff_user_ensure(
-        username="standesamt",
-        password=PASSWORD,
-        first_name="Sina",
-        last_name="Standesamt",
-        role=roles.REGISTRY_OFFICE,
-    )[0]
 
 
 def _browser(password=PASSWORD) -> Client:

@@ -4,19 +4,18 @@ logout, and the session warning's data and "stay logged in" (WCAG 2.2.1)."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils import timezone
 
 from rathaus.accounts import roles
 from rathaus.accounts.services import roles_ensure
 
+from .conftest import PASSWORD
+
 pytestmark = pytest.mark.django_db
-PASSWORD = "Richtig-Geheim-2027"
 SKIPPED_PREFIXES = ("/admin/", "/api/", "/i18n/")  # the admin has OTPAdminSite; the API tokens
 
 
@@ -85,24 +84,6 @@ def test_wohngeld_pages_have_the_staff_navigation_and_logout(role, path):
 def test_public_pages_carry_neither_navigation_nor_warning(client):
     html = client.get("/wohngeld/").content.decode()
     assert "staff-nav" not in html and "session-warning" not in html
-
-
-class Clock:
-    def __init__(self):
-        self.now = timezone.now()
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, **delta):
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    clock = Clock()
-    monkeypatch.setattr("django.utils.timezone.now", clock)
-    return clock
 
 
 def _remaining(html: str) -> tuple[int, int]:
