@@ -10,14 +10,16 @@ from django.utils import translation
 from rathaus.weddings import services
 from rathaus.weddings.models import Reservation
 
-from .test_views import _form_data, _free_slot, _reserve, _reserve_url
+from .test_views import (
+    _form_data,
+    _free_slot,
+    _german,
+    _hold_for_someone_else,
+    _reserve,
+    _reserve_url,
+)
 
 pytestmark = pytest.mark.usefixtures("bottrop")
-
-
-def _german(text):
-    with translation.override("de"):
-        return translation.gettext(text)
 
 
 @pytest.fixture
@@ -26,19 +28,6 @@ def no_noscript_budget(settings):
     settings.RATHAUS_RATE_LIMIT_NOSCRIPT_IP = "off"
     settings.RATHAUS_RATE_LIMIT_NOSCRIPT_TOTAL = "off"
     settings.RATHAUS_RATE_LIMIT_SUBMIT_IP = "off"
-
-
-def _hold_for_someone_else(slot):
-    services.reservation_create(
-        request=services.ReservationRequest(
-            venue=slot.venue,
-            start=slot.start,
-            partners=(services.Partner("A", "B"), services.Partner("C", "D")),
-            email="other@example.org",
-            guests=10,
-            language="de",
-        )
-    )
 
 
 def test_every_field_error_comes_at_once_the_venue_size_included(client):

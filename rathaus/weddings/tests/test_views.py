@@ -60,6 +60,19 @@ def _german(text):
         return translation.gettext(text)
 
 
+def _hold_for_someone_else(slot):
+    services.reservation_create(
+        request=services.ReservationRequest(
+            venue=slot.venue,
+            start=slot.start,
+            partners=(services.Partner("A", "B"), services.Partner("C", "D")),
+            email="other@example.org",
+            guests=10,
+            language="de",
+        )
+    )
+
+
 def _reserve(client, slot, django_capture_on_commit_callbacks, **overrides):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(_reserve_url(slot), _form_data(**overrides))
@@ -351,16 +364,7 @@ def test_service_validation_maps_guests_to_its_field(client):
 
 def test_taken_slot_on_post_keeps_values_and_offers_other_times(client):
     slot = _free_slot()
-    services.reservation_create(
-        request=services.ReservationRequest(
-            venue=slot.venue,
-            start=slot.start,
-            partners=(services.Partner("A", "B"), services.Partner("C", "D")),
-            email="other@example.org",
-            guests=10,
-            language="de",
-        )
-    )
+    _hold_for_someone_else(slot)
     response = client.post(_reserve_url(slot), _form_data())
     assert response.status_code == 409
     html = response.content.decode()
@@ -377,16 +381,7 @@ def test_taken_slot_on_post_keeps_values_and_offers_other_times(client):
 
 def test_taken_slot_on_get_shows_the_message_instead_of_the_form(client):
     slot = _free_slot()
-    services.reservation_create(
-        request=services.ReservationRequest(
-            venue=slot.venue,
-            start=slot.start,
-            partners=(services.Partner("A", "B"), services.Partner("C", "D")),
-            email="other@example.org",
-            guests=10,
-            language="de",
-        )
-    )
+    _hold_for_someone_else(slot)
     response = client.get(_reserve_url(slot))
     html = response.content.decode()
     assert _german("This date is no longer available") in html
