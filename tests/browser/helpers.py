@@ -1,4 +1,4 @@
-"""Data for browser tests and screenshots, made through the services (no HTTP round trips)."""
+"""Data and steps shared by the browser tests: rows made through the services, form filling."""
 
 from datetime import date, timedelta
 
@@ -49,3 +49,14 @@ def lottery_day_after(first: date, step: int = 1) -> date:
     while is_high_demand(day) or not ceremony_day(day):
         day += timedelta(days=step)
     return day
+
+
+def fill_couple(page) -> None:
+    """Every required field of the reservation form, with names from several scripts."""
+    page.fill("#id_partner1_given_name", "Çağla")
+    page.fill("#id_partner1_family_name", "Öztürk-Nguyễn")
+    page.fill("#id_partner2_given_name", "Luca")
+    page.fill("#id_partner2_family_name", "D'Amato")
+    page.fill("#id_email", "paar@example.org")
+    page.fill("#id_guests", "40")
+    page.check("#id_consent")

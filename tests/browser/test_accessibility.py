@@ -29,7 +29,7 @@ from rathaus.weddings.lottery.services import lottery_mark
 from rathaus.weddings.models import Registrar, Reservation, Venue
 
 from .conftest import DESKTOP, PHONE
-from .helpers import lottery_day_after, reservation_confirmed, slot_free
+from .helpers import fill_couple, lottery_day_after, reservation_confirmed, slot_free
 
 pytestmark = pytest.mark.browser
 
@@ -420,16 +420,6 @@ def _reserve_path() -> str:
     return reverse("weddings:reserve", args=[slot.venue.slug, slot.start_epoch])
 
 
-def _fill_couple(page) -> None:
-    page.fill("#id_partner1_given_name", "Çağla")
-    page.fill("#id_partner1_family_name", "Öztürk")
-    page.fill("#id_partner2_given_name", "Luca")
-    page.fill("#id_partner2_family_name", "D'Amato")
-    page.fill("#id_email", "paar@example.org")
-    page.fill("#id_guests", "40")
-    page.check("#id_consent")
-
-
 def test_the_bot_check_is_announced_and_a_held_form_says_so(bottrop_live, new_page):
     page = new_page(PHONE)
     page.add_init_script(RECORD_ANNOUNCEMENTS)
@@ -438,7 +428,7 @@ def test_the_bot_check_is_announced_and_a_held_form_says_so(bottrop_live, new_pa
     page.goto(bottrop_live.url + _reserve_path())
     status = page.locator("[data-altcha-status]")
     assert status.get_attribute("role") == "status"
-    _fill_couple(page)  # focusing the form starts the check
+    fill_couple(page)  # focusing the form starts the check
     page.wait_for_function("document.querySelector('altcha-widget [data-state=verifying]')")
     assert "Wird überprüft" in status.inner_text()
 

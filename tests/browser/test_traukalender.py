@@ -11,19 +11,9 @@ from django.core import mail
 from rathaus.core.timezone import BERLIN
 
 from .conftest import CONFIRM_PATH, DESKTOP, PHONE
-from .helpers import slot_free
+from .helpers import fill_couple, slot_free
 
 pytestmark = pytest.mark.browser
-
-
-def _fill_couple(page) -> None:
-    page.fill("#id_partner1_given_name", "Çağla")
-    page.fill("#id_partner1_family_name", "Öztürk-Nguyễn")
-    page.fill("#id_partner2_given_name", "Luca")
-    page.fill("#id_partner2_family_name", "D'Amato")
-    page.fill("#id_email", "paar@example.org")
-    page.fill("#id_guests", "40")
-    page.check("#id_consent")
 
 
 def test_couple_on_a_phone_reserves_schloss_beck_on_a_saturday(bottrop_live, new_page):
@@ -56,7 +46,7 @@ def test_couple_on_a_phone_reserves_schloss_beck_on_a_saturday(bottrop_live, new
     assert page.input_value("#id_partner1_given_name") == "Çağla"
     summary.locator("a[href='#id_partner1_family_name']").click()
     assert page.evaluate("document.activeElement.id") == "id_partner1_family_name"
-    _fill_couple(page)
+    fill_couple(page)
     page.click("#reservation-form button.primary")
     page.wait_for_url(re.compile(r"/eingegangen/$"))
     reference = page.locator(".reference").inner_text()

@@ -12,10 +12,10 @@ import pytest
 from openapi_spec_validator import validate
 
 from rathaus.core.timezone import local_today
-from rathaus.weddings import services
 from rathaus.weddings.bootstrap import bottrop_data_load
 from rathaus.weddings.constants import ReservationStatus
-from rathaus.weddings.selectors import ceremony_slots_free
+
+from .test_schemathesis import imhof_reservation
 
 pytestmark = pytest.mark.django_db
 BERLIN_OFFSET = re.compile(r"\+0[12]:00$")
@@ -29,18 +29,7 @@ def document(client) -> dict:
 @pytest.fixture
 def created(db):
     bottrop_data_load(today=local_today())
-    first = local_today() + timedelta(days=40)
-    slot = ceremony_slots_free(first=first, last=first + timedelta(days=60))[0]
-    return services.reservation_create(
-        request=services.ReservationRequest(
-            venue=slot.venue,
-            start=slot.start,
-            partners=(services.Partner("Ida", "Imhof"), services.Partner("Jan", "Imhof")),
-            email="imhof@example.org",
-            guests=10,
-            language="de",
-        )
-    )
+    return imhof_reservation()
 
 
 def _operation(document, method, path):

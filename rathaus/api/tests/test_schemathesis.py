@@ -88,6 +88,11 @@ def site(db, settings):
 
 @pytest.fixture
 def reservation(site):
+    return imhof_reservation()
+
+
+def imhof_reservation():
+    """A pending reservation at Schloss Beck, 40 to 100 days ahead (Bottrop's data loaded)."""
     first = local_today() + timedelta(days=40)
     slot = ceremony_slots_free(
         first=first,
