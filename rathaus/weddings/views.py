@@ -106,8 +106,11 @@ def _month_page(*, filters: SlotFilter, month: date, day: date | None, bounds: t
     }
     # Lotteries and the high-demand mark only on days a ceremony can take place at all: a
     # Sunday or 01.01. is no date to apply for, even when its digits make a Schnapszahl.
+    # A day with free times has ceremonies: only the others are looked up once more.
     demand = {d for d in days_between(month, month_last) if is_high_demand(d)}
-    ceremony_days = selectors.days_with_ceremonies(set(lotteries) | demand, filters=filters)
+    ceremony_days = set(by_day) | selectors.days_with_ceremonies(
+        (set(lotteries) | demand) - set(by_day), filters=filters
+    )
     lotteries = {d: info for d, info in lotteries.items() if d in ceremony_days}
     last_released = release.last_released_day(policy, now)
     opening = {
