@@ -67,3 +67,14 @@ def pytest_report_header(config):
     if moment is not None:
         return f"clock moved to {moment.isoformat()} (RATHAUS_TEST_CLOCK)"
     return None
+
+
+@pytest.fixture
+def rate_window_start(time_machine):
+    """Noon in Berlin: rate-limit windows are fixed (per minute, hour or day), and a test that
+    counts hits must not straddle two of them, whatever the time of the run."""
+    from datetime import datetime, time
+
+    from rathaus.core.timezone import BERLIN, local_today
+
+    time_machine.move_to(datetime.combine(local_today(), time(12), tzinfo=BERLIN))

@@ -128,6 +128,7 @@ def test_confirming_twice_stays_200(client, created):
         assert (confirm.status_code, confirm.json()) == (200, {"status": "reserved"})
 
 
+@pytest.mark.usefixtures("rate_window_start")
 def test_every_429_declares_retry_after_and_a_live_one_conforms(client, document, settings):
     limited = [
         operation

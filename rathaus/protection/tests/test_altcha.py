@@ -127,6 +127,7 @@ def test_challenge_endpoint_is_404_when_protection_is_off(client, protection_off
     assert client.get("/api/v1/altcha/challenge").status_code == 404
 
 
+@pytest.mark.usefixtures("rate_window_start")
 def test_challenge_endpoint_is_rate_limited(client, settings):
     settings.RATHAUS_RATE_LIMIT_CHALLENGE_IP = "2/1m"
     assert [client.get("/api/v1/altcha/challenge").status_code for _ in range(3)] == [200, 200, 429]

@@ -23,6 +23,7 @@ def _request():
     return RequestFactory().get("/trauung/", REMOTE_ADDR="203.0.113.7")
 
 
+@pytest.mark.usefixtures("rate_window_start")
 def test_read_limited_view_answers_the_german_429_page(settings):
     settings.RATHAUS_RATE_LIMIT_READ_IP = "1/1m"
     view = read_limited("weddings.search")(lambda request: HttpResponse("ok"))
@@ -34,6 +35,7 @@ def test_read_limited_view_answers_the_german_429_page(settings):
     assert "Zu viele Anfragen. Bitte versuchen Sie es in 1 Minute erneut." in html
 
 
+@pytest.mark.usefixtures("rate_window_start")
 def test_api_read_guard_answers_json_429(settings):
     settings.RATHAUS_RATE_LIMIT_READ_IP = "1/1m"
     assert api_read_guard(_request(), scope="weddings.slots") is None

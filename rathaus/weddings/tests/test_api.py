@@ -2,13 +2,13 @@
 
 import json
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
-from rathaus.core.timezone import BERLIN, local_today
+from rathaus.core.timezone import local_today
 from rathaus.protection.testing import altcha_solved
 from rathaus.scheduling.models import Allocation
 from rathaus.weddings import selectors, services
@@ -359,6 +359,7 @@ def test_slot_answers_are_shared_for_the_cache_time_then_recomputed(client, sett
     assert slot not in _slots(client, venue="schloss-beck")  # recomputed
 
 
+@pytest.mark.usefixtures("rate_window_start")  # the three requests once straddled a minute
 def test_polling_the_slots_api_beyond_the_read_limit_gets_429_with_retry_after(client, settings):
     settings.RATHAUS_RATE_LIMIT_READ_IP = "2/1m"
     first, last = _window()
@@ -369,9 +370,8 @@ def test_polling_the_slots_api_beyond_the_read_limit_gets_429_with_retry_after(c
     assert 0 < int(refused["Retry-After"]) <= 60
 
 
-def test_only_held_slots_use_up_the_addresss_daily_allowance(client, settings, time_machine):
-    # Midday, so the day's window has hours left whatever the clock of the run says.
-    time_machine.move_to(datetime.combine(local_today(), time(12), tzinfo=BERLIN))
+@pytest.mark.usefixtures("rate_window_start")
+def test_only_held_slots_use_up_the_addresss_daily_allowance(client, settings):
     settings.RATHAUS_RATE_LIMIT_SUBMIT_EMAIL = "1/1d"
     settings.RATHAUS_RATE_LIMIT_SUBMIT_IP = "50/1m"
     taken, free, another = _slots(client)[:3]
