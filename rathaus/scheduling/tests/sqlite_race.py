@@ -28,10 +28,10 @@ def main() -> None:
     from django.db import transaction
 
     from rathaus.core.timezone import BERLIN, local_datetime
-    from rathaus.scheduling import services
     from rathaus.scheduling.constants import BookingStatus
     from rathaus.scheduling.models import Allocation, Booking
     from rathaus.scheduling.selectors import active_allocations_q, allocations_overlapping
+    from rathaus.scheduling.services import bookings as services
     from rathaus.scheduling.tests.concurrency import race, tally
     from rathaus.scheduling.tests.factories import ResourceFactory, WeeklyRuleFactory
 

@@ -16,12 +16,12 @@ import pytest
 from django.db import connection, transaction
 
 from rathaus.core.timezone import BERLIN, local_datetime
-from rathaus.scheduling import services
 from rathaus.scheduling.constants import BookingStatus, SlotMode
 from rathaus.scheduling.exceptions import SlotUnavailable
 from rathaus.scheduling.models import Allocation, Booking
 from rathaus.scheduling.selectors import active_allocations_q, allocations_overlapping
 from rathaus.scheduling.services import AllocationRequest, booking_create, bookings_expire_due
+from rathaus.scheduling.services import bookings as services
 
 from .concurrency import race, tally
 from .factories import ResourceFactory, WeeklyRuleFactory

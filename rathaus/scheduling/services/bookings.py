@@ -20,11 +20,11 @@ from django.utils import timezone
 
 from rathaus.core import sql
 
-from . import engine
-from .constants import ACTIVE_STATUSES, HOLD_STATUSES, BookingStatus
-from .exceptions import SlotNotOffered, SlotUnavailable
-from .models import Allocation, Booking
-from .selectors import allocations_lapsed_or_clashing, calendars_between, holds_expired
+from .. import engine
+from ..constants import ACTIVE_STATUSES, HOLD_STATUSES, BookingStatus
+from ..exceptions import SlotNotOffered, SlotUnavailable
+from ..models import Allocation, Booking
+from ..selectors import allocations_lapsed_or_clashing, calendars_between, holds_expired
 
 T = TypeVar("T")
 

@@ -1,0 +1,17 @@
+"""The writes of the scheduling core: bookings (the booking door) and availability."""
+
+from .bookings import (
+    AllocationRequest,
+    booking_create,
+    booking_move,
+    booking_set_status,
+    bookings_expire_due,
+)
+
+__all__ = [
+    "AllocationRequest",
+    "booking_create",
+    "booking_move",
+    "booking_set_status",
+    "bookings_expire_due",
+]
