@@ -38,7 +38,7 @@ Rules for a provider
    the reason in `Erasure.retained` and `Section.note`.
 5. Log counts only, never the address.
 6. Test it in `<app>/tests/test_privacy.py`: export and erase one person while another
-   person's data stays; `rathaus/core/tests/test_privacy_registry.py` checks the contract of
+   person's data stays; `tests/integration/test_privacy_registry.py` checks the contract of
    every discovered provider.
 """
 
