@@ -17,16 +17,24 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from enum import Enum
 from typing import TypeVar
 
 from django.conf import settings
 from django.db import connection, migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 T = TypeVar("T")
 
 _entries: dict[str, tuple[int, object]] = {}
-_UNSET = object()
-_pinned: ContextVar[object] = ContextVar("config_revision_pinned", default=_UNSET)
+
+
+class _Unset(Enum):
+    UNSET = "unset"  # no revision pinned: ask the database
+
+
+_UNSET = _Unset.UNSET
+_pinned: ContextVar[int | _Unset | None] = ContextVar("config_revision_pinned", default=_UNSET)
 
 _POSTGRES_FUNCTION = """
 CREATE OR REPLACE FUNCTION core_config_revision_bump() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -59,7 +67,7 @@ def triggers_migration(tables: list[str]) -> migrations.RunPython:
     )
 
 
-def triggers_create(schema_editor, tables: list[str]) -> None:
+def triggers_create(schema_editor: BaseDatabaseSchemaEditor, tables: list[str]) -> None:
     """For a migration: every write to these tables changes the revision."""
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
@@ -72,7 +80,7 @@ def triggers_create(schema_editor, tables: list[str]) -> None:
                 schema_editor.execute(_SQLITE_TRIGGER.format(table=table, event=event))
 
 
-def triggers_drop(schema_editor, tables: list[str]) -> None:
+def triggers_drop(schema_editor: BaseDatabaseSchemaEditor, tables: list[str]) -> None:
     vendor = schema_editor.connection.vendor
     for table in tables:
         if vendor == "postgresql":
