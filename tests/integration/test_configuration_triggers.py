@@ -91,3 +91,14 @@ def test_what_is_read_through_cached_changes_the_revision(name, module, loader):
         "configuration revision: add the tables to a triggers_migration in their app"
     )
     assert read <= revision.configuration_tables()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_missing_triggers_are_put_back_after_a_migrate():
+    """SQLite drops a table's triggers when a migration rebuilds the table."""
+    table = "scheduling_closure"
+    with connection.schema_editor() as schema_editor:
+        revision.triggers_drop(schema_editor, [table])
+    assert table not in revision.tables_with_triggers()
+    revision.triggers_ensure()
+    assert table in revision.tables_with_triggers()
