@@ -44,9 +44,14 @@ serve: prepare
 	DEBUG=false PORT=$(PORT) $(BIN)/gunicorn config.wsgi --workers $(WEB_CONCURRENCY) \
 	  --bind 127.0.0.1:$(PORT) --graceful-timeout 20
 
+# The architecture checks itself: import contracts (pyproject [tool.importlinter]) and mypy
+# (strict where pyproject [tool.mypy] says so); see docs/decisions/0010-checked-architecture.md.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@mkdir -p var
+	$(BIN)/lint-imports --no-logo --cache-dir var/import-linter
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .

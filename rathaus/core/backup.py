@@ -18,8 +18,10 @@ import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any, Protocol
 
 from django.db import connection as default_connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 STAMP = "%Y%m%d-%H%M%S"
@@ -36,16 +38,33 @@ class Fingerprint:
     checksum: str
 
 
-def _vendor(connection) -> str:
-    if connection.vendor not in ("sqlite", "postgresql"):
-        raise BackupError(f"backups of {connection.vendor} databases are not supported")
-    return connection.vendor
+_Settings = dict[str, Any]  # a connection's settings_dict
+
+
+class Cursor(Protocol):
+    """What the fingerprints need of a DB-API cursor (Django's, sqlite3's or psycopg's)."""
+
+    def execute(self, sql: str, /) -> object: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+
+def _vendor(connection: BaseDatabaseWrapper) -> str:
+    vendor: str = connection.vendor
+    if vendor not in ("sqlite", "postgresql"):
+        raise BackupError(f"backups of {vendor} databases are not supported")
+    return vendor
 
 
 # --- Backup ------------------------------------------------------------------------------------
 
 
-def backup_create(*, directory: Path, connection=default_connection, now=None) -> Path:
+def backup_create(
+    *,
+    directory: Path,
+    connection: BaseDatabaseWrapper = default_connection,
+    now: datetime | None = None,
+) -> Path:
     """A new backup file in `directory`: rathaus-<UTC time>.sqlite3 or .dump."""
     directory.mkdir(parents=True, exist_ok=True)
     stamp = (now or timezone.now()).astimezone(UTC).strftime(STAMP)
@@ -59,7 +78,7 @@ def backup_create(*, directory: Path, connection=default_connection, now=None) -
     return target
 
 
-def _sqlite_backup(connection, target: Path) -> None:
+def _sqlite_backup(connection: BaseDatabaseWrapper, target: Path) -> None:
     if target.exists():
         raise BackupError(f"{target} exists already")
     connection.ensure_connection()
@@ -83,14 +102,14 @@ def sqlite_integrity_check(path: Path) -> None:
         raise BackupError(f"integrity check of {path} failed: {result[:5]}")
 
 
-def _pg_environment(settings_dict: dict) -> dict:
+def _pg_environment(settings_dict: _Settings) -> dict[str, str]:
     environment = {**os.environ}
     if settings_dict.get("PASSWORD"):
         environment["PGPASSWORD"] = settings_dict["PASSWORD"]
     return environment
 
 
-def _pg_connection_arguments(settings_dict: dict) -> list[str]:
+def _pg_connection_arguments(settings_dict: _Settings) -> list[str]:
     arguments = []
     for option, key in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
         if settings_dict.get(key):
@@ -98,7 +117,7 @@ def _pg_connection_arguments(settings_dict: dict) -> list[str]:
     return arguments
 
 
-def _pg_run(program: str, settings_dict: dict, *arguments: str, database: str = "") -> None:
+def _pg_run(program: str, settings_dict: _Settings, *arguments: str, database: str = "") -> None:
     executable = shutil.which(program)
     if executable is None:
         raise BackupError(f"{program} is not on PATH (Debian: apt-get install postgresql-client)")
@@ -120,7 +139,9 @@ def _pg_run(program: str, settings_dict: dict, *arguments: str, database: str = 
 # --- Restore -----------------------------------------------------------------------------------
 
 
-def backup_restore(*, source: Path, target: str, connection=default_connection) -> None:
+def backup_restore(
+    *, source: Path, target: str, connection: BaseDatabaseWrapper = default_connection
+) -> None:
     """Restore `source` into a new SQLite file or a new PostgreSQL database named `target`.
 
     Never into the live database: the target must not exist yet. Switching the site over to
@@ -148,7 +169,7 @@ def _sqlite_restore(source: Path, target: Path) -> None:
     sqlite_integrity_check(target)
 
 
-def _pg_restore(source: Path, target: str, settings_dict: dict) -> None:
+def _pg_restore(source: Path, target: str, settings_dict: _Settings) -> None:
     import psycopg
     from psycopg import sql
 
@@ -161,7 +182,7 @@ def _pg_restore(source: Path, target: str, settings_dict: dict) -> None:
     _pg_run("pg_restore", settings_dict, "--exit-on-error", str(source), database=target)
 
 
-def _pg_maintenance(settings_dict: dict) -> dict:
+def _pg_maintenance(settings_dict: _Settings) -> dict[str, Any]:
     return {
         "dbname": "postgres",
         "host": settings_dict.get("HOST") or None,
@@ -171,7 +192,7 @@ def _pg_maintenance(settings_dict: dict) -> dict:
     }
 
 
-def pg_database_drop(name: str, connection=default_connection) -> None:
+def pg_database_drop(name: str, connection: BaseDatabaseWrapper = default_connection) -> None:
     """Drop a scratch database of a restore drill."""
     import psycopg
     from psycopg import sql
@@ -204,7 +225,7 @@ def backups_prune(*, directory: Path, keep_days: int, now: datetime | None = Non
 # --- Fingerprints ------------------------------------------------------------------------------
 
 
-def table_fingerprints(cursor, vendor: str) -> dict[str, Fingerprint]:
+def table_fingerprints(cursor: Cursor, vendor: str) -> dict[str, Fingerprint]:
     """Row count and an order-independent checksum of every table, from a DB-API cursor."""
     if vendor == "sqlite":
         cursor.execute(
@@ -221,7 +242,7 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _fingerprint(cursor, vendor: str, table: str) -> Fingerprint:
+def _fingerprint(cursor: Cursor, vendor: str, table: str) -> Fingerprint:
     if vendor == "sqlite":
         cursor.execute(f"PRAGMA table_info({_quoted(table)})")
         columns = " || '|' || ".join(f"quote({_quoted(row[1])})" for row in cursor.fetchall())

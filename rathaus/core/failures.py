@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils import translation
 
@@ -40,7 +41,7 @@ def retry_after_seconds() -> int:
     return getattr(settings, "RATHAUS_RETRY_AFTER_SECONDS", 30)
 
 
-def _page(request, template: str, fallback: str, status: int) -> HttpResponse:
+def _page(request: HttpRequest, template: str, fallback: str, status: int) -> HttpResponse:
     try:
         context = {
             "retry_after": retry_after_seconds(),
@@ -55,8 +56,9 @@ def _page(request, template: str, fallback: str, status: int) -> HttpResponse:
     return HttpResponse(body, status=status)
 
 
-def database_unavailable(request) -> HttpResponse:
+def database_unavailable(request: HttpRequest) -> HttpResponse:
     """The 503 answer: HTML for people, JSON under /api/; both say when to try again."""
+    response: HttpResponse
     if request.path.startswith(API_PREFIX):
         response = JsonResponse(
             {
@@ -72,7 +74,7 @@ def database_unavailable(request) -> HttpResponse:
     return response
 
 
-def server_error(request) -> HttpResponse:
+def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: 503 when the cause is the database, otherwise the friendly 500 page."""
     error = sys.exc_info()[1]
     if isinstance(error, DATABASE_ERRORS):
@@ -85,13 +87,13 @@ def server_error(request) -> HttpResponse:
 
 
 class DatabaseUnavailableMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, DATABASE_ERRORS):
             return None
         # The class name only: driver messages can quote SQL parameters (personal data).

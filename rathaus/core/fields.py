@@ -1,5 +1,7 @@
 """Form fields shared by the services."""
 
+from __future__ import annotations
+
 from django import forms
 
 
@@ -11,7 +13,7 @@ class WholeNumberInput(forms.TextInput):
     to its error message, and nothing typed is lost.
     """
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
         super().__init__({"inputmode": "numeric", "autocomplete": "off", **(attrs or {})})
 
 

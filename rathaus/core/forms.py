@@ -3,14 +3,49 @@
 from __future__ import annotations
 
 from django import forms
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.protection.forms import BotProtectionMixin
+from . import guards
 
 PROBLEM_MAX = 3000
 
 
-class AccessibilityFeedbackForm(BotProtectionMixin, forms.Form):
+class ProtectedFormMixin:
+    """Gives a form `protect(request, scope=…, email=…)` against bots and floods.
+
+    The guard is the one registered in `core.guards` (ALTCHA and rate limits of
+    `rathaus.protection`, whose module docstring shows the whole use in a view). The template
+    includes `form.protection_widget` inside the <form>.
+    """
+
+    protection_status: int | None = None
+    protection_retry_after: int | None = None
+
+    def protect(self, request: HttpRequest, *, scope: str, email: str | None = None) -> bool:
+        """True when the submission may go on; otherwise a form error explains why not."""
+        try:
+            guards.submission_check(request, scope=scope, email=email)
+        except guards.SubmissionRefused as refusal:
+            self.add_error(None, refusal.message)  # type: ignore[attr-defined]  # on the form
+            self.protection_status = refusal.status
+            self.protection_retry_after = refusal.retry_after
+            return False
+        return True
+
+    def protection_response(self, response: HttpResponse) -> HttpResponse:
+        """The re-rendered form, with `Retry-After` when a rate limit refused it."""
+        if self.protection_retry_after:
+            response["Retry-After"] = str(self.protection_retry_after)
+        return response
+
+    @property
+    def protection_widget(self) -> str:
+        """The template of the widget the guard needs inside the form."""
+        return guards.widget_template()
+
+
+class AccessibilityFeedbackForm(ProtectedFormMixin, forms.Form):
     problem = forms.CharField(
         label=_("What does not work for you?"),
         help_text=_("For example: which part of the page, what you tried, which aid you use."),

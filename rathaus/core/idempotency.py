@@ -56,7 +56,7 @@ def idempotency_key_clean(value: str | None) -> str | None:
     return value
 
 
-def request_fingerprint(data) -> str:
+def request_fingerprint(data: object) -> str:
     """Digest of the canonical JSON of a request body (a dict as parsed, key order ignored)."""
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -98,7 +98,8 @@ def idempotency_result_get(
     )
     if not found:
         return None
-    recorded_fingerprint, object_id = found[0]
+    recorded_fingerprint: str = found[0][0]
+    object_id: int = found[0][1]
     if recorded_fingerprint != fingerprint:
         raise IdempotencyKeyReused()
     return object_id
@@ -129,7 +130,8 @@ def idempotency_record_create(
     found = sql.rows(_RECORD, [scope, _digest(key), fingerprint, object_id, now, _cutoff(now)])
     if not found:
         raise IdempotencyKeyLive()
-    return found[0][0]
+    record_id: int = found[0][0]
+    return record_id
 
 
 def idempotency_records_purge(*, now: datetime | None = None) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -30,14 +31,19 @@ class Attachment:
     mimetype: str
 
 
-def render_text(template_name: str, context: dict) -> str:
+def render_text(template_name: str, context: dict[str, Any]) -> str:
     """A plain-text template without HTML escaping: "D'Amato" must not arrive as
     "D&#x27;Amato". Only subject and text part; the HTML part stays escaped."""
-    template = get_template(template_name)
-    return template.template.render(Context(context, autoescape=False))
+    # The engine's own template (the backend wrapper takes no Context); the stubs type only
+    # the backend-neutral wrapper.
+    template = get_template(template_name).template  # type: ignore[attr-defined]
+    text: str = template.render(Context(context, autoescape=False))
+    return text
 
 
-def render_mail(template_prefix: str, context: dict, language: str) -> tuple[str, str, str]:
+def render_mail(
+    template_prefix: str, context: dict[str, Any], language: str
+) -> tuple[str, str, str]:
     with translation.override(language):
         subject = render_text(f"{template_prefix}_subject.txt", context).strip()
         text = render_text(f"{template_prefix}.txt", context)
@@ -45,7 +51,7 @@ def render_mail(template_prefix: str, context: dict, language: str) -> tuple[str
     return " ".join(subject.split()), text, html
 
 
-def _stored(attachment: Attachment) -> dict:
+def _stored(attachment: Attachment) -> dict[str, str]:
     content = attachment.content
     raw = content.encode() if isinstance(content, str) else content
     return {
@@ -63,14 +69,14 @@ class Mail:
     subject: str
     text: str
     html: str
-    attachments: tuple[dict, ...] = ()
+    attachments: tuple[dict[str, str], ...] = ()
 
 
 def mail_render(
     *,
     to: str,
     template_prefix: str,
-    context: dict,
+    context: dict[str, Any],
     language: str,
     attachments: Sequence[Attachment] = (),
 ) -> Mail:
@@ -95,7 +101,7 @@ def mail_queue(mail: Mail) -> OutboxMessage:
     )
     if settings.RATHAUS_MAIL_SEND_ON_COMMIT:
 
-        def send_now():
+        def send_now() -> None:
             outbox_send(ids=[message.pk])
 
         # robust: a failure here must not turn a committed request into an error; the worker
@@ -108,7 +114,7 @@ def mail_send_on_commit(
     *,
     to: str,
     template_prefix: str,
-    context: dict,
+    context: dict[str, Any],
     language: str,
     attachments: Sequence[Attachment] = (),
 ) -> OutboxMessage:

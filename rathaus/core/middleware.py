@@ -1,6 +1,9 @@
 """Security headers on every response (ASVS V14.4, BSI APP.3.1): see docs/security.md."""
 
+from collections.abc import Callable
+
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 
 CSP = "; ".join(
     [
@@ -25,11 +28,11 @@ PERMISSIONS_POLICY = (
 
 
 class SecurityHeadersMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self.admin_prefix = "/admin/"
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         is_admin = request.path.startswith(self.admin_prefix)
         response.headers.setdefault("Content-Security-Policy", ADMIN_CSP if is_admin else CSP)

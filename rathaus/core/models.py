@@ -74,5 +74,5 @@ class ConfigRevision(models.Model):
 
     value = models.BigIntegerField()
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"configuration revision {self.value}"

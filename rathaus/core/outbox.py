@@ -20,8 +20,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from .models import OutboxMessage
@@ -39,7 +40,7 @@ BATCH = 50
 SENT_CLEARED = {"to": "", "text": "", "html": "", "attachments": []}
 
 
-def outbox_due(now: datetime):
+def outbox_due(now: datetime) -> QuerySet[OutboxMessage]:
     return OutboxMessage.objects.filter(
         sent_at__isnull=True, failed_at__isnull=True, next_attempt_at__lte=now
     )
@@ -75,7 +76,7 @@ def message_id(message: OutboxMessage) -> str:
     return f"<rathaus.{message.pk}.{message.created_at:%Y%m%d%H%M%S%f}@{site_domain()}>"
 
 
-def _email(message: OutboxMessage, connection) -> EmailMultiAlternatives:
+def _email(message: OutboxMessage, connection: BaseEmailBackend) -> EmailMultiAlternatives:
     headers = {
         "Message-ID": message_id(message),
         # RFC 3834: no vacation or out-of-office replies to these messages
@@ -120,11 +121,11 @@ def _failed(message: OutboxMessage, error: BaseException, now: datetime) -> str:
 
 def outbox_send(
     *, now: datetime | None = None, ids: Iterable[int] | None = None, limit: int = BATCH
-) -> Counter:
+) -> Counter[str]:
     """Claim and send one batch of due e-mails; returns counts of sent, retry and failed."""
     now = now or timezone.now()
     claimed = outbox_claim(now=now, ids=ids, limit=limit)
-    result = Counter()
+    result: Counter[str] = Counter()
     if not claimed:
         return result
     connection = get_connection(timeout=settings.EMAIL_TIMEOUT or SEND_TIMEOUT)
@@ -147,9 +148,9 @@ def outbox_send(
     return result
 
 
-def outbox_send_all(*, now: datetime | None = None, max_batches: int = 100) -> Counter:
+def outbox_send_all(*, now: datetime | None = None, max_batches: int = 100) -> Counter[str]:
     """Send batches until nothing is due (one-shot run of the worker)."""
-    total = Counter()
+    total: Counter[str] = Counter()
     for _batch in range(max_batches):
         result = outbox_send(now=now)
         total.update(result)

@@ -38,7 +38,7 @@ Rules for a provider
    the reason in `Erasure.retained` and `Section.note`.
 5. Log counts only, never the address.
 6. Test it in `<app>/tests/test_privacy.py`: export and erase one person while another
-   person's data stays; `rathaus/core/tests/test_privacy_registry.py` checks the contract of
+   person's data stays; `tests/integration/test_privacy_registry.py` checks the contract of
    every discovered provider.
 """
 
@@ -53,9 +53,10 @@ from decimal import Decimal
 from functools import cache
 from importlib import import_module
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.apps import apps
+from django.apps import AppConfig, apps
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils import timezone, translation
@@ -63,6 +64,11 @@ from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext_lazy as _
 
 from .timezone import to_local
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from .models import OutboxMessage
 
 logger = logging.getLogger("rathaus.privacy")
 
@@ -76,9 +82,9 @@ class Section:
     """One kind of record an app holds about the person."""
 
     key: str  # stable and machine-readable: "<app_label>.<thing>", e.g. "weddings.reservations"
-    title: str  # for people
+    title: StrOrPromise  # for people
     records: list[dict[str, Any]]  # one per row; keys are labels for people, values JSON-ready
-    note: str = ""  # what is kept after an erasure and why, or which secrets exist unshown
+    note: StrOrPromise = ""  # what is kept after an erasure and why, or which secrets exist unshown
 
 
 @dataclass(frozen=True)
@@ -87,7 +93,8 @@ class Erasure:
 
     erased: int = 0  # objects erased or anonymised now
     cancelled: int = 0  # still-active future bookings cancelled before erasing
-    retained: list[str] = field(default_factory=list)  # what is kept, with the legal reason
+    # what is kept, with the legal reason
+    retained: list[StrOrPromise] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -174,9 +181,11 @@ def value_json(value: Any) -> Any:
 
 def model_record(instance: models.Model, fields: list[str], **extra: Any) -> dict[str, Any]:
     """`fields` of `instance` keyed by their verbose names; choices as their labels."""
-    record = {}
+    record: dict[str, Any] = {}
     for name in fields:
         model_field = instance._meta.get_field(name)
+        if isinstance(model_field, models.ForeignObjectRel):
+            raise ValueError(f"{name} is the reverse side of a relation, not a field of its own")
         if model_field.choices:
             value = getattr(instance, f"get_{name}_display")()
         else:
@@ -189,7 +198,7 @@ def model_record(instance: models.Model, fields: list[str], **extra: Any) -> dic
 # --- Discovery ---------------------------------------------------------------------------------
 
 
-def _provider(app_config, module: ModuleType) -> Provider:
+def _provider(app_config: AppConfig, module: ModuleType) -> Provider:
     export = getattr(module, EXPORT_FUNCTION, None)
     erase = getattr(module, ERASE_FUNCTION, None)
     if not (callable(export) and callable(erase)):
@@ -231,7 +240,9 @@ def privacy_export(*, email: str, now: datetime | None = None) -> PrivacyExport:
     return export
 
 
-def privacy_erase(*, email: str, actor=None, now: datetime | None = None) -> PrivacyErasure:
+def privacy_erase(
+    *, email: str, actor: AbstractBaseUser | None = None, now: datetime | None = None
+) -> PrivacyErasure:
     """Cancel and erase everything that may go, across all apps (Art. 17 DSGVO). Idempotent."""
     email = email_normalise(email)
     if not email:
@@ -255,7 +266,7 @@ def privacy_export_json(export: PrivacyExport, *, language: str | None = None) -
 LINK = re.compile(r"https?://\S+")  # links in e-mails carry secret tokens
 
 
-def _outbox():
+def _outbox() -> type[OutboxMessage] | None:
     try:
         return apps.get_model("core", "OutboxMessage")
     except LookupError:  # the outbox is not part of this installation
@@ -287,7 +298,9 @@ def personal_data_for_email(email: str) -> list[Section]:
     return [Section("core.outbox", _("E-mails sent to this address"), records, note)]
 
 
-def personal_data_erase_for_email(email: str, *, actor, now: datetime) -> Erasure:
+def personal_data_erase_for_email(
+    email: str, *, actor: AbstractBaseUser | None, now: datetime
+) -> Erasure:
     outbox = _outbox()
     if outbox is None:
         return Erasure()
@@ -295,7 +308,7 @@ def personal_data_erase_for_email(email: str, *, actor, now: datetime) -> Erasur
     done = messages.filter(models.Q(sent_at__isnull=False) | models.Q(failed_at__isnull=False))
     erased, _details = done.delete()
     waiting = messages.count()
-    retained = (
+    retained: list[StrOrPromise] = (
         [
             _("%(count)s e-mails still waiting to be sent (e.g. the cancellation notice).")
             % {"count": waiting}

@@ -7,6 +7,10 @@ new random value in the writing transaction, so every write — a service, the a
 import, raw SQL — changes the revision exactly when it commits. A cached value is used only
 while the revision is the one it was loaded under; checking costs one primary-key read.
 
+SQLite drops a table's triggers when a later migration rebuilds the table (most field
+changes do), so after every `migrate` the triggers of every configuration table are put back
+where they are missing (`triggers_ensure`, connected to `post_migrate` in `CoreConfig`).
+
 Values are stored only outside transactions: inside one, what was read may be this
 transaction's own uncommitted writes, which a rollback would turn into a lie. Cached objects are
 shared by every request of the process: read them, never change them.
@@ -17,16 +21,25 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from enum import Enum
 from typing import TypeVar
 
 from django.conf import settings
-from django.db import connection, migrations
+from django.db import DEFAULT_DB_ALIAS, connection, connections, migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.loader import MigrationLoader
 
 T = TypeVar("T")
 
 _entries: dict[str, tuple[int, object]] = {}
-_UNSET = object()
-_pinned: ContextVar[object] = ContextVar("config_revision_pinned", default=_UNSET)
+
+
+class _Unset(Enum):
+    UNSET = "unset"  # no revision pinned: ask the database
+
+
+_UNSET = _Unset.UNSET
+_pinned: ContextVar[int | _Unset | None] = ContextVar("config_revision_pinned", default=_UNSET)
 
 _POSTGRES_FUNCTION = """
 CREATE OR REPLACE FUNCTION core_config_revision_bump() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -50,8 +63,16 @@ END;
 _EVENTS = ("insert", "update", "delete")
 
 
+_configuration_tables: set[str] = set()
+
+
 def triggers_migration(tables: list[str]) -> migrations.RunPython:
-    """The migration operation that puts the triggers on `tables` (and takes them off)."""
+    """The migration operation that puts the triggers on `tables` (and takes them off).
+
+    It also registers the tables as configuration (`configuration_tables`): an app declares
+    its configuration in the migration that protects it, so the two cannot disagree.
+    """
+    _configuration_tables.update(tables)
     return migrations.RunPython(
         lambda apps, schema_editor: triggers_create(schema_editor, tables),
         lambda apps, schema_editor: triggers_drop(schema_editor, tables),
@@ -59,7 +80,7 @@ def triggers_migration(tables: list[str]) -> migrations.RunPython:
     )
 
 
-def triggers_create(schema_editor, tables: list[str]) -> None:
+def triggers_create(schema_editor: BaseDatabaseSchemaEditor, tables: list[str]) -> None:
     """For a migration: every write to these tables changes the revision."""
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
@@ -72,7 +93,7 @@ def triggers_create(schema_editor, tables: list[str]) -> None:
                 schema_editor.execute(_SQLITE_TRIGGER.format(table=table, event=event))
 
 
-def triggers_drop(schema_editor, tables: list[str]) -> None:
+def triggers_drop(schema_editor: BaseDatabaseSchemaEditor, tables: list[str]) -> None:
     vendor = schema_editor.connection.vendor
     for table in tables:
         if vendor == "postgresql":
@@ -80,6 +101,46 @@ def triggers_drop(schema_editor, tables: list[str]) -> None:
         elif vendor == "sqlite":
             for event in _EVENTS:
                 schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_config_revision_{event}")
+
+
+def configuration_tables() -> set[str]:
+    """Every table whose writes change the revision, as the apps' migrations declare them."""
+    MigrationLoader(None, ignore_no_migrations=True)  # imports every migration: they register
+    return set(_configuration_tables)
+
+
+def tables_with_triggers(using: str = DEFAULT_DB_ALIAS) -> set[str]:
+    """The tables that carry every trigger `triggers_create` puts on a table, as the
+    database itself reports them."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT c.relname, t.tgname FROM pg_trigger t"
+                " JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal"
+            )
+            wanted = {"config_revision"}
+        else:
+            cursor.execute("SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'")
+            wanted = {f"config_revision_{event}" for event in _EVENTS}
+        found: dict[str, set[str]] = {}
+        for table, trigger in cursor.fetchall():
+            found.setdefault(table, set()).add(trigger.removeprefix(f"{table}_"))
+    return {table for table, triggers in found.items() if wanted <= triggers}
+
+
+def triggers_ensure(using: str = DEFAULT_DB_ALIAS, **kwargs: object) -> None:
+    """Put the triggers back on every configuration table that lacks them (a `post_migrate`
+    receiver: SQLite loses them when a migration rebuilds a table)."""
+    connection = connections[using]
+    if connection.vendor not in ("postgresql", "sqlite"):
+        return
+    existing = set(connection.introspection.table_names())
+    missing = sorted((configuration_tables() & existing) - tables_with_triggers(using))
+    if missing:
+        with connection.schema_editor() as schema_editor:
+            triggers_drop(schema_editor, missing)  # a partial set, if any
+            triggers_create(schema_editor, missing)
 
 
 def revision_current() -> int | None:

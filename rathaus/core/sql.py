@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any, TypeAlias, TypeVar, overload
 
 from django.db import connection
+from django.db.models import Field, ForeignObjectRel, Model
+
+M = TypeVar("M", bound=Model)
 
 
 def placeholders(count: int) -> str:
@@ -25,42 +29,57 @@ def with_lists(query: str, **counts: int) -> str:
     return query
 
 
-def db_value(value):
+def db_value(value: Any) -> Any:
     """A datetime as the backend stores it (SQLite: UTC text); anything else unchanged."""
     if isinstance(value, datetime):
         return connection.ops.adapt_datetimefield_value(value)
     return value
 
 
-def rows(sql: str, params: Sequence = ()) -> list[tuple]:
+def rows(sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [db_value(value) for value in params])
-        return cursor.fetchall()
+        found: list[tuple[Any, ...]] = cursor.fetchall()
+        return found
 
 
-_INSERTS: dict[tuple[type, bool], tuple[str, list]] = {}
+_Fields: TypeAlias = "list[Field[Any, Any]]"  # Field is generic only in the stubs
+_INSERTS: dict[tuple[type[Model], bool], tuple[str, _Fields]] = {}
 
 
-def _insert_statement(model: type, returning: bool, count: int) -> tuple[str, list]:
+def _column(field: Field[Any, Any] | ForeignObjectRel) -> str:
+    column = getattr(field, "column", None)
+    if not isinstance(column, str):  # a relation's reverse side or a field without a column
+        raise ValueError(f"{field} has no column of its own")
+    return column
+
+
+def _insert_statement(model: type[Model], returning: bool, count: int) -> tuple[str, _Fields]:
     key = (model, returning)
     if key not in _INSERTS:
         meta = model._meta
         fields = [f for f in meta.concrete_fields if not (f.primary_key and f.auto_created)]
         quote = connection.ops.quote_name
-        head = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
+        head = (
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(_column(f)) for f in fields)})"
+        )
         _INSERTS[key] = (head, fields)
     head, fields = _INSERTS[key]
     row = f"({placeholders(len(fields))})"
-    tail = f" RETURNING {connection.ops.quote_name(model._meta.pk.column)}" if returning else ""
+    tail = f" RETURNING {connection.ops.quote_name(_column(model._meta.pk))}" if returning else ""
     return f"{head} VALUES {', '.join([row] * count)}{tail}", fields
 
 
-def _values(instance, fields) -> list:
+def _values(instance: Model, fields: _Fields) -> list[Any]:
     # what Model.save() sends: auto_now stamps set on the instance, then each field's conversion
     return [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
 
 
-def insert(instance, *, unless_taken: str | None = None):
+@overload
+def insert(instance: M) -> M: ...
+@overload
+def insert(instance: M, *, unless_taken: str) -> M | None: ...
+def insert(instance: M, *, unless_taken: str | None = None) -> M | None:
     """INSERT one new model instance as `save()` would, without building an ORM query.
 
     Sets the primary key and returns the instance. No signals are sent (no model written this
@@ -71,7 +90,7 @@ def insert(instance, *, unless_taken: str | None = None):
     """
     query, fields = _insert_statement(type(instance), True, 1)
     if unless_taken:
-        column = connection.ops.quote_name(instance._meta.get_field(unless_taken).column)
+        column = connection.ops.quote_name(_column(instance._meta.get_field(unless_taken)))
         head, returning = query.rsplit(" RETURNING ", 1)
         query = f"{head} ON CONFLICT ({column}) DO NOTHING RETURNING {returning}"
     with connection.cursor() as cursor:
@@ -85,7 +104,7 @@ def insert(instance, *, unless_taken: str | None = None):
     return instance
 
 
-def insert_many(instances: Sequence) -> None:
+def insert_many(instances: Sequence[Model]) -> None:
     """INSERT new instances of one model in one statement (their primary keys are not read)."""
     if not instances:
         return

@@ -1,5 +1,6 @@
 """Time helpers. Rules are written in Berlin wall-clock time; storage is always aware."""
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -30,7 +31,7 @@ def local_today() -> date:
     return timezone.now().astimezone(BERLIN).date()
 
 
-def days_between(start: date, end: date):
+def days_between(start: date, end: date) -> Iterator[date]:
     """Every date from start to end, both included."""
     for offset in range((end - start).days + 1):
         yield start + timedelta(days=offset)

@@ -1,5 +1,5 @@
 from django.db import OperationalError, connection
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -33,11 +33,11 @@ class AccessibilityView(View):
 
     template_name = "core/accessibility.html"
 
-    def get(self, request):
+    def get(self, request: HttpRequest) -> HttpResponse:
         page = request.GET.get("seite", "")[:500]
         return self._render(request, AccessibilityFeedbackForm(initial={"page": page}))
 
-    def post(self, request):
+    def post(self, request: HttpRequest) -> HttpResponse:
         form = AccessibilityFeedbackForm(request.POST)
         if not form.is_valid():
             return self._render(request, form, status=422)
@@ -57,7 +57,9 @@ class AccessibilityView(View):
         )
         return HttpResponseRedirect(reverse("core:accessibility-sent"), status=303)
 
-    def _render(self, request, form, status=200):
+    def _render(
+        self, request: HttpRequest, form: AccessibilityFeedbackForm, status: int | None = 200
+    ) -> HttpResponse:
         context = {
             "form": form,
             "statement": accessibility,
@@ -98,7 +100,7 @@ def _database_status() -> str:
     return "ok"
 
 
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness and database health, without any personal data; 503 when degraded."""
     status = _database_status()
     if status == "ok":

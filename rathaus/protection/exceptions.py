@@ -6,13 +6,17 @@ import math
 
 from django.utils.translation import gettext, ngettext
 
+from rathaus.core.guards import SubmissionRefused
 
-class Throttled(Exception):
+
+class Throttled(SubmissionRefused):
     """A rate limit is exhausted; `retry_after` seconds until the window ends (>= 1)."""
+
+    status = 429
 
     def __init__(self, retry_after: int):
         super().__init__(retry_after)
-        self.retry_after = max(1, int(retry_after))
+        self.retry_after: int = max(1, int(retry_after))
 
     @property
     def message(self) -> str:
@@ -31,7 +35,7 @@ class Throttled(Exception):
         ) % {"count": minutes}
 
 
-class ProofRejected(Exception):
+class ProofRejected(SubmissionRefused):
     """The ALTCHA proof of work is missing, invalid, expired or was used before."""
 
     REASONS = ("missing", "invalid", "expired", "replayed")

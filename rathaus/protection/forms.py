@@ -32,34 +32,10 @@ For a JSON endpoint use `rathaus.protection.api.api_guard`; for a plain read (GE
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from rathaus.core.forms import ProtectedFormMixin
 
-from .exceptions import ProofRejected, Throttled
-from .services import submission_guard
+# The mixin lives in core so that core's own public form can use it without importing this
+# app; it calls the guard this app registers (apps.py: `services.submission_guard`).
+BotProtectionMixin = ProtectedFormMixin
 
-
-class BotProtectionMixin:
-    """Gives a form `protect(request, scope=…, email=…)`; see the module docstring."""
-
-    protection_status: int | None = None
-    protection_retry_after: int | None = None
-
-    def protect(self, request, *, scope: str, email: str | None = None) -> bool:
-        """True when the submission may go on; otherwise a form error explains why not."""
-        try:
-            submission_guard(request, scope=scope, email=email, noscript_fallback=True)
-        except Throttled as refusal:
-            self.add_error(None, refusal.message)
-            self.protection_status, self.protection_retry_after = 429, refusal.retry_after
-            return False
-        except ProofRejected as refusal:
-            self.add_error(None, refusal.message)
-            self.protection_status = 422
-            return False
-        return True
-
-    def protection_response(self, response: HttpResponse) -> HttpResponse:
-        """The re-rendered form, with `Retry-After` when a rate limit refused it."""
-        if self.protection_retry_after:
-            response["Retry-After"] = str(self.protection_retry_after)
-        return response
+__all__ = ["BotProtectionMixin"]

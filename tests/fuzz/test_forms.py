@@ -550,7 +550,7 @@ def _hostile_paths(route: str) -> list[str]:
 
 
 def test_every_url_survives_hostile_path_arguments(client, site):
-    from rathaus.api.tests.test_authz_matrix import url_inventory
+    from tests.integration.test_authz_matrix import url_inventory
 
     superuser, _ = staff_user_ensure(
         username="admin",

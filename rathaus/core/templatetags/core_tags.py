@@ -19,7 +19,8 @@ def city_contact() -> contacts.Contact:
 
 @register.simple_tag
 def city_name() -> str:
-    return settings.RATHAUS_CITY_NAME
+    name: str = settings.RATHAUS_CITY_NAME
+    return name
 
 
 @register.simple_tag

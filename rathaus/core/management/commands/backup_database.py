@@ -1,8 +1,11 @@
+from __future__ import annotations
+
 import time
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rathaus.core.backup import BackupError, backup_create, backups_prune
 
@@ -15,7 +18,7 @@ class Command(BaseCommand):
         "See docs/runbooks/backup-restore.md."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--directory",
             type=Path,
@@ -26,7 +29,7 @@ class Command(BaseCommand):
             "--keep-days", type=int, default=None, help="delete backups older than this"
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
         try:
             path = backup_create(directory=options["directory"])

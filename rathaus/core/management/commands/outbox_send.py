@@ -1,9 +1,13 @@
+from __future__ import annotations
+
 import logging
 import signal
 import threading
 import time
+from collections import Counter
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError, close_old_connections
 
 from rathaus.core.idempotency import idempotency_records_purge
@@ -21,13 +25,13 @@ class Command(BaseCommand):
         "(cron); --forever keeps running (systemd). Safe to run several at once."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--forever", action="store_true", help="keep running until stopped")
         parser.add_argument(
             "--sleep", type=float, default=5.0, help="seconds to wait when nothing is due"
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if not options["forever"]:
             self._report(outbox_send_all(), *self._purge())
             return
@@ -66,7 +70,12 @@ class Command(BaseCommand):
     def _purge(self) -> tuple[int, int]:
         return outbox_purge(), idempotency_records_purge()
 
-    def _report(self, result, purged_mails=None, purged_keys=None) -> None:
+    def _report(
+        self,
+        result: Counter[str],
+        purged_mails: int | None = None,
+        purged_keys: int | None = None,
+    ) -> None:
         line = f"e-mails: {dict(result)}"
         if purged_mails is not None:
             line += f"; deleted: {purged_mails} old e-mails, {purged_keys} expired keys"

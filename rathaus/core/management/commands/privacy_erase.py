@@ -1,5 +1,9 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from rathaus.core.privacy import privacy_erase, privacy_export
@@ -11,12 +15,12 @@ class Command(BaseCommand):
         "future reservations are cancelled first. Without --yes, only shows what would happen."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("email")
         parser.add_argument("--yes", action="store_true", help="really erase")
         parser.add_argument("--language", default=settings.LANGUAGE_CODE, help="de or en")
 
-    def handle(self, *args, email, yes, language, **options):
+    def handle(self, *args: Any, email: str, yes: bool, language: str, **options: Any) -> None:
         with translation.override(language):
             if not yes:
                 export = privacy_export(email=email)

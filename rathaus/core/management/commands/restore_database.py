@@ -1,7 +1,10 @@
+from __future__ import annotations
+
 import time
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from rathaus.core.backup import BackupError, backup_restore
@@ -15,13 +18,13 @@ class Command(BaseCommand):
         "See docs/runbooks/backup-restore.md."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("source", type=Path, help="the backup file")
         parser.add_argument(
             "--target", required=True, help="new SQLite file or new PostgreSQL database name"
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
         try:
             backup_restore(source=options["source"], target=options["target"])

@@ -113,7 +113,7 @@ def imhof_reservation():
 
 def test_the_document_lists_every_operation_the_server_routes():
     """So that the runs below reach every endpoint of the API."""
-    from rathaus.api.tests.test_authz_matrix import url_inventory
+    from tests.integration.test_authz_matrix import url_inventory
 
     documented = {op.path for op in _operations(schema)}
     routed = {

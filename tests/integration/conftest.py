@@ -1,4 +1,5 @@
-"""Fixtures of the privacy tests: Bottrop's data, staff accounts, reservations of two couples."""
+"""Fixtures of the whole-platform tests: Bottrop's data, staff accounts, reservations of two
+couples, the switches of the bot protection."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from rathaus.accounts import roles
 from rathaus.accounts.services import roles_ensure, staff_user_ensure
 from rathaus.core.timezone import local_today
+from rathaus.protection.testing import protection_off, rate_limits_off  # noqa: F401 - fixtures
 from rathaus.weddings import services
 from rathaus.weddings.bootstrap import bottrop_data_load
 from rathaus.weddings.models import Venue

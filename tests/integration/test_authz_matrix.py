@@ -225,7 +225,7 @@ def test_every_url_has_an_access_class():
     missing = sorted(name for name in inventory if not _classified(name))
     assert not missing, (
         "URLs without an authorization test – add each to an access class in "
-        f"rathaus/api/tests/test_authz_matrix.py (or to PAGES/ACTIONS of the back-office "
+        f"tests/integration/test_authz_matrix.py (or to PAGES/ACTIONS of the back-office "
         f"matrix): {missing}"
     )
     listed = (
@@ -457,7 +457,7 @@ def test_the_session_extension_keeps_only_a_staff_session_alive(client, people):
 def test_the_owners_tests_of_other_citizen_links_exist():
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[3]
+    root = Path(__file__).resolve().parents[2]
     for name, (_args, test) in CITIZEN_ELSEWHERE.items():
         path, function = test.split("::")
         assert f"def {function}(" in (root / path).read_text(), (name, test)
