@@ -275,7 +275,7 @@ def _public_paths() -> list[str]:
         "/impressum/",
         "/login/",
         "/wohngeld/",
-        "/wohngeld/berechnung/",
+        "/verwaltung/wohngeld/berechnung/",
         "/trauung/",
         _search_path(day),
         "/trauung/?venue=schloss-beck&date_from=&month=",
@@ -326,6 +326,7 @@ def test_staff_pages_fit_320_px_without_sideways_scrolling(staff, narrow_page, s
     reservation = Reservation.objects.order_by("-pk").first()
     registrar = Registrar.objects.get(name="Anna Schneider")
     office = [
+        "/verwaltung/",
         "/verwaltung/trauungen/plan/tag/",
         "/verwaltung/trauungen/plan/woche/",
         "/verwaltung/trauungen/reservierungen/",
@@ -366,7 +367,7 @@ def test_staff_pages_fit_320_px_without_sideways_scrolling(staff, narrow_page, s
 
 def test_wohngeld_staff_planning_fits_320_px(staff, narrow_page):
     _login(narrow_page, staff.url, "wohngeld")
-    assert not _reflow_problems(narrow_page, staff.url, ["/wohngeld/planung/"], False)
+    assert not _reflow_problems(narrow_page, staff.url, ["/verwaltung/wohngeld/planung/"], False)
 
 
 def test_calendar_counts_do_not_overlap_at_320_px_with_text_spacing(bottrop_live, narrow_page):

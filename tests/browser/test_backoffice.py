@@ -75,7 +75,11 @@ def test_registry_office_confirms_a_wedding_and_cancels_another(staff, new_page,
     cancelled = Reservation.objects.get(reference=_reference(reservation_confirmed("hof-juenger")))
     page = new_page(DESKTOP)
     _login(page, staff.url, "standesamt")
-    assert page.url.endswith("/verwaltung/trauungen/plan/tag/")
+    assert page.url.endswith("/verwaltung/")  # the staff shell's start page
+    _axe_clean(page)
+    shots(page, "verwaltung-start")
+    page.click("main a[href='/verwaltung/trauungen/']")
+    page.wait_for_url(re.compile(r"/verwaltung/trauungen/plan/tag/$"))
 
     # The list shows both reservations; the reference opens the detail.
     page.click("nav.staff-nav a[href='/verwaltung/trauungen/reservierungen/']")
@@ -129,6 +133,7 @@ def test_venue_operator_blocks_a_private_event_and_sees_only_schloss_beck(staff,
     reservation_confirmed("schloss-beck")
     page = new_page(DESKTOP)
     _login(page, staff.url, "schlossbeck")
+    page.click("main a[href='/verwaltung/trauungen/']")  # from the staff shell's start page
     page.wait_for_url(re.compile(r"/verwaltung/trauungen/trauorte/schloss-beck/$"))
     assert page.locator("h1").inner_text() == "Schloss Beck"
     # The new reservation waits for the venue's agreement.
@@ -186,6 +191,7 @@ def test_registrar_sees_the_schedule_and_records_an_absence(staff, new_page, sho
     ceremony = _ceremony_of(anna)
     page = new_page(DESKTOP)
     _login(page, staff.url, "standesbeamtin")
+    page.click("main a[href='/verwaltung/trauungen/']")  # from the staff shell's start page
     page.wait_for_url(re.compile(rf"/verwaltung/trauungen/standesbeamte/{anna.pk}/$"))
     assert "Anna Schneider" in page.locator("h1").inner_text()
     start = ceremony.start.astimezone(BERLIN)

@@ -21,6 +21,7 @@ def test_a_venue_declines_with_a_reason_and_everyone_sees_it(staff, new_page, sh
     reservation = Reservation.objects.get(reference=_reference(status_path))
     page = new_page(DESKTOP)
     _login(page, staff.url, "schlossbeck")
+    page.click("main a[href='/verwaltung/trauungen/']")  # from the staff shell's start page
     page.wait_for_url(re.compile(r"/verwaltung/trauungen/trauorte/schloss-beck/$"))
 
     page.click(f"a[href$='/zustimmung/{reservation.reference}/ablehnen/']")
