@@ -155,11 +155,11 @@ def test_venue_operator_blocks_a_private_event_and_sees_only_schloss_beck(staff,
 
     # Another venue's pages are not reachable by URL; the menu lists only Schloss Beck.
     for path in ("trauorte/hof-juenger/", "reservierungen/", "plan/tag/"):
-        response = page.context.request.get(f"{staff.url}/verwaltung/{path}")
+        response = page.context.request.get(f"{staff.url}/verwaltung/trauungen/{path}")
         assert response.status in (403, 404), path
     page.goto(f"{staff.url}/verwaltung/trauungen/trauorte/")
     assert page.locator("main a[href^='/verwaltung/trauungen/trauorte/']").evaluate_all(
-        "links => [...new Set(links.map(a => a.pathname.split('/')[3]))]"
+        "links => [...new Set(links.map(a => a.pathname.split('/')[4]))]"
     ) == ["schloss-beck"]
 
 
