@@ -1,12 +1,20 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django_otp.admin import OTPAdminSite
 
 from rathaus.api.api import api
+from rathaus.core.redirects import moved_permanently
 
 if settings.RATHAUS_STAFF_OTP_REQUIRED:
     admin.site.__class__ = OTPAdminSite  # /admin/ must not bypass the second factor
+
+# The back office's addresses before the staff shell (docs/decisions/0012-staff-shell.md):
+# the first path segment of each, under /verwaltung/, now under /verwaltung/trauungen/.
+OLD_BACKOFFICE = (
+    "plan|reservierungen|trauorte|mein-plan|standesbeamte|regeln|zusatztermine|schliessungen"
+    "|reservierungsregeln|statistik|statistik\\.csv|statistik\\.svg|feed"
+)
 
 urlpatterns = [
     path("", include("rathaus.core.urls")),
@@ -14,12 +22,24 @@ urlpatterns = [
     path("trauung/verlosung/", include("rathaus.weddings.lottery.urls")),
     path("trauung/warteliste/", include("rathaus.weddings.waitlist.urls")),
     path("trauung/", include("rathaus.weddings.urls")),
+    # The staff shell: its start page, and each domain at /verwaltung/<slug>/
+    path("verwaltung/", include("rathaus.accounts.staff_urls")),
     path("verwaltung/datenschutz/", include("rathaus.accounts.privacy_urls")),
-    path("verwaltung/", include("rathaus.weddings.backoffice.urls")),
+    path("verwaltung/trauungen/", include("rathaus.weddings.backoffice.urls")),
+    path("verwaltung/wohngeld/", include("rathaus.housing_benefit.staff_urls")),
     path("wohngeld/", include("rathaus.housing_benefit.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Addresses that moved into the staff shell: bookmarks and calendar subscriptions follow.
+    re_path(
+        rf"^verwaltung/(?:{OLD_BACKOFFICE})(?:/.*)?$",
+        moved_permanently("/verwaltung/", "/verwaltung/trauungen/"),
+    ),
+    re_path(
+        r"^wohngeld/(?:planung/|berechnung/|berechnung\.pdf)$",
+        moved_permanently("/wohngeld/", "/verwaltung/wohngeld/"),
+    ),
 ]
 
 handler500 = "rathaus.core.failures.server_error"  # 503 + Retry-After when the database is away

@@ -1,7 +1,7 @@
 """One gate for staff pages outside the back office (Wohngeld, Bürgerbüro): the same rules as
 the back office's `BackofficeView` — signed in, the page's own access gate, the TOTP second
-factor where it is required (`RATHAUS_STAFF_OTP_REQUIRED`, on in production) — and the staff
-navigation with logout and the session warning (`request.staff_page`, read by base.html)."""
+factor where it is required (`RATHAUS_STAFF_OTP_REQUIRED`, on in production). Their templates
+extend `accounts/staff_base.html` for the staff navigation with logout."""
 
 from __future__ import annotations
 
@@ -37,7 +37,6 @@ def staff_page(gate: Callable[[object], bool]):
                 raise PermissionDenied
             if second_factor_missing(user):
                 return second_factor_redirect(request)
-            request.staff_page = True
             response = view(request, *args, **kwargs)
             response.headers.setdefault("X-Robots-Tag", "noindex, nofollow")
             return response

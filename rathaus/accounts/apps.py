@@ -6,4 +6,8 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self):
-        from . import checks, signals  # noqa: F401 - system checks; sessions end on deactivation
+        # system checks; sessions end on deactivation; the privacy requests' audit sentences
+        from . import audit_events, checks, signals  # noqa: F401
+        from .staff_domains import staff_domain_add_privacy
+
+        staff_domain_add_privacy()

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from rathaus.audit import services as audit
+from rathaus.accounts import audit_events as audit
 from rathaus.core.privacy import privacy_erase, privacy_export
 
 from .account_views import StaffAccountMixin

@@ -14,7 +14,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,24 +22,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
-from . import roles
 from .middleware import session_remaining, session_touch
-
-# Where each role starts after logging in; the first that fits wins.
-ROLE_HOMES = [
-    ({roles.REGISTRY_OFFICE, roles.REGISTRAR, roles.VENUE_OPERATOR}, "backoffice:home"),
-    ({roles.HOUSING_BENEFIT_STAFF, roles.CITIZEN_OFFICE_ADMIN}, "housing_benefit:caseload-plan"),
-]
 
 
 def _home(user=None) -> str:
-    names = set(user.groups.values_list("name", flat=True)) if user is not None else set()
-    for role_names, url_name in ROLE_HOMES:
-        if user is None or user.is_superuser or names & role_names:
-            try:
-                return reverse(url_name)
-            except NoReverseMatch:
-                continue
+    """Where staff start after logging in: the staff shell's start page."""
+    if user is None or (user.is_authenticated and user.is_staff):
+        return reverse("staff:home")
     return "/"
 
 

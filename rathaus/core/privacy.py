@@ -32,7 +32,8 @@ Rules for a provider
 3. Erase: first cancel what is still active and in the future through the domain's own
    service (the slot is freed, the person is told), then erase with the *same* function the
    retention job uses, so the two can never differ. One short transaction per object; an
-   audit entry per object through `rathaus.audit.services`, never with the address.
+   audit entry per object through the app's `audit_events` (`rathaus.audit.registry`), never
+   with the address.
    Idempotent: a second call finds nothing and returns `Erasure()`.
 4. Keep what the law requires (register entries, accountability of staff actions) and name
    the reason in `Erasure.retained` and `Section.note`.

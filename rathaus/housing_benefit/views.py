@@ -9,7 +9,6 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 
-from rathaus.accounts import roles
 from rathaus.accounts.access import staff_page
 from rathaus.core.timezone import local_today
 
@@ -28,25 +27,20 @@ from .forms import (
 from .pdf import explanation_pdf, pdf_footer
 from .planning import CaseloadInputs, caseload_chart, caseload_plan
 from .precheck import PreCheckAnswers, PreCheckReason, precheck_evaluate
-from .selectors import precheck_counts_recent
+from .selectors import access_housing_benefit_staff, precheck_counts_recent
 from .services import precheck_count_record
 from .tables import ROMAN_RENT_LEVELS
-
-
-def access_housing_benefit_staff(user) -> bool:
-    """The Wohngeldstelle and the citizen-office administration; not registrars or venues."""
-    if not (user.is_active and user.is_staff):
-        return False
-    if user.is_superuser:
-        return True
-    return user.groups.filter(
-        name__in=[roles.HOUSING_BENEFIT_STAFF, roles.CITIZEN_OFFICE_ADMIN]
-    ).exists()
 
 
 def staff_required(view):
     """Signed in, this office, and the TOTP second factor where required (as the back office)."""
     return staff_page(access_housing_benefit_staff)(view)
+
+
+@staff_required
+def staff_home(request):
+    """The Wohngeldstelle's entry in the staff shell: its daily tool, the caseload planning."""
+    return redirect("housing_benefit_staff:caseload-plan")
 
 
 def _counselling_url() -> str:
@@ -209,7 +203,7 @@ class CalculationPdfView(View):
         form = CalculationForm(request.GET)
         result = _staff_calculation(form)
         if result is None:
-            return redirect("housing_benefit:calculation")
+            return redirect("housing_benefit_staff:calculation")
         return _pdf_response(
             title=_("Wohngeld calculation"),
             intro=_("Wohngeld per month: %(amount)s EUR") % {"amount": result.wohngeld},

@@ -16,12 +16,12 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.audit import services as audit
 from rathaus.audit.privacy import audit_history
-from rathaus.audit.selectors import REMINDER_KINDS
 from rathaus.core.privacy import Erasure, Section, model_record, value_json
+from rathaus.weddings import audit_events as audit
 
 from . import services
+from .audit_events import REMINDER_KINDS
 from .backoffice import jobs
 from .constants import ReservationStatus
 from .models import Reservation

@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.audit import services as audit
 from rathaus.core import sql
 from rathaus.core.idempotency import idempotency_record_create
 from rathaus.core.mail import Attachment, Mail, mail_queue, mail_render
@@ -26,6 +25,7 @@ from rathaus.scheduling.constants import ACTIVE_STATUSES as ACTIVE_BOOKING_STATU
 from rathaus.scheduling.constants import BookingStatus
 from rathaus.scheduling.exceptions import SlotNotOffered, SlotUnavailable
 from rathaus.scheduling.services import AllocationRequest, booking_create, booking_set_status
+from rathaus.weddings import audit_events as audit
 
 from .constants import BOOKING_PURPOSE, ReservationStatus
 from .dates import notice_deadline

@@ -275,7 +275,7 @@ def _public_paths() -> list[str]:
         "/impressum/",
         "/login/",
         "/wohngeld/",
-        "/wohngeld/berechnung/",
+        "/verwaltung/wohngeld/berechnung/",
         "/trauung/",
         _search_path(day),
         "/trauung/?venue=schloss-beck&date_from=&month=",
@@ -326,24 +326,25 @@ def test_staff_pages_fit_320_px_without_sideways_scrolling(staff, narrow_page, s
     reservation = Reservation.objects.order_by("-pk").first()
     registrar = Registrar.objects.get(name="Anna Schneider")
     office = [
-        "/verwaltung/plan/tag/",
-        "/verwaltung/plan/woche/",
-        "/verwaltung/reservierungen/",
-        f"/verwaltung/reservierungen/{reservation.reference}/",
-        f"/verwaltung/reservierungen/{reservation.reference}/verlegen/",
-        f"/verwaltung/reservierungen/{reservation.reference}/standesbeamte/",
-        "/verwaltung/trauorte/",
-        "/verwaltung/trauorte/schloss-beck/",
-        "/verwaltung/trauorte/schloss-beck/bearbeiten/",
-        "/verwaltung/trauorte/schloss-beck/regeln/",
-        "/verwaltung/trauorte/schloss-beck/kalender-import/",
-        "/verwaltung/trauorte/schloss-beck/kalender-abo/",
-        "/verwaltung/standesbeamte/",
-        f"/verwaltung/standesbeamte/{registrar.pk}/",
-        f"/verwaltung/standesbeamte/{registrar.pk}/dienstplan/",
-        "/verwaltung/schliessungen/",
-        "/verwaltung/reservierungsregeln/",
-        "/verwaltung/statistik/",
+        "/verwaltung/",
+        "/verwaltung/trauungen/plan/tag/",
+        "/verwaltung/trauungen/plan/woche/",
+        "/verwaltung/trauungen/reservierungen/",
+        f"/verwaltung/trauungen/reservierungen/{reservation.reference}/",
+        f"/verwaltung/trauungen/reservierungen/{reservation.reference}/verlegen/",
+        f"/verwaltung/trauungen/reservierungen/{reservation.reference}/standesbeamte/",
+        "/verwaltung/trauungen/trauorte/",
+        "/verwaltung/trauungen/trauorte/schloss-beck/",
+        "/verwaltung/trauungen/trauorte/schloss-beck/bearbeiten/",
+        "/verwaltung/trauungen/trauorte/schloss-beck/regeln/",
+        "/verwaltung/trauungen/trauorte/schloss-beck/kalender-import/",
+        "/verwaltung/trauungen/trauorte/schloss-beck/kalender-abo/",
+        "/verwaltung/trauungen/standesbeamte/",
+        f"/verwaltung/trauungen/standesbeamte/{registrar.pk}/",
+        f"/verwaltung/trauungen/standesbeamte/{registrar.pk}/dienstplan/",
+        "/verwaltung/trauungen/schliessungen/",
+        "/verwaltung/trauungen/reservierungsregeln/",
+        "/verwaltung/trauungen/statistik/",
         "/trauung/verlosung/verwaltung/termine/",
         "/verwaltung/datenschutz/",
         "/login/konto/",
@@ -352,8 +353,11 @@ def test_staff_pages_fit_320_px_without_sideways_scrolling(staff, narrow_page, s
     problems = []
     for username, paths in [
         ("standesamt", office),
-        ("schlossbeck", ["/verwaltung/trauorte/", "/verwaltung/trauorte/schloss-beck/"]),
-        ("standesbeamtin", ["/verwaltung/mein-plan/", "/login/konto/"]),
+        (
+            "schlossbeck",
+            ["/verwaltung/trauungen/trauorte/", "/verwaltung/trauungen/trauorte/schloss-beck/"],
+        ),
+        ("standesbeamtin", ["/verwaltung/trauungen/mein-plan/", "/login/konto/"]),
     ]:
         narrow_page.context.clear_cookies()
         _login(narrow_page, staff.url, username)
@@ -363,7 +367,7 @@ def test_staff_pages_fit_320_px_without_sideways_scrolling(staff, narrow_page, s
 
 def test_wohngeld_staff_planning_fits_320_px(staff, narrow_page):
     _login(narrow_page, staff.url, "wohngeld")
-    assert not _reflow_problems(narrow_page, staff.url, ["/wohngeld/planung/"], False)
+    assert not _reflow_problems(narrow_page, staff.url, ["/verwaltung/wohngeld/planung/"], False)
 
 
 def test_calendar_counts_do_not_overlap_at_320_px_with_text_spacing(bottrop_live, narrow_page):
@@ -387,7 +391,9 @@ def test_the_venue_operator_reads_the_whole_agenda_on_a_phone(staff, narrow_page
     _open_agreement()
     wedding = Reservation.objects.order_by("-pk").first()
     _login(narrow_page, staff.url, "schlossbeck")
-    narrow_page.goto(staff.url + f"/verwaltung/trauorte/schloss-beck/?ab={wedding.start:%Y-%m-%d}")
+    narrow_page.goto(
+        staff.url + f"/verwaltung/trauungen/trauorte/schloss-beck/?ab={wedding.start:%Y-%m-%d}"
+    )
     agenda = narrow_page.locator("table.agenda")
     agenda.wait_for()
     # Nothing of the agenda is hidden in a sideways scroller: every cell is within the screen.

@@ -75,11 +75,15 @@ def test_registry_office_confirms_a_wedding_and_cancels_another(staff, new_page,
     cancelled = Reservation.objects.get(reference=_reference(reservation_confirmed("hof-juenger")))
     page = new_page(DESKTOP)
     _login(page, staff.url, "standesamt")
-    assert page.url.endswith("/verwaltung/plan/tag/")
+    assert page.url.endswith("/verwaltung/")  # the staff shell's start page
+    _axe_clean(page)
+    shots(page, "verwaltung-start")
+    page.click("main a[href='/verwaltung/trauungen/']")
+    page.wait_for_url(re.compile(r"/verwaltung/trauungen/plan/tag/$"))
 
     # The list shows both reservations; the reference opens the detail.
-    page.click("nav.staff-nav a[href='/verwaltung/reservierungen/']")
-    page.wait_for_url(re.compile(r"/verwaltung/reservierungen/$"))
+    page.click("nav.staff-nav a[href='/verwaltung/trauungen/reservierungen/']")
+    page.wait_for_url(re.compile(r"/verwaltung/trauungen/reservierungen/$"))
     rows = page.locator("table tbody tr")
     assert rows.filter(has_text=confirmed.reference).count() == 1
     assert rows.filter(has_text=cancelled.reference).count() == 1
@@ -102,7 +106,7 @@ def test_registry_office_confirms_a_wedding_and_cancels_another(staff, new_page,
 
     # The day plan of the wedding's date lists the ceremony.
     day = confirmed.start.astimezone(BERLIN).date()
-    page.goto(f"{staff.url}/verwaltung/plan/tag/?tag={day:%Y-%m-%d}")
+    page.goto(f"{staff.url}/verwaltung/trauungen/plan/tag/?tag={day:%Y-%m-%d}")
     row = page.locator("table.plan tbody tr", has_text=confirmed.reference)
     assert row.count() == 1
     assert row.locator(".badge-ok").count() == 1
@@ -112,7 +116,7 @@ def test_registry_office_confirms_a_wedding_and_cancels_another(staff, new_page,
 
     # Cancel the other one with a reason; the couple gets it by e-mail.
     mail.outbox.clear()
-    page.goto(f"{staff.url}/verwaltung/reservierungen/{cancelled.reference}/")
+    page.goto(f"{staff.url}/verwaltung/trauungen/reservierungen/{cancelled.reference}/")
     page.fill("#id_reason", "Trauort wegen Wasserschaden geschlossen")
     page.click("form[action$='/stornieren/'] button.danger")
     page.wait_for_selector("h1 .badge-err")
@@ -129,7 +133,8 @@ def test_venue_operator_blocks_a_private_event_and_sees_only_schloss_beck(staff,
     reservation_confirmed("schloss-beck")
     page = new_page(DESKTOP)
     _login(page, staff.url, "schlossbeck")
-    page.wait_for_url(re.compile(r"/verwaltung/trauorte/schloss-beck/$"))
+    page.click("main a[href='/verwaltung/trauungen/']")  # from the staff shell's start page
+    page.wait_for_url(re.compile(r"/verwaltung/trauungen/trauorte/schloss-beck/$"))
     assert page.locator("h1").inner_text() == "Schloss Beck"
     # The new reservation waits for the venue's agreement.
     assert page.locator("#agreements-title").is_visible()
@@ -150,11 +155,11 @@ def test_venue_operator_blocks_a_private_event_and_sees_only_schloss_beck(staff,
 
     # Another venue's pages are not reachable by URL; the menu lists only Schloss Beck.
     for path in ("trauorte/hof-juenger/", "reservierungen/", "plan/tag/"):
-        response = page.context.request.get(f"{staff.url}/verwaltung/{path}")
+        response = page.context.request.get(f"{staff.url}/verwaltung/trauungen/{path}")
         assert response.status in (403, 404), path
-    page.goto(f"{staff.url}/verwaltung/trauorte/")
-    assert page.locator("main a[href^='/verwaltung/trauorte/']").evaluate_all(
-        "links => [...new Set(links.map(a => a.pathname.split('/')[3]))]"
+    page.goto(f"{staff.url}/verwaltung/trauungen/trauorte/")
+    assert page.locator("main a[href^='/verwaltung/trauungen/trauorte/']").evaluate_all(
+        "links => [...new Set(links.map(a => a.pathname.split('/')[4]))]"
     ) == ["schloss-beck"]
 
 
@@ -186,7 +191,8 @@ def test_registrar_sees_the_schedule_and_records_an_absence(staff, new_page, sho
     ceremony = _ceremony_of(anna)
     page = new_page(DESKTOP)
     _login(page, staff.url, "standesbeamtin")
-    page.wait_for_url(re.compile(rf"/verwaltung/standesbeamte/{anna.pk}/$"))
+    page.click("main a[href='/verwaltung/trauungen/']")  # from the staff shell's start page
+    page.wait_for_url(re.compile(rf"/verwaltung/trauungen/standesbeamte/{anna.pk}/$"))
     assert "Anna Schneider" in page.locator("h1").inner_text()
     start = ceremony.start.astimezone(BERLIN)
     row = page.locator("table.plan tbody tr", has_text=f"{start:%d.%m.%Y}")
@@ -208,5 +214,7 @@ def test_registrar_sees_the_schedule_and_records_an_absence(staff, new_page, sho
 
     # Another registrar's schedule is not reachable.
     other = Registrar.objects.exclude(pk=anna.pk).first()
-    response = page.context.request.get(f"{staff.url}/verwaltung/standesbeamte/{other.pk}/")
+    response = page.context.request.get(
+        f"{staff.url}/verwaltung/trauungen/standesbeamte/{other.pk}/"
+    )
     assert response.status in (403, 404)

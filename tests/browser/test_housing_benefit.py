@@ -150,7 +150,7 @@ def test_no_horizontal_scroll_at_320_px(wohngeld_live, new_page):
     _axe_clean(page, "result page at 320 px")
 
     _login(page, base)
-    page.goto(f"{base}/wohngeld/planung/")
+    page.goto(f"{base}/verwaltung/wohngeld/planung/")
     assert page.locator("h1").inner_text() == "Fallzahl- und Personalplanung der Wohngeldstelle"
     _no_horizontal_scroll(page, "caseload planning")
     # The planning table keeps its grid and scrolls in a labelled region that a keyboard reaches.
@@ -164,6 +164,6 @@ def test_no_horizontal_scroll_at_320_px(wohngeld_live, new_page):
 
     # The staff calculator shows the same step tables.
     query = "on=2025-07-01&rent_level=1&household_members=1&rent=335&monthly_income=1.162,35"
-    page.goto(f"{base}/wohngeld/berechnung/?{query}&subsidy_type=rent")
+    page.goto(f"{base}/verwaltung/wohngeld/berechnung/?{query}&subsidy_type=rent")
     assert "110 €" in page.locator("#result-title").inner_text()
     _no_horizontal_scroll(page, "staff calculation")

@@ -21,7 +21,8 @@ def test_a_venue_declines_with_a_reason_and_everyone_sees_it(staff, new_page, sh
     reservation = Reservation.objects.get(reference=_reference(status_path))
     page = new_page(DESKTOP)
     _login(page, staff.url, "schlossbeck")
-    page.wait_for_url(re.compile(r"/verwaltung/trauorte/schloss-beck/$"))
+    page.click("main a[href='/verwaltung/trauungen/']")  # from the staff shell's start page
+    page.wait_for_url(re.compile(r"/verwaltung/trauungen/trauorte/schloss-beck/$"))
 
     page.click(f"a[href$='/zustimmung/{reservation.reference}/ablehnen/']")
     page.wait_for_url(re.compile(r"/ablehnen/$"))
@@ -33,7 +34,7 @@ def test_a_venue_declines_with_a_reason_and_everyone_sees_it(staff, new_page, sh
     mail.outbox.clear()
     page.fill("#id_reason", "Der Saal wird an diesem Tag renoviert.")
     page.click("button.danger")
-    page.wait_for_url(re.compile(r"/verwaltung/trauorte/schloss-beck/$"))
+    page.wait_for_url(re.compile(r"/verwaltung/trauungen/trauorte/schloss-beck/$"))
     assert "abgelehnt" in page.locator("main").inner_text()  # the confirmation message
     assert VenueAgreement.objects.get().reason == "Der Saal wird an diesem Tag renoviert."
     assert [m.to for m in mail.outbox] == [["paar@example.org"]]
@@ -47,11 +48,11 @@ def test_a_venue_declines_with_a_reason_and_everyone_sees_it(staff, new_page, sh
     office = new_page(DESKTOP)
     _login(office, staff.url, "standesamt")
     day = reservation.start.astimezone(BERLIN).date()
-    office.goto(f"{staff.url}/verwaltung/plan/tag/?tag={day:%Y-%m-%d}")
+    office.goto(f"{staff.url}/verwaltung/trauungen/plan/tag/?tag={day:%Y-%m-%d}")
     row = office.locator("table.plan tbody tr", has_text=reservation.reference)
     assert "Trauort hat abgelehnt" in row.inner_text()
     _axe_clean(office)
-    office.goto(f"{staff.url}/verwaltung/reservierungen/{reservation.reference}/")
+    office.goto(f"{staff.url}/verwaltung/trauungen/reservierungen/{reservation.reference}/")
     shots(office, "standesamt-ablehnung")
     office.click("form[action$='/ablehnung-aufheben/'] button")
     office.wait_for_selector(".message-success, .messages")

@@ -518,8 +518,8 @@ def test_staff_login_still_works_and_never_redirects_off_site(client, site):
         assert response.status_code == 302
         assert_safe(response, target)
         client.logout()
-    response = client.post(login, {**credentials, "next": "/verwaltung/plan/woche/"})
-    assert response["Location"] == "/verwaltung/plan/woche/"
+    response = client.post(login, {**credentials, "next": "/verwaltung/trauungen/plan/woche/"})
+    assert response["Location"] == "/verwaltung/trauungen/plan/woche/"
 
 
 # --- Hostile path arguments on every URL ---------------------------------------------------------

@@ -7,7 +7,10 @@ who may open it. The classes and what is proven for them:
 - public: anonymous gets no 5xx and no login page, and no couple's data is on the page;
 - citizen links (web and API): citizen A's token on B's reference answers 404, shows nothing
   of B and changes nothing; a staff session does not replace the token;
-- staff self-service (second factor): anonymous goes to the login;
+- staff self-service (second factor): anonymous goes to the login; this includes the staff
+  shell's start page, which every staff account may open (it lists what the roles allow);
+- moved addresses: permanent redirects to the same page in the staff shell, for everyone
+  (the target decides who may see it);
 - back office: the role matrix in `rathaus/weddings/tests/backoffice/test_access.py` (PAGES,
   ACTIONS) plus the cross-object cases here (another venue's block, another registrar's
   absence, another venue's reservation) and the roles that matrix leaves out;
@@ -130,6 +133,7 @@ CITIZEN_API = {
     "api:reservation_confirm": ("post", "{reference}/confirm"),
 }
 STAFF_SELF = {
+    "staff:home",
     "accounts:otp-verify",
     "accounts:otp-setup",
     "accounts:account",
@@ -194,9 +198,23 @@ CALCULATION = {
     "subsidy_type": "rent",
 }
 HOUSING_STAFF_PAGES = {
-    "housing_benefit:calculation": CALCULATION,
-    "housing_benefit:calculation-pdf": CALCULATION,
-    "housing_benefit:caseload-plan": {},
+    "housing_benefit_staff:home": {},
+    "housing_benefit_staff:calculation": CALCULATION,
+    "housing_benefit_staff:calculation-pdf": CALCULATION,
+    "housing_benefit_staff:caseload-plan": {},
+}
+# Addresses that moved into the staff shell (unnamed, keyed by route): an old address → its
+# new one, proven by `test_moved_addresses_redirect_permanently`.
+MOVED = {
+    r"^verwaltung/(?:plan|reservierungen|trauorte|mein-plan|standesbeamte|regeln|zusatztermine"
+    r"|schliessungen|reservierungsregeln|statistik|statistik\.csv|statistik\.svg|feed)(?:/.*)?$": (
+        "/verwaltung/plan/tag/?tag=2030-06-01",
+        "/verwaltung/trauungen/plan/tag/?tag=2030-06-01",
+    ),
+    r"^wohngeld/(?:planung/|berechnung/|berechnung\.pdf)$": (
+        "/wohngeld/berechnung/?rent=600",
+        "/verwaltung/wohngeld/berechnung/?rent=600",
+    ),
 }
 
 
@@ -215,6 +233,7 @@ def _classified(name: str) -> bool:
         or name in STAFF_ELSEWHERE
         or name in HOUSING_STAFF_PAGES
         or name in BACKOFFICE_EXTRA
+        or name in MOVED
         or name in _backoffice_matrix_names()
         or name.startswith(("admin:", "admin/"))
     )
@@ -238,6 +257,7 @@ def test_every_url_has_an_access_class():
         | set(STAFF_ELSEWHERE)
         | set(HOUSING_STAFF_PAGES)
         | set(BACKOFFICE_EXTRA)
+        | set(MOVED)
         | _backoffice_matrix_names()
     )
     stale = sorted(listed - set(inventory))
@@ -438,6 +458,18 @@ def test_second_factor_pages_need_a_login(client, people):
             client.force_login(people["users"][role])
             assert client.get(reverse(name)).status_code < 500, (name, role)
             client.logout()
+
+
+def test_moved_addresses_redirect_permanently(client, people):
+    for old, new in MOVED.values():
+        assert _redirect(client.get(old)) == (301, new), old
+        client.force_login(people["users"][OFFICE])
+        assert _redirect(client.get(old)) == (301, new), old
+        client.logout()
+
+
+def _redirect(response) -> tuple[int, str]:
+    return response.status_code, response.get("Location", "")
 
 
 def test_the_session_extension_keeps_only_a_staff_session_alive(client, people):

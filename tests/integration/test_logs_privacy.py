@@ -108,7 +108,7 @@ def test_a_csrf_failure_on_the_cancel_page_logs_no_token(db, caplog):
 
 def test_a_not_found_feed_logs_no_token(client, db, caplog):
     with caplog.at_level(logging.WARNING):
-        assert client.get(f"/verwaltung/feed/{TOKEN}.ics").status_code == 404
+        assert client.get(f"/verwaltung/trauungen/feed/{TOKEN}.ics").status_code == 404
     assert TOKEN not in caplog.text
 
 

@@ -34,3 +34,17 @@ def staff_session(context) -> dict | None:
         "remaining": int(remaining.total_seconds()),
         "lead": int(session_warning_lead().total_seconds()),
     }
+
+
+@register.simple_tag(takes_context=True)
+def staff_domains(context) -> list[dict]:
+    """`{% staff_domains as domains %}`: the staff shell's domains the current user may use,
+    each with its `url` and whether the page shown belongs to it (`current`)."""
+    from ..staff_domains import staff_domains_for
+
+    request = context.get("request")
+    path = getattr(request, "path", "")
+    return [
+        {"domain": domain, "url": domain.url, "current": path.startswith(domain.url)}
+        for domain in staff_domains_for(getattr(request, "user", None))
+    ]

@@ -40,7 +40,7 @@ def _code(device: TOTPDevice) -> str:
 def test_second_factor_set_up_then_required_on_every_login(client, staff, settings):
     settings.RATHAUS_STAFF_OTP_REQUIRED = True  # as in production
     assert _login(client, PASSWORD).status_code == 302
-    page = client.get("/verwaltung/plan/tag/")
+    page = client.get("/verwaltung/trauungen/plan/tag/")
     assert page["Location"].startswith("/login/zwei-faktor/?next=")
     setup = client.get(page["Location"], follow=True)
     assert setup.redirect_chain[-1][0].startswith("/login/zwei-faktor/einrichten/")
@@ -54,22 +54,23 @@ def test_second_factor_set_up_then_required_on_every_login(client, staff, settin
     assert device.throttling_failure_count == 1  # wrong codes slow down guessing
     device.throttle_reset()
     done = client.post(
-        "/login/zwei-faktor/einrichten/", {"token": _code(device), "next": "/verwaltung/plan/tag/"}
+        "/login/zwei-faktor/einrichten/",
+        {"token": _code(device), "next": "/verwaltung/trauungen/plan/tag/"},
     )
-    assert done["Location"] == "/verwaltung/plan/tag/"
-    assert client.get("/verwaltung/plan/tag/").status_code == 200
+    assert done["Location"] == "/verwaltung/trauungen/plan/tag/"
+    assert client.get("/verwaltung/trauungen/plan/tag/").status_code == 200
     client.post("/logout/")
     assert _login(client, PASSWORD).status_code == 302
-    verify = client.get("/verwaltung/plan/tag/", follow=True)
+    verify = client.get("/verwaltung/trauungen/plan/tag/", follow=True)
     assert verify.redirect_chain[-1][0].startswith("/login/zwei-faktor/?next=")
     device.refresh_from_db()
     device.last_t = -1  # allow the same time step again in this fast test
     device.save()
     ok = client.post(
-        "/login/zwei-faktor/", {"token": _code(device), "next": "/verwaltung/plan/tag/"}
+        "/login/zwei-faktor/", {"token": _code(device), "next": "/verwaltung/trauungen/plan/tag/"}
     )
-    assert ok["Location"] == "/verwaltung/plan/tag/"
-    assert client.get("/verwaltung/plan/tag/").status_code == 200
+    assert ok["Location"] == "/verwaltung/trauungen/plan/tag/"
+    assert client.get("/verwaltung/trauungen/plan/tag/").status_code == 200
 
 
 def test_the_next_parameter_cannot_leave_the_site(client, staff):

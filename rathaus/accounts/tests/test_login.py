@@ -53,7 +53,7 @@ def test_next_is_followed_but_never_off_site(client, staff):
 
 @pytest.mark.parametrize(
     ("role", "home"),
-    [("registry_office", "/verwaltung/"), ("housing_benefit_staff", "/wohngeld/planung/")],
+    [("registry_office", "/verwaltung/"), ("housing_benefit_staff", "/verwaltung/")],
 )
 def test_each_role_starts_on_its_own_page(client, role, home):
     from django.contrib.auth.models import Group, User

@@ -67,17 +67,23 @@ def test_every_staff_page_asks_for_the_second_factor(settings):
         response = browser.get(path)
         assert response.status_code == 302, path
         assert response["Location"].startswith("/login/zwei-faktor/?next="), path
-    assert {"/wohngeld/berechnung/", "/wohngeld/planung/", "/verwaltung/"} <= set(staff_pages)
+    assert {
+        "/verwaltung/wohngeld/berechnung/",
+        "/verwaltung/wohngeld/planung/",
+        "/verwaltung/",
+    } <= set(staff_pages)
 
 
 @pytest.mark.parametrize("role", [roles.HOUSING_BENEFIT_STAFF, roles.CITIZEN_OFFICE_ADMIN])
-@pytest.mark.parametrize("path", ["/wohngeld/berechnung/", "/wohngeld/planung/"])
+@pytest.mark.parametrize(
+    "path", ["/verwaltung/wohngeld/berechnung/", "/verwaltung/wohngeld/planung/"]
+)
 def test_wohngeld_pages_have_the_staff_navigation_and_logout(role, path):
     _user("sachbearbeitung", role=role)
     html = _signed_in("sachbearbeitung").get(path).content.decode()
     assert 'class="site-nav staff-nav' in html
     assert 'action="/logout/"' in html and "Abmelden (sachbearbeitung)" in html
-    assert 'href="/login/konto/"' in html and 'href="/wohngeld/planung/"' in html
+    assert 'href="/login/konto/"' in html and 'href="/verwaltung/wohngeld/planung/"' in html
     assert 'id="session-warning"' in html
 
 
@@ -94,34 +100,34 @@ def _remaining(html: str) -> tuple[int, int]:
 def test_the_page_knows_when_the_session_ends(clock):
     _user("sachbearbeitung", role=roles.HOUSING_BENEFIT_STAFF)
     browser = _signed_in("sachbearbeitung")
-    assert _remaining(browser.get("/wohngeld/planung/").content.decode()) == (1800, 120)
+    assert _remaining(browser.get("/verwaltung/wohngeld/planung/").content.decode()) == (1800, 120)
     clock.advance(seconds=30)  # within the minute the session is not written again
-    assert _remaining(browser.get("/wohngeld/planung/").content.decode()) == (1770, 120)
+    assert _remaining(browser.get("/verwaltung/wohngeld/planung/").content.decode()) == (1770, 120)
     clock.advance(seconds=30)  # now it is
-    assert _remaining(browser.get("/wohngeld/planung/").content.decode()) == (1800, 120)
+    assert _remaining(browser.get("/verwaltung/wohngeld/planung/").content.decode()) == (1800, 120)
 
 
 def test_stay_logged_in_extends_the_idle_time(clock):
     _user("sachbearbeitung", role=roles.HOUSING_BENEFIT_STAFF)
     browser = _signed_in("sachbearbeitung")
-    browser.get("/wohngeld/planung/")
+    browser.get("/verwaltung/wohngeld/planung/")
     clock.advance(minutes=29)
     extended = browser.post("/login/sitzung/", HTTP_ACCEPT="application/json")
     assert extended.status_code == 200 and extended.json() == {"remaining": 1800}
     clock.advance(minutes=29)
-    assert browser.get("/wohngeld/planung/").status_code == 200
+    assert browser.get("/verwaltung/wohngeld/planung/").status_code == 200
 
 
 def test_stay_logged_in_without_javascript_goes_back_to_the_page(clock):
     _user("sachbearbeitung", role=roles.HOUSING_BENEFIT_STAFF)
     browser = _signed_in("sachbearbeitung")
     clock.advance(minutes=29)
-    back = browser.post("/login/sitzung/", {"next": "/wohngeld/planung/?x=1"})
-    assert back.status_code == 303 and back["Location"] == "/wohngeld/planung/?x=1"
+    back = browser.post("/login/sitzung/", {"next": "/verwaltung/wohngeld/planung/?x=1"})
+    assert back.status_code == 303 and back["Location"] == "/verwaltung/wohngeld/planung/?x=1"
     elsewhere = browser.post("/login/sitzung/", {"next": "https://evil.example/"})
-    assert elsewhere["Location"] == "/wohngeld/planung/"  # the role's start page
+    assert elsewhere["Location"] == "/verwaltung/"  # the staff shell's start page
     clock.advance(minutes=29)
-    assert browser.get("/wohngeld/planung/").status_code == 200
+    assert browser.get("/verwaltung/wohngeld/planung/").status_code == 200
 
 
 def test_stay_logged_in_cannot_revive_an_ended_session(clock):
@@ -130,6 +136,6 @@ def test_stay_logged_in_cannot_revive_an_ended_session(clock):
     clock.advance(minutes=31)
     late = browser.post("/login/sitzung/", HTTP_ACCEPT="application/json")
     assert late.status_code == 302 and late["Location"].startswith("/login/")
-    assert browser.get("/wohngeld/planung/").status_code == 302
+    assert browser.get("/verwaltung/wohngeld/planung/").status_code == 302
     anonymous = Client().post("/login/sitzung/", HTTP_ACCEPT="application/json")
     assert anonymous.status_code == 401

@@ -6,9 +6,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import translation
 
-from rathaus.audit import services
+from rathaus.audit import services as generic
 from rathaus.audit.models import AuditEntry
 from rathaus.audit.selectors import audit_line, audit_lines_for, audit_lines_with_codes, display
+from rathaus.weddings import audit_events as services
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +115,7 @@ def test_every_event_function_renders_a_sentence(actor, thing):
 
 
 def test_unknown_codes_still_read(thing):
-    entry = services._record("something.new", thing, None, value=1)
+    entry = generic.audit_record(code="something.new", obj=thing, value=1)
     assert audit_line(entry).sentence.endswith("something.new")
 
 

@@ -185,7 +185,7 @@ def test_staff_calculation_pdf_is_tagged(client):
 
     user = get_user_model().objects.create_superuser("admin", password="x" * 12)
     client.force_login(user)
-    response = client.get(reverse("housing_benefit:calculation-pdf"), BMWSB_1)
+    response = client.get(reverse("housing_benefit_staff:calculation-pdf"), BMWSB_1)
     with _open(response.content) as pdf:
         assert pdf.Root.MarkInfo.Marked is True
         assert str(pdf.docinfo.Title) == "Wohngeldberechnung"

@@ -206,12 +206,12 @@ def test_other_staff_such_as_registrars_cannot_open_the_wohngeld_pages(client, n
     user.save()
     user.groups.add(Group.objects.get(name=roles.REGISTRAR))
     client.force_login(user)
-    assert client.get(reverse(f"housing_benefit:{name}")).status_code == 403
+    assert client.get(reverse(f"housing_benefit_staff:{name}")).status_code == 403
 
 
 @pytest.mark.parametrize("name", ["calculation", "calculation-pdf", "caseload-plan"])
 def test_staff_pages_need_login(client, name):
-    response = client.get(reverse(f"housing_benefit:{name}"))
+    response = client.get(reverse(f"housing_benefit_staff:{name}"))
     assert response.status_code == 302
     assert "/login/" in response["Location"]
 
@@ -220,7 +220,7 @@ def test_staff_pages_need_login(client, name):
 def test_staff_pages_refuse_other_users(client, name):
     user = get_user_model().objects.create_user("buerger", password="x" * 12)
     client.force_login(user)
-    assert client.get(reverse(f"housing_benefit:{name}")).status_code == 403
+    assert client.get(reverse(f"housing_benefit_staff:{name}")).status_code == 403
 
 
 BMWSB_1 = {
@@ -235,7 +235,7 @@ BMWSB_1 = {
 
 
 def test_staff_calculation_explains_bmwsb_example_1(staff):
-    response = staff.get(reverse("housing_benefit:calculation"), BMWSB_1)
+    response = staff.get(reverse("housing_benefit_staff:calculation"), BMWSB_1)
     html = response.content.decode()
     assert response.status_code == 200
     assert "Wohngeld: 110 € im Monat" in html
@@ -244,13 +244,15 @@ def test_staff_calculation_explains_bmwsb_example_1(staff):
 
 
 def test_staff_calculation_rejects_old_dates(staff):
-    response = staff.get(reverse("housing_benefit:calculation"), {**BMWSB_1, "on": "2022-01-01"})
+    response = staff.get(
+        reverse("housing_benefit_staff:calculation"), {**BMWSB_1, "on": "2022-01-01"}
+    )
     assert response.status_code == 422
     assert "Daten vor dem 1. Januar 2023" in response.content.decode()
 
 
 def test_staff_calculation_pdf(staff):
-    response = staff.get(reverse("housing_benefit:calculation-pdf"), BMWSB_1)
+    response = staff.get(reverse("housing_benefit_staff:calculation-pdf"), BMWSB_1)
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
 
@@ -259,7 +261,7 @@ def test_caseload_plan_with_defaults_and_demand_signal(staff, time_machine):
     # The plan starts in the current month and the counts cover the last twelve: fix the day.
     time_machine.move_to(datetime(2026, 12, 6, 10, 0, tzinfo=BERLIN))
     PreCheckMonthlyCount.objects.create(month=date(2026, 2, 1), checks=40, positive=25)
-    response = staff.get(reverse("housing_benefit:caseload-plan"))
+    response = staff.get(reverse("housing_benefit_staff:caseload-plan"))
     html = response.content.decode()
     assert response.status_code == 200
     assert "<svg" in html and html.count("<rect") == 24
@@ -280,7 +282,7 @@ def test_caseload_plan_with_own_inputs(staff):
         "minutes_change": "0",
         "hours_per_staff_month": "110",
     }
-    html = staff.get(reverse("housing_benefit:caseload-plan"), data).content.decode()
+    html = staff.get(reverse("housing_benefit_staff:caseload-plan"), data).content.decode()
     assert "<td>1,00</td>" in html  # 60 * 110 min = 110 h = one post
 
 

@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from rathaus.audit import services as audit
 from rathaus.scheduling.models import Closure, ExtraOpening, Resource, WeeklyRule
 from rathaus.scheduling.selectors import allocations_overlapping
+from rathaus.weddings import audit_events as audit
 
 from ..models import ReservationPolicy, Venue
 from .forms import POLICY_FIELDS, RULE_FIELDS, VENUE_FIELDS

@@ -16,8 +16,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rathaus.audit import services as audit
 from rathaus.core.timezone import local_datetime, local_today
+from rathaus.weddings import audit_events as audit
 
 from ..ics import ceremonies_ics, ics_response
 from ..models import FeedToken, Registrar, Reservation, Venue

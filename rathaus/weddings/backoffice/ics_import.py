@@ -36,10 +36,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, vRecur
 
-from rathaus.audit import services as audit
 from rathaus.core.timezone import BERLIN, local_datetime
 from rathaus.scheduling.models import Closure, Resource
 from rathaus.scheduling.selectors import allocations_overlapping
+from rathaus.weddings import audit_events as audit
 
 from ..models import Venue, VenueCalendarSource
 

@@ -19,10 +19,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rathaus.audit import services as audit
 from rathaus.core.timezone import BERLIN
 from rathaus.scheduling.constants import BookingStatus
 from rathaus.scheduling.services import bookings_expire_due
+from rathaus.weddings import audit_events as audit
 
 from ..constants import ReservationStatus
 from ..models import (

@@ -16,11 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.audit import services as audit
 from rathaus.core.timezone import BERLIN, local_datetime
 from rathaus.scheduling.constants import BookingStatus
 from rathaus.scheduling.exceptions import SchedulingError
 from rathaus.scheduling.services import AllocationRequest, booking_move, booking_set_status
+from rathaus.weddings import audit_events as audit
 
 from .. import services as wedding_services
 from ..constants import ReservationStatus

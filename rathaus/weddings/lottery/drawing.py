@@ -17,9 +17,9 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from rathaus.audit import services as audit
 from rathaus.scheduling.exceptions import SlotNotOffered, SlotUnavailable
 from rathaus.weddings.constants import ReservationStatus
+from rathaus.weddings.lottery import audit_events as audit
 from rathaus.weddings.models import Reservation
 from rathaus.weddings.services import Partner, ReservationRequest, reservation_create
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from rathaus.audit import services as audit
+from rathaus.weddings.lottery import audit_events as audit
 
 from .models import Application
 

@@ -16,9 +16,9 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.audit import services as audit
 from rathaus.audit.privacy import audit_history
 from rathaus.core.privacy import Erasure, Section, model_record
+from rathaus.weddings.lottery import audit_events as audit
 
 from .constants import ApplicationStatus
 from .jobs import application_personal_data_erase

@@ -13,11 +13,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.audit import services as audit
 from rathaus.core.mail import mail_send_on_commit
 from rathaus.core.timezone import BERLIN
 from rathaus.weddings import release
 from rathaus.weddings.dates import is_high_demand
+from rathaus.weddings.lottery import audit_events as audit
 from rathaus.weddings.models import Venue
 from rathaus.weddings.services import Partner, couple_fields
 

@@ -92,7 +92,7 @@ def test_no_form_of_the_site_answers_500_to_an_edge_date(office_client, edge):
 
 @pytest.mark.parametrize("edge", ["9999-12-31", "0001-01-01"])
 def test_the_plans_answer_404_for_a_day_beyond_the_calendar(office_client, edge):
-    for url in ["/verwaltung/plan/tag/?tag=", "/verwaltung/plan/woche/?woche="]:
+    for url in ["/verwaltung/trauungen/plan/tag/?tag=", "/verwaltung/trauungen/plan/woche/?woche="]:
         assert office_client.get(url + edge).status_code == 404
     for url in ["/trauung/verlosung/", "/trauung/verlosung/verwaltung/termine/"]:
         assert office_client.get(f"{url}{edge}/").status_code == 404
@@ -112,7 +112,8 @@ def test_staff_cannot_make_a_lottery_of_a_day_beyond_the_calendar(office_client,
 @pytest.mark.parametrize("edge", ["9999-12-31", "0001-01-01"])
 def test_a_block_beyond_the_calendar_is_a_form_error(office_client, edge):
     response = office_client.post(
-        "/verwaltung/trauorte/schloss-beck/sperren/", {"first_day": edge, "last_day": edge}
+        "/verwaltung/trauungen/trauorte/schloss-beck/sperren/",
+        {"first_day": edge, "last_day": edge},
     )
     assert response.status_code in (200, 422)
     assert "2000" in response.content.decode()

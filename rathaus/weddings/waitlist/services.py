@@ -23,10 +23,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.audit import services as audit
 from rathaus.core.mail import mail_send_on_commit
 from rathaus.core.timezone import BERLIN
 from rathaus.scheduling.exceptions import SlotNotOffered, SlotUnavailable
+from rathaus.weddings import audit_events as audit
 from rathaus.weddings import services as weddings
 from rathaus.weddings.models import Venue
 from rathaus.weddings.selectors import bookable_range, reservation_policy

@@ -193,19 +193,19 @@ def test_changes_by_role(client, world, name, args, data, allowed):
 
 def test_home_sends_each_role_to_its_work(client, world):
     expected = {
-        OFFICE: "/verwaltung/plan/tag/",
-        BECK: "/verwaltung/trauorte/schloss-beck/",
-        REGISTRAR: "/verwaltung/mein-plan/",
+        OFFICE: "/verwaltung/trauungen/plan/tag/",
+        BECK: "/verwaltung/trauungen/trauorte/schloss-beck/",
+        REGISTRAR: "/verwaltung/trauungen/mein-plan/",
     }
     for role, target in expected.items():
         client.force_login(world["users"][role])
-        assert client.get("/verwaltung/")["Location"] == target
+        assert client.get("/verwaltung/trauungen/")["Location"] == target
     client.force_login(world["users"][HOUSING])
-    assert client.get("/verwaltung/").status_code == 403
+    assert client.get("/verwaltung/trauungen/").status_code == 403
     client.force_login(world["users"][REGISTRAR])
     assert (
-        client.get("/verwaltung/mein-plan/")["Location"]
-        == f"/verwaltung/standesbeamte/{world['anna']}/"
+        client.get("/verwaltung/trauungen/mein-plan/")["Location"]
+        == f"/verwaltung/trauungen/standesbeamte/{world['anna']}/"
     )
 
 
@@ -228,8 +228,8 @@ def test_venue_operator_sees_names_time_and_guests_only(client, world):
 
 
 def test_a_feed_token_of_another_kind_or_a_guess_gets_nothing(client, world):
-    assert client.get("/verwaltung/feed/geraten.ics").status_code == 404
-    assert client.get("/verwaltung/feed/" + "x" * 200 + ".ics").status_code == 404
+    assert client.get("/verwaltung/trauungen/feed/geraten.ics").status_code == 404
+    assert client.get("/verwaltung/trauungen/feed/" + "x" * 200 + ".ics").status_code == 404
 
 
 def test_inactive_or_non_staff_accounts_are_refused(client, world):
@@ -237,12 +237,12 @@ def test_inactive_or_non_staff_accounts_are_refused(client, world):
     user.is_staff = False
     user.save()
     client.force_login(user)
-    assert client.get("/verwaltung/plan/tag/").status_code == 403
+    assert client.get("/verwaltung/trauungen/plan/tag/").status_code == 403
 
 
 def test_second_factor_is_required_when_switched_on(client, world, settings):
     settings.RATHAUS_STAFF_OTP_REQUIRED = True
     client.force_login(world["users"][OFFICE])
-    response = client.get("/verwaltung/plan/tag/")
+    response = client.get("/verwaltung/trauungen/plan/tag/")
     assert response.status_code == 302
     assert response["Location"].startswith("/login/zwei-faktor/?next=")

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_anonymous_gets_the_login_page_and_comes_back_after_login(client, office):
-    response = client.get("/verwaltung/reservierungen/?status=reserved")
+    response = client.get("/verwaltung/trauungen/reservierungen/?status=reserved")
     assert response.status_code == 302
     login = client.get(response["Location"])
     assert "Anmeldung für Mitarbeitende" in login.content.decode()
@@ -22,10 +22,10 @@ def test_anonymous_gets_the_login_page_and_comes_back_after_login(client, office
         {
             "username": "standesamt",
             "password": PASSWORD,
-            "next": "/verwaltung/reservierungen/?status=reserved",
+            "next": "/verwaltung/trauungen/reservierungen/?status=reserved",
         },
     )
-    assert back["Location"] == "/verwaltung/reservierungen/?status=reserved"
+    assert back["Location"] == "/verwaltung/trauungen/reservierungen/?status=reserved"
     page = client.get(back["Location"])
     assert page.status_code == 200
     assert page["Cache-Control"].startswith("no-store") or "no-cache" in page["Cache-Control"]
@@ -35,7 +35,9 @@ def test_anonymous_gets_the_login_page_and_comes_back_after_login(client, office
 def test_login_without_next_goes_to_the_home_of_the_role(client, beck_operator):
     response = client.post("/login/", {"username": "schlossbeck", "password": PASSWORD})
     assert response["Location"] == "/verwaltung/"
-    assert client.get("/verwaltung/")["Location"] == "/verwaltung/trauorte/schloss-beck/"
+    assert 'href="/verwaltung/trauungen/"' in client.get("/verwaltung/").content.decode()
+    home = client.get("/verwaltung/trauungen/")["Location"]
+    assert home == "/verwaltung/trauungen/trauorte/schloss-beck/"
 
 
 def test_demo_accounts_are_linked_to_their_venue_and_registrar(bottrop, settings):

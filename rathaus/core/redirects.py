@@ -1,0 +1,19 @@
+"""Permanent redirects from addresses that moved (staff bookmarks, subscribed calendar feeds)."""
+
+from __future__ import annotations
+
+from django.http import HttpResponsePermanentRedirect
+
+
+def moved_permanently(old_prefix: str, new_prefix: str):
+    """A view answering a path under `old_prefix` with 301 to the same rest under `new_prefix`,
+    query string included. Works on the raw (still percent-encoded) path, so nothing is
+    decoded and re-encoded on the way."""
+
+    def view(request, *args, **kwargs):
+        path = request.get_full_path()
+        if not path.startswith(old_prefix):  # a SCRIPT_NAME or a mount elsewhere: start over
+            return HttpResponsePermanentRedirect(new_prefix)
+        return HttpResponsePermanentRedirect(new_prefix + path[len(old_prefix) :])
+
+    return view
