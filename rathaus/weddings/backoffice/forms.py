@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from rathaus.core.timezone import local_datetime, local_today
 from rathaus.scheduling import engine
 from rathaus.scheduling.models import ExtraOpening, WeeklyRule
+from rathaus.scheduling.services.availability import OPENING_FIELDS, RULE_FIELDS
 
 from ..constants import ReservationStatus
 from ..dates import day_plausible
@@ -177,21 +178,6 @@ class FixedStartsField(forms.CharField):
         return [time.fromisoformat(s).strftime("%H:%M") for s in starts]
 
 
-RULE_FIELDS = [
-    "weekday",
-    "start_time",
-    "end_time",
-    "slot_mode",
-    "slot_minutes",
-    "buffer_minutes",
-    "fixed_starts",
-    "valid_from",
-    "valid_until",
-    "open_on_holidays",
-    "note",
-]
-
-
 class WeeklyRuleForm(forms.ModelForm):
     fixed_starts = FixedStartsField(
         label=field_labels.RULE["fixed_starts"],
@@ -224,16 +210,7 @@ class ExtraOpeningForm(forms.ModelForm):
         model = ExtraOpening
         labels = field_labels.RULE
         help_texts = field_labels.RULE_HELP
-        fields = [
-            "date",
-            "start_time",
-            "end_time",
-            "slot_mode",
-            "slot_minutes",
-            "buffer_minutes",
-            "fixed_starts",
-            "note",
-        ]
+        fields = OPENING_FIELDS
         widgets = {"date": DATE, "start_time": TIME, "end_time": TIME}
         field_classes = {"date": PlausibleDateField}
 

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 
 from rathaus.audit.selectors import audit_lines_for
 from rathaus.core.timezone import local_today
+from rathaus.scheduling import services as scheduling
 from rathaus.scheduling.models import Closure
 
 from ..models import Registrar
-from . import availability, selectors, services
+from . import selectors, services
 from .forms import TimeSpanForm, day_or_today
 from .selectors import access_registrar, access_registrar_self, access_registry_office
 from .venue_views import FeedManageView
@@ -82,7 +83,7 @@ class RegistrarAbsenceCreateView(BackofficeView):
         form = TimeSpanForm(request.POST)
         if form.is_valid():
             try:
-                availability.closure_create(
+                scheduling.closure_create(
                     actor=request.user,
                     resource=registrar.resource,
                     owner=registrar,
@@ -91,7 +92,7 @@ class RegistrarAbsenceCreateView(BackofficeView):
                     reason=form.cleaned_data["reason"] or _("Absent"),
                     source=ABSENCE,
                 )
-            except services.BackofficeError as error:
+            except services.REFUSALS as error:
                 form.add_error(None, error.message)
             else:
                 url = reverse("backoffice:registrar", args=[pk])
@@ -106,7 +107,7 @@ class RegistrarAbsenceDeleteView(BackofficeView):
         closure = Closure.objects.filter(pk=closure_id, resource_id=registrar.resource_id).first()
         if closure is None:
             raise Http404
-        availability.closure_delete(actor=request.user, closure=closure, owner=registrar)
+        scheduling.closure_delete(actor=request.user, closure=closure, owner=registrar)
         return done(
             request, reverse("backoffice:registrar", args=[pk]), _("The absence is removed.")
         )

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 
 from rathaus.audit.selectors import audit_lines_for, audit_lines_with_codes
 from rathaus.core.timezone import local_today
+from rathaus.scheduling import services as scheduling
 from rathaus.scheduling.models import Closure, ExtraOpening, Resource, WeeklyRule
 
 from ..selectors import reservation_policy
-from . import availability, services
+from . import services
 from .forms import ExtraOpeningForm, PolicyForm, TimeSpanForm, VenueForm, WeeklyRuleForm
 from .selectors import (
     access_registry_office,
@@ -42,8 +43,8 @@ class VenueEditView(BackofficeView):
         form = VenueForm(request.POST, instance=venue)
         if form.is_valid():
             try:
-                availability.venue_update(actor=request.user, venue=venue, data=form.cleaned_data)
-            except services.BackofficeError as error:
+                services.venue_update(actor=request.user, venue=venue, data=form.cleaned_data)
+            except services.REFUSALS as error:
                 form.add_error(None, error.message)
             else:
                 return done(request, reverse("backoffice:venue-edit", args=[slug]), _("Saved."))
@@ -85,11 +86,11 @@ class _RulesView(BackofficeView):
         owner = self.owner(request, **kwargs)
         if request.POST.get("kind") == "opening":
             form = ExtraOpeningForm(request.POST, prefix="opening")
-            create, forms = availability.extra_opening_create, {"opening_form": form}
+            create, forms = scheduling.extra_opening_create, {"opening_form": form}
             text = _("The extra date is open for reservations.")
         else:
             form = WeeklyRuleForm(request.POST, prefix="rule")
-            create, forms = availability.weekly_rule_create, {"rule_form": form}
+            create, forms = scheduling.weekly_rule_create, {"rule_form": form}
             text = _("The weekly rule is added.")
         if form.is_valid():
             try:
@@ -99,7 +100,7 @@ class _RulesView(BackofficeView):
                     owner=owner,
                     data=form.cleaned_data,
                 )
-            except services.BackofficeError as error:
+            except services.REFUSALS as error:
                 form.add_error(None, error.message)
             else:
                 return done(request, request.path, text)
@@ -150,10 +151,10 @@ class WeeklyRuleEditView(BackofficeView):
         form = WeeklyRuleForm(request.POST, instance=WeeklyRule.objects.get(pk=rule.pk))
         if form.is_valid():
             try:
-                availability.weekly_rule_update(
+                scheduling.weekly_rule_update(
                     actor=request.user, rule=rule, owner=owner, data=form.cleaned_data
                 )
-            except services.BackofficeError as error:
+            except services.REFUSALS as error:
                 form.add_error(None, error.message)
             else:
                 return done(request, _rules_url(owner), _("The weekly rule is saved."))
@@ -164,7 +165,7 @@ class WeeklyRuleEditView(BackofficeView):
 class WeeklyRuleDeleteView(BackofficeView):
     def post(self, request, rule_id):
         rule, owner = _rule(request, rule_id)
-        availability.weekly_rule_delete(actor=request.user, rule=rule, owner=owner)
+        scheduling.weekly_rule_delete(actor=request.user, rule=rule, owner=owner)
         return done(request, _rules_url(owner), _("The weekly rule is removed."))
 
 
@@ -175,7 +176,7 @@ class ExtraOpeningDeleteView(BackofficeView):
         owner = _owner_of(opening.resource) if opening else None
         if owner is None:
             raise Http404
-        availability.extra_opening_delete(actor=request.user, opening=opening, owner=owner)
+        scheduling.extra_opening_delete(actor=request.user, opening=opening, owner=owner)
         return done(request, _rules_url(owner), _("The extra date is removed."))
 
 
@@ -203,7 +204,7 @@ class ClosureListView(BackofficeView):
         form = TimeSpanForm(request.POST)
         if form.is_valid():
             try:
-                availability.closure_create(
+                scheduling.closure_create(
                     actor=request.user,
                     resource=None,
                     owner=None,
@@ -211,7 +212,7 @@ class ClosureListView(BackofficeView):
                     end=form.cleaned_data["end"],
                     reason=form.cleaned_data["reason"],
                 )
-            except services.BackofficeError as error:
+            except services.REFUSALS as error:
                 form.add_error(None, error.message)
             else:
                 return done(request, request.path, _("The closure is saved."))
@@ -224,7 +225,7 @@ class ClosureDeleteView(BackofficeView):
         closure = Closure.objects.filter(pk=closure_id, resource__isnull=True).first()
         if closure is None:
             raise Http404
-        availability.closure_delete(actor=request.user, closure=closure, owner=None)
+        scheduling.closure_delete(actor=request.user, closure=closure, owner=None)
         return done(request, reverse("backoffice:closure-list"), _("The closure is removed."))
 
 
@@ -247,8 +248,8 @@ class PolicyEditView(BackofficeView):
         form = PolicyForm(request.POST)
         if form.is_valid():
             try:
-                availability.reservation_policy_update(actor=request.user, data=form.cleaned_data)
-            except services.BackofficeError as error:
+                services.reservation_policy_update(actor=request.user, data=form.cleaned_data)
+            except services.REFUSALS as error:
                 form.add_error(None, error.message)
             else:
                 return done(request, request.path, _("The reservation rules are saved."))

@@ -16,10 +16,11 @@ from django.views import View
 
 from rathaus.audit.selectors import audit_lines_for
 from rathaus.core.timezone import BERLIN
+from rathaus.scheduling import services as scheduling
 from rathaus.scheduling.models import Closure
 
 from ..models import VenueCalendarSource
-from . import availability, feeds, ics_import, selectors, services
+from . import feeds, ics_import, selectors, services
 from .forms import (
     AgreementForm,
     CalendarFileForm,
@@ -97,7 +98,7 @@ class VenueBlockCreateView(BackofficeView):
         form = TimeSpanForm(request.POST)
         if form.is_valid():
             try:
-                availability.closure_create(
+                scheduling.closure_create(
                     actor=request.user,
                     resource=venue.resource,
                     owner=venue,
@@ -105,7 +106,7 @@ class VenueBlockCreateView(BackofficeView):
                     end=form.cleaned_data["end"],
                     reason=form.cleaned_data["reason"] or _("Private event"),
                 )
-            except services.BackofficeError as error:
+            except services.REFUSALS as error:
                 form.add_error(None, error.message)
             else:
                 url = reverse("backoffice:venue", args=[slug])
@@ -124,7 +125,7 @@ class VenueBlockDeleteView(BackofficeView):
         )
         if closure is None:
             raise Http404
-        availability.closure_delete(actor=request.user, closure=closure, owner=venue)
+        scheduling.closure_delete(actor=request.user, closure=closure, owner=venue)
         url = reverse("backoffice:venue", args=[slug])
         return done(request, url, _("The block is removed."))
 
@@ -146,7 +147,7 @@ class VenueAgreementView(BackofficeView):
             services.reservation_venue_decide(
                 actor=request.user, reservation=reservation, agreed=True
             )
-        except services.BackofficeError as error:
+        except services.REFUSALS as error:
             return done(request, url, error.message)
         return done(request, url, _("You agreed to the wedding."))
 
@@ -175,7 +176,7 @@ class VenueDeclineView(BackofficeView):
                     agreed=False,
                     reason=form.cleaned_data["reason"],
                 )
-            except services.BackofficeError as error:
+            except services.REFUSALS as error:
                 form.add_error(None, error.message)
             else:
                 url = reverse("backoffice:venue", args=[slug])

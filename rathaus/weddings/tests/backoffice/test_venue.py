@@ -96,7 +96,7 @@ def test_a_whole_day_block_takes_the_slots_out_of_the_public_search(beck_operato
     venue = _venue()
     slots = ceremony_slots_free(first=_day(30), last=_day(60), filters=SlotFilter(venues=[venue]))
     day = slots[0].start.astimezone(BERLIN).date()
-    from rathaus.weddings.backoffice import availability
+    from rathaus.scheduling import services as availability
 
     availability.closure_create(
         actor=beck_operator,
