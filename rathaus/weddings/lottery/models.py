@@ -1,5 +1,5 @@
 """The lottery for high-demand wedding dates: one lottery per date, applications with ranked
-preferences, and the result of the draw. The algorithm is in draw.py, the rules in
+preferences, and the result of the draw. The algorithm is in pure_draw.py, the rules in
 docs/lottery.md."""
 
 from __future__ import annotations

@@ -14,9 +14,9 @@ from django.utils import timezone
 from rathaus.weddings.lottery import jobs
 from rathaus.weddings.lottery import privacy as lottery_privacy
 from rathaus.weddings.lottery.constants import ApplicationStatus
-from rathaus.weddings.lottery.drawing import lottery_draw
 from rathaus.weddings.lottery.models import Application
 from rathaus.weddings.lottery.replay import lottery_replay
+from rathaus.weddings.lottery.services import lottery_draw
 
 from .conftest import apply, close, committed, lottery_open, slots_of
 

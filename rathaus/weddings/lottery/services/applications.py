@@ -1,4 +1,4 @@
-"""Writes of the lottery apart from the draw (drawing.py): lotteries, applications, e-mail
+"""Writes of the lottery apart from the draw run (draw_run.py): lotteries, applications, e-mail
 confirmation, withdrawal, marking by the registry office."""
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from rathaus.weddings.dates import is_high_demand
 from rathaus.weddings.models import Venue
 from rathaus.weddings.services import Partner, couple_fields
 
-from . import draw
-from .constants import MAX_PREFERENCES, ApplicationStatus, LotterySource, LotteryState
-from .models import Application, Lottery, Preference
-from .selectors import (
+from .. import pure_draw
+from ..constants import MAX_PREFERENCES, ApplicationStatus, LotterySource, LotteryState
+from ..models import Application, Lottery, Preference
+from ..selectors import (
     announce_days,
     lottery_state,
     policy_current,
@@ -32,8 +32,8 @@ from .selectors import (
     window_days,
     window_default,
 )
-from .slots import ceremony_day, lottery_slots_offered
-from .tokens import CONFIRM, MANAGE, application_token_matches, reference_new
+from ..slots import ceremony_day, lottery_slots_offered
+from ..tokens import CONFIRM, MANAGE, application_token_matches, reference_new
 
 
 class LotteryError(Exception):
@@ -46,7 +46,7 @@ class LotteryError(Exception):
 
 def _lottery_new(day: date, source: str, now: datetime) -> Lottery:
     """A new lottery with its secret seed; only the commitment is shown until the draw."""
-    seed = secrets.token_bytes(draw.SEED_BYTES).hex()
+    seed = secrets.token_bytes(pure_draw.SEED_BYTES).hex()
     if source == LotterySource.STAFF:
         opens_at, closes_at = window_default(day, now=now)
     else:
@@ -58,7 +58,7 @@ def _lottery_new(day: date, source: str, now: datetime) -> Lottery:
         opens_at=opens_at,
         closes_at=closes_at,
         seed=seed,
-        seed_commitment=draw.seed_commitment(seed),
+        seed_commitment=pure_draw.seed_commitment(seed),
         commitment_shown_at=now,
     )
 
