@@ -19,8 +19,9 @@ from rathaus.core.timezone import BERLIN
 from rathaus.scheduling import services as scheduling
 from rathaus.scheduling.models import Closure
 
+from ..ics import ics_response
 from ..models import VenueCalendarSource
-from . import feeds, ics_import, selectors, services
+from . import ics_import, selectors, services
 from .forms import (
     AgreementForm,
     CalendarFileForm,
@@ -206,7 +207,7 @@ class FeedManageView(BackofficeView):
         context = {
             "owner_name": str(owner),
             "back_url": self.back_url(owner),
-            "feed": feeds.feed_token_active(**self.owner_kwargs(owner)),
+            "feed": selectors.feed_token_active(**self.owner_kwargs(owner)),
             "feed_url": request.build_absolute_uri(reverse("backoffice:feed", args=[token]))
             if token
             else None,
@@ -219,9 +220,9 @@ class FeedManageView(BackofficeView):
     def post(self, request, key):
         owner = self.owner(request, key)
         if request.POST.get("action") == "revoke":
-            feeds.feed_token_revoke(actor=request.user, **self.owner_kwargs(owner))
+            services.feed_token_revoke(actor=request.user, **self.owner_kwargs(owner))
             return done(request, request.path, _("The feed address no longer works."))
-        token = feeds.feed_token_create(actor=request.user, **self.owner_kwargs(owner))
+        token = services.feed_token_create(actor=request.user, **self.owner_kwargs(owner))
         return self._render(request, owner, token)
 
 
@@ -267,7 +268,7 @@ class VenueImportView(BackofficeView):
         form = CalendarFileForm(request.POST, request.FILES)
         if not form.is_valid():
             return self._render(request, venue, file_form=form, error=_("Please check the file."))
-        result = ics_import.venue_calendar_import(
+        result = services.venue_calendar_import(
             actor=request.user, venue=venue, data=form.cleaned_data["file"]
         )
         return self._render(request, venue, result=result)
@@ -276,13 +277,13 @@ class VenueImportView(BackofficeView):
         form = CalendarUrlForm(request.POST)
         if not form.is_valid():
             return self._render(request, venue, url_form=form, error=_("Please check the address."))
-        source = ics_import.venue_calendar_source_set(
+        source = services.venue_calendar_source_set(
             actor=request.user, venue=venue, url=form.cleaned_data["url"]
         )
         if source is None:
             url = reverse("backoffice:venue-import", args=[venue.slug])
             return done(request, url, _("The nightly import is switched off."))
-        result = ics_import.venue_calendar_source_import(actor=request.user, source=source)
+        result = services.venue_calendar_source_import(actor=request.user, source=source)
         return self._render(request, venue, result=result)
 
 
@@ -290,10 +291,13 @@ class FeedView(View):
     """The calendar feed behind a secret URL: no login, so calendar apps can subscribe."""
 
     def get(self, request, token):
-        feed = feeds.feed_by_token(token)
+        feed = selectors.feed_by_token(token)
         if feed is None:
             raise Http404
-        response = feeds.feed_response(request, feed)  # ETag, Last-Modified, 304
+        services.feed_token_use(feed=feed)
+        response = ics_response(  # ETag, Last-Modified, 304
+            request, selectors.feed_ics(feed), last_modified=selectors.feed_last_modified(feed)
+        )
         response["Cache-Control"] = "private, max-age=900"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from rathaus.core.timezone import BERLIN, local_today
 from rathaus.scheduling.models import Closure
-from rathaus.weddings.backoffice import ics_import, jobs
+from rathaus.weddings.backoffice import ics_import, services
 from rathaus.weddings.models import Venue, VenueCalendarSource
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +81,7 @@ def test_a_rule_repeating_every_minute_is_refused_quickly_and_writes_nothing(bec
     venue = Venue.objects.get(slug=BECK)
     outcome, seconds = _finishes_within(
         30,
-        lambda: ics_import.venue_calendar_import(actor=beck_operator, venue=venue, data=data),
+        lambda: services.venue_calendar_import(actor=beck_operator, venue=venue, data=data),
     )
     assert isinstance(outcome.get("error"), ics_import.ImportFailed)
     assert seconds < 2
@@ -336,7 +336,7 @@ def test_one_venue_failing_does_not_stop_the_others(bottrop, monkeypatch, caplog
 
     monkeypatch.setattr(ics_import, "calendar_fetch", fetch)
     with caplog.at_level(logging.INFO, logger="rathaus.weddings.jobs"):
-        assert jobs.venue_calendars_import() == {"imported": 1, "failed": 2}
+        assert services.venue_calendars_import() == {"imported": 1, "failed": 2}
     assert Closure.objects.filter(resource=good.resource, source="ics").count() == 1
     results = {s.venue_id: s.last_result for s in VenueCalendarSource.objects.all()}
     assert "notadate" not in results[broken.pk] and "fest@beck" in results[broken.pk]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,13 +27,12 @@ from rathaus.scheduling.services import (
     booking_set_status,
 )
 
-from .. import services as wedding_services
-from ..constants import ReservationStatus
-from ..dates import notice_deadline
-from ..models import Registrar, Reservation, ReservationPolicy, Venue, VenueAgreement
-from ..selectors import reservation_policy, slot_fee
-from .forms import POLICY_FIELDS, VENUE_FIELDS
-from .selectors import ACTIVE, move_options, venue_agreement_missing
+from ... import services as wedding_services
+from ...constants import ReservationStatus
+from ...dates import notice_deadline
+from ...models import Registrar, Reservation, Venue, VenueAgreement
+from ...selectors import reservation_policy, slot_fee
+from ..selectors import ACTIVE, move_options, venue_agreement_missing
 
 TRACKED = ["status", "venue", "start", "end", "registrar", "fee_eur", "notice_deadline"]
 
@@ -341,41 +339,3 @@ def reservation_venue_decline_undo(*, actor, reservation: Reservation) -> Reserv
         audit.reservation_venue_decline_undone(actor=actor, reservation=reservation)
         _mail(reservation, "venue_decline_undone")
     return reservation
-
-
-# --- Venue and reservation rules -----------------------------------------------------------
-
-
-def _checked(instance):
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        raise BackofficeError("; ".join(error.messages)) from error
-    return instance
-
-
-def venue_update(*, actor, venue: Venue, data: dict) -> Venue:
-    """Details, capacity, fees, travel time and the agreement rule of a venue."""
-    with transaction.atomic():
-        venue = Venue.objects.select_for_update().get(pk=venue.pk)
-        before = audit.snapshot(venue, VENUE_FIELDS)
-        for field in VENUE_FIELDS:
-            setattr(venue, field, data[field])
-        _checked(venue).save()
-        found = audit.changes(before, audit.snapshot(venue, VENUE_FIELDS))
-        if found:
-            audit.venue_updated(actor=actor, venue=venue, changes=found)
-    return venue
-
-
-def reservation_policy_update(*, actor, data: dict) -> ReservationPolicy:
-    with transaction.atomic():
-        policy = ReservationPolicy.objects.select_for_update().first() or ReservationPolicy()
-        before = audit.snapshot(policy, POLICY_FIELDS)
-        for field in POLICY_FIELDS:
-            setattr(policy, field, data[field])
-        _checked(policy).save()
-        found = audit.changes(before, audit.snapshot(policy, POLICY_FIELDS))
-        if found:
-            audit.reservation_policy_updated(actor=actor, policy=policy, changes=found)
-    return policy
