@@ -14,10 +14,10 @@ from rathaus.accounts import roles
 from rathaus.audit.selectors import audit_lines_for
 from rathaus.core.timezone import BERLIN, local_today
 
-from ..constants import ReservationStatus
-from ..models import Registrar
-from . import selectors, services
-from .forms import (
+from ...constants import ReservationStatus
+from ...models import Registrar
+from .. import selectors, services
+from ..forms import (
     CancelForm,
     ConfirmForm,
     MoveForm,
@@ -27,13 +27,13 @@ from .forms import (
     UndoForm,
     day_or_today,
 )
-from .selectors import (
+from ..selectors import (
     ReservationFilter,
     access_registry_office,
     access_reservation,
     user_roles,
 )
-from .viewbase import BackofficeView, done
+from .base import BackofficeView, done
 
 LIST_LIMIT = 300
 

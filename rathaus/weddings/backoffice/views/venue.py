@@ -19,10 +19,10 @@ from rathaus.core.timezone import BERLIN
 from rathaus.scheduling import services as scheduling
 from rathaus.scheduling.models import Closure
 
-from ..ics import ics_response
-from ..models import VenueCalendarSource
-from . import ics_import, selectors, services
-from .forms import (
+from ...ics import ics_response
+from ...models import VenueCalendarSource
+from .. import ics_import, selectors, services
+from ..forms import (
     AgreementForm,
     CalendarFileForm,
     CalendarUrlForm,
@@ -30,8 +30,8 @@ from .forms import (
     TimeSpanForm,
     day_or_today,
 )
-from .selectors import access_backoffice, access_venue, access_venue_reservation
-from .viewbase import BackofficeView, done, see_other
+from ..selectors import access_backoffice, access_venue, access_venue_reservation
+from .base import BackofficeView, done, see_other
 
 CALENDAR_DAYS = 28
 

@@ -17,12 +17,12 @@ from rathaus.core.timezone import local_today
 from rathaus.scheduling import services as scheduling
 from rathaus.scheduling.models import Closure
 
-from ..models import Registrar
-from . import selectors, services
-from .forms import TimeSpanForm, day_or_today
-from .selectors import access_registrar, access_registrar_self, access_registry_office
-from .venue_views import FeedManageView
-from .viewbase import BackofficeView, done
+from ...models import Registrar
+from .. import selectors, services
+from ..forms import TimeSpanForm, day_or_today
+from ..selectors import access_registrar, access_registrar_self, access_registry_office
+from .base import BackofficeView, done
+from .venue import FeedManageView
 
 ABSENCE = "absence"
 SCHEDULE_DAYS = 56

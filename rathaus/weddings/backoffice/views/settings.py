@@ -15,16 +15,16 @@ from rathaus.core.timezone import local_today
 from rathaus.scheduling import services as scheduling
 from rathaus.scheduling.models import Closure, ExtraOpening, Resource, WeeklyRule
 
-from ..selectors import reservation_policy
-from . import services
-from .forms import ExtraOpeningForm, PolicyForm, TimeSpanForm, VenueForm, WeeklyRuleForm
-from .selectors import (
+from ...selectors import reservation_policy
+from .. import services
+from ..forms import ExtraOpeningForm, PolicyForm, TimeSpanForm, VenueForm, WeeklyRuleForm
+from ..selectors import (
     access_registry_office,
     access_roster_edit,
     access_venue_edit,
     local_datetime_start,
 )
-from .viewbase import BackofficeView, done
+from .base import BackofficeView, done
 
 
 class VenueEditView(BackofficeView):
