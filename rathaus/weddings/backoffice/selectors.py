@@ -20,13 +20,21 @@ from django.utils.translation import gettext as _
 from rathaus.accounts import roles
 from rathaus.core.timezone import BERLIN, local_datetime, local_today
 from rathaus.scheduling import engine
-from rathaus.scheduling.models import Closure
+from rathaus.scheduling.models import Closure, ExtraOpening, Resource, WeeklyRule
 from rathaus.scheduling.selectors import calendars_between
 
 from ..constants import ReservationStatus
 from ..ics import ceremonies_ics
-from ..models import FeedToken, Registrar, Reservation, Venue, VenueAgreement
+from ..models import (
+    FeedToken,
+    Registrar,
+    Reservation,
+    Venue,
+    VenueAgreement,
+    VenueCalendarSource,
+)
 from ..selectors import REFERENCE_SHAPE, registrars_active, slot_fee
+from .ics_import import SOURCE as IMPORTED_SOURCE
 
 BACKOFFICE_ROLES = (roles.REGISTRY_OFFICE, roles.REGISTRAR, roles.VENUE_OPERATOR)
 ACTIVE = (ReservationStatus.PENDING, ReservationStatus.RESERVED, ReservationStatus.CONFIRMED)
@@ -287,7 +295,61 @@ def closures_of(resource_id: int, first: date, last: date) -> QuerySet[Closure]:
     ).order_by("start")
 
 
+def closure_find(
+    closure_id: int, *, resource_id: int | None, imported: bool = True
+) -> Closure | None:
+    """A closure of one resource, or with `resource_id=None` a city-wide one. Without
+    `imported`, blocks that came from a venue's calendar import are not found."""
+    found = Closure.objects.filter(pk=closure_id)
+    found = (
+        found.filter(resource__isnull=True)
+        if resource_id is None
+        else found.filter(resource_id=resource_id)
+    )
+    if not imported:
+        found = found.exclude(source=IMPORTED_SOURCE)
+    return found.first()
+
+
+def closures_ahead(resource_id: int | None) -> QuerySet[Closure]:
+    """Closures of one resource (or, with None, the city-wide ones) not over before today."""
+    found = (
+        Closure.objects.filter(resource__isnull=True)
+        if resource_id is None
+        else Closure.objects.filter(resource_id=resource_id)
+    )
+    return found.filter(end__gt=local_datetime_start(local_today())).order_by("start")
+
+
+def weekly_rules_of(resource: Resource) -> list[WeeklyRule]:
+    return list(resource.weekly_rules.all())
+
+
+def extra_openings_ahead(resource: Resource) -> list[ExtraOpening]:
+    return list(resource.extra_openings.filter(date__gte=local_today()))
+
+
+def weekly_rule_find(rule_id: int) -> WeeklyRule | None:
+    return WeeklyRule.objects.select_related("resource").filter(pk=rule_id).first()
+
+
+def extra_opening_find(opening_id: int) -> ExtraOpening | None:
+    return ExtraOpening.objects.select_related("resource").filter(pk=opening_id).first()
+
+
+def venue_calendar_source_of(venue: Venue) -> VenueCalendarSource | None:
+    return VenueCalendarSource.objects.filter(venue=venue).first()
+
+
 # --- Registrars ---------------------------------------------------------------------------------
+
+
+def registrars_all() -> QuerySet[Registrar]:
+    return Registrar.objects.select_related("user").order_by("name")
+
+
+def registrar_active(registrar_id: int) -> Registrar | None:
+    return Registrar.objects.filter(pk=registrar_id, active=True).first()
 
 
 def registrar_ceremonies(registrar: Registrar, first: date, last: date) -> QuerySet[Reservation]:

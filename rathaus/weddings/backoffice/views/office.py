@@ -15,7 +15,6 @@ from rathaus.audit.selectors import audit_lines_for
 from rathaus.core.timezone import BERLIN, local_today
 
 from ...constants import ReservationStatus
-from ...models import Registrar
 from .. import selectors, services
 from ..forms import (
     CancelForm,
@@ -267,9 +266,7 @@ class ReservationRegistrarView(BackofficeView):
         reservation = access_reservation(request.user, reference)
         form = RegistrarAssignForm(request.POST)
         registrar = (
-            Registrar.objects.filter(pk=form.cleaned_data["registrar"], active=True).first()
-            if form.is_valid()
-            else None
+            selectors.registrar_active(form.cleaned_data["registrar"]) if form.is_valid() else None
         )
         if registrar is None:
             return self._render(request, reservation, _("Please choose a registrar."), 422)

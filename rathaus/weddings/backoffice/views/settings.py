@@ -11,18 +11,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from rathaus.audit.selectors import audit_lines_for, audit_lines_with_codes
-from rathaus.core.timezone import local_today
 from rathaus.scheduling import services as scheduling
-from rathaus.scheduling.models import Closure, ExtraOpening, Resource, WeeklyRule
+from rathaus.scheduling.models import Resource, WeeklyRule
 
 from ...selectors import reservation_policy
-from .. import services
+from .. import selectors, services
 from ..forms import ExtraOpeningForm, PolicyForm, TimeSpanForm, VenueForm, WeeklyRuleForm
 from ..selectors import (
     access_registry_office,
     access_roster_edit,
     access_venue_edit,
-    local_datetime_start,
 )
 from .base import BackofficeView, done
 
@@ -71,8 +69,8 @@ class _RulesView(BackofficeView):
         context = {
             "owner": owner,
             "back_url": self.back_url(owner),
-            "rules": resource.weekly_rules.all(),
-            "openings": resource.extra_openings.filter(date__gte=local_today()),
+            "rules": selectors.weekly_rules_of(resource),
+            "openings": selectors.extra_openings_ahead(resource),
             "rule_form": rule_form or WeeklyRuleForm(prefix="rule"),
             "opening_form": opening_form or ExtraOpeningForm(prefix="opening"),
             "history": audit_lines_for(owner, limit=30),
@@ -131,7 +129,7 @@ def _rules_url(owner) -> str:
 
 def _rule(request, rule_id) -> tuple[WeeklyRule, object]:
     access_registry_office(request.user)
-    rule = WeeklyRule.objects.select_related("resource").filter(pk=rule_id).first()
+    rule = selectors.weekly_rule_find(rule_id)
     owner = _owner_of(rule.resource) if rule else None
     if owner is None:
         raise Http404
@@ -148,7 +146,7 @@ class WeeklyRuleEditView(BackofficeView):
 
     def post(self, request, rule_id):
         rule, owner = _rule(request, rule_id)
-        form = WeeklyRuleForm(request.POST, instance=WeeklyRule.objects.get(pk=rule.pk))
+        form = WeeklyRuleForm(request.POST, instance=selectors.weekly_rule_find(rule.pk))
         if form.is_valid():
             try:
                 scheduling.weekly_rule_update(
@@ -172,7 +170,7 @@ class WeeklyRuleDeleteView(BackofficeView):
 class ExtraOpeningDeleteView(BackofficeView):
     def post(self, request, opening_id):
         access_registry_office(request.user)
-        opening = ExtraOpening.objects.select_related("resource").filter(pk=opening_id).first()
+        opening = selectors.extra_opening_find(opening_id)
         owner = _owner_of(opening.resource) if opening else None
         if owner is None:
             raise Http404
@@ -187,9 +185,7 @@ class ClosureListView(BackofficeView):
 
     def _render(self, request, form=None, status=200):
         context = {
-            "closures": Closure.objects.filter(
-                resource__isnull=True, end__gt=local_datetime_start(local_today())
-            ).order_by("start"),
+            "closures": selectors.closures_ahead(None),
             "form": form or TimeSpanForm(),
             "history": audit_lines_with_codes(("scheduling.closure.",), limit=30),
         }
@@ -222,7 +218,7 @@ class ClosureListView(BackofficeView):
 class ClosureDeleteView(BackofficeView):
     def post(self, request, closure_id):
         access_registry_office(request.user)
-        closure = Closure.objects.filter(pk=closure_id, resource__isnull=True).first()
+        closure = selectors.closure_find(closure_id, resource_id=None)
         if closure is None:
             raise Http404
         scheduling.closure_delete(actor=request.user, closure=closure, owner=None)

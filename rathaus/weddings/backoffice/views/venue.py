@@ -17,10 +17,8 @@ from django.views import View
 from rathaus.audit.selectors import audit_lines_for
 from rathaus.core.timezone import BERLIN
 from rathaus.scheduling import services as scheduling
-from rathaus.scheduling.models import Closure
 
 from ...ics import ics_response
-from ...models import VenueCalendarSource
 from .. import ics_import, selectors, services
 from ..forms import (
     AgreementForm,
@@ -119,11 +117,7 @@ class VenueBlockCreateView(BackofficeView):
 class VenueBlockDeleteView(BackofficeView):
     def post(self, request, slug, closure_id):
         venue = access_venue(request.user, slug)
-        closure = (
-            Closure.objects.filter(pk=closure_id, resource_id=venue.resource_id)
-            .exclude(source=ics_import.SOURCE)
-            .first()
-        )
+        closure = selectors.closure_find(closure_id, resource_id=venue.resource_id, imported=False)
         if closure is None:
             raise Http404
         scheduling.closure_delete(actor=request.user, closure=closure, owner=venue)
@@ -241,7 +235,7 @@ class VenueImportView(BackofficeView):
     template_name = "weddings/backoffice/venue_import.html"
 
     def _render(self, request, venue, *, url_form=None, file_form=None, result=None, error=None):
-        source = VenueCalendarSource.objects.filter(venue=venue).first()
+        source = selectors.venue_calendar_source_of(venue)
         context = {
             "venue": venue,
             "source": source,
