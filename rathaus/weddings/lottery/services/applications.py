@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.audit import services as audit
 from rathaus.core.mail import mail_send_on_commit
+from rathaus.core.references import reference_unique
 from rathaus.core.timezone import BERLIN
 from rathaus.weddings import release
 from rathaus.weddings.dates import is_high_demand
@@ -198,11 +199,10 @@ def _preferences_check(lottery: Lottery, request: ApplicationRequest, now: datet
 
 
 def _reference_unique(year: int) -> str:
-    for _attempt in range(20):
-        reference = reference_new(year)
-        if not Application.objects.filter(reference=reference).exists():
-            return reference
-    raise RuntimeError("no free reference")
+    return reference_unique(
+        lambda: reference_new(year),
+        lambda reference: Application.objects.filter(reference=reference).exists(),
+    )
 
 
 def application_submit(
