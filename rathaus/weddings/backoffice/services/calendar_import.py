@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.audit import services as audit
+from rathaus.core import ics
 from rathaus.core.timezone import BERLIN
 from rathaus.scheduling.models import Closure, Resource
 from rathaus.scheduling.selectors import allocations_overlapping
@@ -24,7 +25,7 @@ def venue_calendar_import(*, actor, venue: Venue, data: bytes, now=None) -> Impo
     """Bring the venue's imported blocks in line with the calendar. Idempotent."""
     now = now or timezone.now()
     today = now.astimezone(BERLIN).date()
-    blocks = ics_import.blocks_parse(
+    blocks = ics.blocks_parse(
         data, first=today, last=today + timedelta(days=ics_import.HORIZON_DAYS)
     )
     result = ImportResult()

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from rathaus.audit.selectors import audit_lines_for
+from rathaus.core.ics import ics_response
 from rathaus.core.timezone import BERLIN
 from rathaus.scheduling import services as scheduling
 
-from ...ics import ics_response
 from .. import ics_import, selectors, services
 from ..forms import (
     AgreementForm,

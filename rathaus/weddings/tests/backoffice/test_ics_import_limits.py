@@ -17,6 +17,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from rathaus.core import ics
 from rathaus.core.timezone import BERLIN, local_today
 from rathaus.scheduling.models import Closure
 from rathaus.weddings.backoffice import ics_import, services
@@ -40,7 +41,7 @@ def _soon(days=20) -> str:
 
 def _parse(data: bytes):
     today = local_today()
-    return ics_import.blocks_parse(data, first=today, last=today + timedelta(days=800))
+    return ics.blocks_parse(data, first=today, last=today + timedelta(days=800))
 
 
 def _finishes_within(seconds: float, function):
@@ -100,7 +101,7 @@ def test_expansion_is_bounded_by_count_and_by_the_window(monkeypatch):
     assert 110 <= len(blocks) <= 116
     assert all(today <= b.start.astimezone(BERLIN).date() <= today + timedelta(800) for b in blocks)
     # and no file yields more than MAX_BLOCKS blocks
-    monkeypatch.setattr(ics_import, "MAX_BLOCKS", 50)
+    monkeypatch.setattr(ics, "MAX_BLOCKS", 50)
     with pytest.raises(ics_import.ImportFailed) as refused:
         _parse(weekly)
     assert "50" in str(refused.value.message)
@@ -108,7 +109,7 @@ def test_expansion_is_bounded_by_count_and_by_the_window(monkeypatch):
 
 def test_a_rule_that_never_matches_cannot_hold_the_import(monkeypatch):
     # dateutil searches for a 30 February until the year 9999 without yielding once
-    monkeypatch.setattr(ics_import, "EXPAND_SECONDS", 0.2)
+    monkeypatch.setattr(ics, "EXPAND_SECONDS", 0.2)
     data = _file(
         f"DTSTART;TZID=Europe/Berlin:{_soon()}",
         "DURATION:PT2H",
