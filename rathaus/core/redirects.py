@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponsePermanentRedirect
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+
+RedirectView = Callable[..., HttpResponsePermanentRedirect]
 
 
-def moved_permanently(old_prefix: str, new_prefix: str):
+def moved_permanently(old_prefix: str, new_prefix: str) -> RedirectView:
     """A view answering a path under `old_prefix` with 301 to the same rest under `new_prefix`,
     query string included. Works on the raw (still percent-encoded) path, so nothing is
     decoded and re-encoded on the way."""
 
-    def view(request, *args, **kwargs):
+    def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponsePermanentRedirect:
         path = request.get_full_path()
         if not path.startswith(old_prefix):  # a SCRIPT_NAME or a mount elsewhere: start over
             return HttpResponsePermanentRedirect(new_prefix)

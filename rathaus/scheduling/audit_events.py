@@ -8,7 +8,19 @@ from datetime import datetime
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.audit.registry import event_register
-from rathaus.audit.services import audit_record
+from rathaus.audit.services import audit_record, changes, snapshot
+
+__all__ = [  # availability services use the generic helpers through this module as `audit.<name>`
+    "changes",
+    "closure_created",
+    "closure_deleted",
+    "extra_opening_created",
+    "extra_opening_deleted",
+    "snapshot",
+    "weekly_rule_created",
+    "weekly_rule_deleted",
+    "weekly_rule_updated",
+]
 
 event_register(
     "scheduling.closure.created",

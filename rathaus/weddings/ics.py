@@ -1,32 +1,28 @@
-"""iCalendar (RFC 5545) files for couples and feeds.
+"""The Traukalender's iCalendar (RFC 5545) content: the couple's own wedding and the
+ceremony feeds, built with `core.ics`.
 
 The same data give the same bytes: DTSTAMP and LAST-MODIFIED come from the reservation's last
-change, not from the clock, so a feed's ETag only changes when a wedding does and a calendar
-app polling it gets `304 Not Modified` in between (`ics_response`). SEQUENCE rises with each
-move of the wedding (`Reservation.ics_sequence`). METHOD:PUBLISH says the file is a published
-calendar, not an invitation to answer.
+change, not from the clock, so a feed's ETag only changes when a wedding does. SEQUENCE rises
+with each move of the wedding (`Reservation.ics_sequence`).
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
-from datetime import UTC, datetime
 
 from django.conf import settings
-from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
-from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from icalendar import Calendar, Event
 
+from rathaus.core.ics import calendar_new, event_new
+
 from .constants import ReservationStatus
 from .models import Reservation
 
-CONTENT_TYPE = "text/calendar; charset=utf-8"
+PRODID = "-//Stadt Bottrop//Rathaus Traukalender//DE"
 EVENT_STATUS = {
     ReservationStatus.CONFIRMED: "CONFIRMED",
     ReservationStatus.CANCELLED: "CANCELLED",
@@ -34,38 +30,26 @@ EVENT_STATUS = {
 }
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(microsecond=0)
-
-
 def _calendar(name: str) -> Calendar:
-    calendar = Calendar()
-    calendar.add("prodid", "-//Stadt Bottrop//Rathaus Traukalender//DE")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
-    return calendar
+    return calendar_new(name=name, prodid=PRODID)
 
 
 def _event(reservation: Reservation, *, summary: str, description: str, url: str = "") -> Event:
     # An e-mail may be rendered before its reservation is first saved: then "now" it is.
     changed = reservation.updated_at or timezone.now()
-    event = Event()
-    event.add("uid", f"{reservation.reference}@rathaus.bottrop")
-    event.add("dtstamp", _utc(changed))
-    event.add("created", _utc(reservation.created_at or changed))
-    event.add("last-modified", _utc(changed))
-    event.add("sequence", reservation.ics_sequence)
-    event.add("dtstart", _utc(reservation.start))
-    event.add("dtend", _utc(reservation.end))
-    event.add("status", EVENT_STATUS.get(reservation.status, "TENTATIVE"))
-    event.add("summary", summary)
-    event.add("location", f"{reservation.venue.name}, {reservation.venue.address}".strip(", "))
-    event.add("description", description)
-    if url:
-        event.add("url", url)
-    return event
+    return event_new(
+        uid=f"{reservation.reference}@rathaus.bottrop",
+        changed=changed,
+        created=reservation.created_at or changed,
+        sequence=reservation.ics_sequence,
+        start=reservation.start,
+        end=reservation.end,
+        status=EVENT_STATUS.get(reservation.status, "TENTATIVE"),
+        summary=summary,
+        location=f"{reservation.venue.name}, {reservation.venue.address}".strip(", "),
+        description=description,
+        url=url,
+    )
 
 
 def reservation_status_url(reservation: Reservation) -> str:
@@ -109,21 +93,3 @@ def ceremonies_ics(name: str, reservations: Iterable[Reservation], *, with_names
             )
         )
     return calendar.to_ical()
-
-
-def ics_response(
-    request, body: bytes, *, last_modified: datetime | None, filename: str = ""
-) -> HttpResponse:
-    """An ICS answer with validators; `304 Not Modified` when the client's copy is current
-    (If-None-Match first, If-Modified-Since otherwise, as RFC 9110 orders them)."""
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    stamp = int(last_modified.timestamp()) if last_modified else None
-    response = get_conditional_response(request, etag=etag, last_modified=stamp)
-    if response is None:
-        response = HttpResponse(body, content_type=CONTENT_TYPE)
-        if filename:
-            response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["ETag"] = etag
-    if stamp is not None:
-        response["Last-Modified"] = http_date(stamp)
-    return response

@@ -127,6 +127,30 @@ class ReservationPolicy(TimeStampedModel):
         return str(self._meta.verbose_name)
 
 
+class CoupleFields(models.Model):
+    """What a couple tells the city about itself, the same in a reservation, a lottery
+    application and a waiting-list wish: names, contact, guests and language."""
+
+    partner1_given_name = models.CharField(_("given name (partner 1)"), max_length=100)
+    partner1_family_name = models.CharField(_("family name (partner 1)"), max_length=100)
+    partner2_given_name = models.CharField(_("given name (partner 2)"), max_length=100)
+    partner2_family_name = models.CharField(_("family name (partner 2)"), max_length=100)
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    guests = models.PositiveSmallIntegerField(_("expected guests"))
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def couple_names(self) -> str:
+        return (
+            f"{self.partner1_given_name} {self.partner1_family_name} & "
+            f"{self.partner2_given_name} {self.partner2_family_name}"
+        )
+
+
 IDENTITY_SOURCE_FIELDS = (
     "email",
     "partner1_given_name",
@@ -136,7 +160,7 @@ IDENTITY_SOURCE_FIELDS = (
 )
 
 
-class Reservation(TimeStampedModel):
+class Reservation(CoupleFields, TimeStampedModel):
     reference = models.CharField(_("reference"), max_length=20, unique=True)
     booking = models.OneToOneField(Booking, on_delete=models.PROTECT, related_name="reservation")
     venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="reservations")
@@ -146,14 +170,6 @@ class Reservation(TimeStampedModel):
     status = models.CharField(_("status"), max_length=12, choices=ReservationStatus.choices)
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
-    partner1_given_name = models.CharField(_("given name (partner 1)"), max_length=100)
-    partner1_family_name = models.CharField(_("family name (partner 1)"), max_length=100)
-    partner2_given_name = models.CharField(_("given name (partner 2)"), max_length=100)
-    partner2_family_name = models.CharField(_("family name (partner 2)"), max_length=100)
-    email = models.EmailField(_("e-mail"))
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    guests = models.PositiveSmallIntegerField(_("expected guests"))
-    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     note = models.TextField(_("note"), blank=True, max_length=2000)
     token_nonce = models.CharField(max_length=32)
     confirmed_email_at = models.DateTimeField(null=True, blank=True)
@@ -182,13 +198,6 @@ class Reservation(TimeStampedModel):
     def __str__(self):
         return self.reference
 
-    def identity_keys_set(self) -> None:
-        """The normalised address and couple the per-couple limit compares (identity.py)."""
-        from .identity import couple_key, email_key
-
-        self.email_key = email_key(self.email)
-        self.couple_key = couple_key(*(getattr(self, name) for name in IDENTITY_SOURCE_FIELDS[1:]))
-
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
         if update_fields is None or set(update_fields) & set(IDENTITY_SOURCE_FIELDS):
@@ -196,6 +205,13 @@ class Reservation(TimeStampedModel):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "email_key", "couple_key"}
         super().save(*args, **kwargs)
+
+    def identity_keys_set(self) -> None:
+        """The normalised address and couple the per-couple limit compares (identity.py)."""
+        from .identity import couple_key, email_key
+
+        self.email_key = email_key(self.email)
+        self.couple_key = couple_key(*(getattr(self, name) for name in IDENTITY_SOURCE_FIELDS[1:]))
 
     @property
     def manage_token(self) -> str:
@@ -208,13 +224,6 @@ class Reservation(TimeStampedModel):
         from .tokens import CONFIRM, token_for
 
         return token_for(CONFIRM, self.reference, self.token_nonce)
-
-    @property
-    def couple_names(self) -> str:
-        return (
-            f"{self.partner1_given_name} {self.partner1_family_name} & "
-            f"{self.partner2_given_name} {self.partner2_family_name}"
-        )
 
 
 # --- Back office (rathaus/weddings/backoffice/) ------------------------------------------------

@@ -4,8 +4,8 @@ Export: every reservation made with the address, with its reminders, the venue's
 its audit history. Erasure: a reservation that is still active and lies in the future is
 cancelled first through `services.reservation_cancel` (the slot is freed and the couple gets
 the cancellation e-mail), then every reservation is erased by the retention job's own
-`jobs.reservation_personal_data_erase`, so an erasure on request and one by the retention
-rule erase exactly the same fields. Each step runs in its own short transaction and is
+`backoffice.services.reservation_personal_data_erase`, so an erasure on request and one by the
+retention rule erase exactly the same fields. Each step runs in its own short transaction and is
 audited without the address.
 """
 
@@ -22,7 +22,7 @@ from rathaus.weddings import audit_events as audit
 
 from . import services
 from .audit_events import REMINDER_KINDS
-from .backoffice import jobs
+from .backoffice import services as office_services
 from .constants import ReservationStatus
 from .models import Reservation
 
@@ -125,7 +125,7 @@ def _erase(pk: int, *, actor) -> bool:
         )
         if reservation is None:  # erased meanwhile by the retention job
             return False
-        jobs.reservation_personal_data_erase(reservation, actor=actor, on_request=True)
+        office_services.reservation_personal_data_erase(reservation, actor=actor, on_request=True)
     return True
 
 

@@ -1,37 +1,39 @@
-"""Unguessable tokens (192 bits) and short references.
-
-A reservation stores only a random nonce. Its tokens are HMACs of reference and nonce under the
-server's SECRET_KEY, one per purpose, so reminder e-mails can carry the management link again
-while the database alone (a leaked backup, say) opens nothing. Rotating SECRET_KEY invalidates
-every link (docs/decisions/0005-reservation-tokens.md).
+"""The Traukalender's link tokens and reservation references, on the generic helpers of
+`core.tokens` and `core.references` (HMAC of reference and stored nonce under SECRET_KEY, one
+token per purpose; docs/decisions/0005-reservation-tokens.md). The lottery and the waiting
+list use the same namespace with their own purposes.
 """
 
-import base64
-import hmac
-import secrets
+from rathaus.core.references import ALPHABET as REFERENCE_ALPHABET
+from rathaus.core.references import reference_draw
+from rathaus.core.tokens import nonce_new, token_sign, token_verify
 
-from django.utils.crypto import salted_hmac
+__all__ = [
+    "CONFIRM",
+    "MANAGE",
+    "REFERENCE_ALPHABET",
+    "REFERENCE_PREFIX",
+    "nonce_new",
+    "reference_new",
+    "token_for",
+    "token_matches",
+]
 
-REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+NAMESPACE = "rathaus.weddings"  # part of every token: changing it breaks every link
 MANAGE = "manage"  # status page, .ics, cancel; the API's bearer token
 CONFIRM = "confirm"  # only in the first e-mail: proves the address is the couple's
-
-
-def nonce_new() -> str:
-    return secrets.token_hex(16)
+REFERENCE_PREFIX = "TK"
 
 
 def token_for(purpose: str, reference: str, nonce: str) -> str:
-    digest = salted_hmac(f"rathaus.weddings.{purpose}", f"{reference}:{nonce}", algorithm="sha256")
-    return base64.urlsafe_b64encode(digest.digest()[:24]).decode()
+    return token_sign(namespace=NAMESPACE, purpose=purpose, reference=reference, nonce=nonce)
 
 
 def token_matches(token: str | None, purpose: str, reference: str, nonce: str) -> bool:
-    return bool(token) and hmac.compare_digest(
-        token.encode(), token_for(purpose, reference, nonce).encode()
+    return token_verify(
+        token, namespace=NAMESPACE, purpose=purpose, reference=reference, nonce=nonce
     )
 
 
 def reference_new(year: int) -> str:
-    suffix = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(4))
-    return f"TK-{year}-{suffix}"
+    return reference_draw(REFERENCE_PREFIX, length=4, year=year)

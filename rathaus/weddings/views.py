@@ -21,6 +21,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from rathaus.core.ics import ics_response
 from rathaus.core.timezone import BERLIN, days_between
 from rathaus.scheduling import engine
 from rathaus.scheduling.exceptions import SlotNotOffered, SlotUnavailable
@@ -29,7 +30,7 @@ from . import allowance, release, selectors, services
 from .constants import ReservationStatus
 from .dates import is_high_demand, notice_window_opens
 from .forms import ReservationForm, SlotSearchForm, VenueChoiceForm, day_parse, month_parse
-from .ics import ics_response, reservation_ics
+from .ics import reservation_ics
 from .lottery.selectors import lottery_days_between
 from .models import Reservation
 from .selectors import CeremonySlot, SlotFilter

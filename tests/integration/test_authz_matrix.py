@@ -35,7 +35,7 @@ from rathaus.accounts import roles
 from rathaus.accounts.services import roles_ensure, staff_user_ensure
 from rathaus.scheduling.models import Closure
 from rathaus.weddings import services
-from rathaus.weddings.backoffice import feeds
+from rathaus.weddings.backoffice import services as office_services
 from rathaus.weddings.constants import ReservationStatus
 from rathaus.weddings.models import Registrar, Reservation, Venue
 from rathaus.weddings.tests.backoffice.conftest import (  # noqa: F401 - fixtures
@@ -624,7 +624,7 @@ def test_venue_operator_cannot_reach_another_venues_objects_through_their_own_ve
 def test_a_feed_shows_only_its_own_venue(client, people):
     beck = Venue.objects.get(slug="schloss-beck")
     office_user = people["users"][OFFICE]
-    token = feeds.feed_token_create(actor=office_user, venue=beck)
+    token = office_services.feed_token_create(actor=office_user, venue=beck)
     services.reservation_confirm_email(
         reservation=people["b"].reservation, token=people["b"].confirm
     )

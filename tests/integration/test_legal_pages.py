@@ -7,7 +7,7 @@ import pytest
 from django.test import Client, override_settings
 
 from rathaus.core.templatetags.core_tags import live_url
-from rathaus.weddings.lottery.jobs import retention_days_after_draw
+from rathaus.weddings.lottery.services.retention import retention_days_after_draw
 from rathaus.weddings.waitlist.constants import OPTIN_VALID_DAYS, RETENTION_DAYS
 
 pytestmark = pytest.mark.django_db

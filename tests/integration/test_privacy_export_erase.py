@@ -15,7 +15,7 @@ from django.utils import translation
 from rathaus.audit.models import AuditEntry
 from rathaus.core.privacy import Erasure, privacy_erase, privacy_export, value_json
 from rathaus.scheduling.constants import BookingStatus
-from rathaus.weddings.backoffice import jobs
+from rathaus.weddings.backoffice import services as office_jobs
 from rathaus.weddings.backoffice.services import reservation_cancel_by_office
 from rathaus.weddings.models import (
     Reservation,
@@ -130,7 +130,7 @@ def test_erasure_on_request_erases_the_same_fields_as_the_retention_job(make_res
     by_request = make_reservation(email=COUPLE)
     by_rule = make_reservation(email=OTHER, skip=1)
     privacy_erase(email=COUPLE, actor=office)
-    assert jobs.personal_data_erase(now=by_rule.end + timedelta(days=400)) == 1
+    assert office_jobs.personal_data_erase(now=by_rule.end + timedelta(days=400)) == 1
     by_request.refresh_from_db()
     by_rule.refresh_from_db()
     assert {n: getattr(by_request, n) for n in PERSONAL} == {

@@ -15,3 +15,4 @@ __all__ = [
     "booking_set_status",
     "bookings_expire_due",
 ]
+from .availability import *  # noqa: F403  (closures, weekly rules, extra openings)

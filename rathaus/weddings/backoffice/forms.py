@@ -13,12 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from rathaus.core.timezone import local_datetime, local_today
 from rathaus.scheduling import engine
 from rathaus.scheduling.models import ExtraOpening, WeeklyRule
+from rathaus.scheduling.services.availability import OPENING_FIELDS, RULE_FIELDS
 
 from ..constants import ReservationStatus
 from ..dates import day_plausible
 from ..models import ReservationPolicy, Venue
 from ..validators import PlausibleDateField
 from . import labels as field_labels
+from .services.settings import POLICY_FIELDS, VENUE_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -177,21 +179,6 @@ class FixedStartsField(forms.CharField):
         return [time.fromisoformat(s).strftime("%H:%M") for s in starts]
 
 
-RULE_FIELDS = [
-    "weekday",
-    "start_time",
-    "end_time",
-    "slot_mode",
-    "slot_minutes",
-    "buffer_minutes",
-    "fixed_starts",
-    "valid_from",
-    "valid_until",
-    "open_on_holidays",
-    "note",
-]
-
-
 class WeeklyRuleForm(forms.ModelForm):
     fixed_starts = FixedStartsField(
         label=field_labels.RULE["fixed_starts"],
@@ -224,16 +211,7 @@ class ExtraOpeningForm(forms.ModelForm):
         model = ExtraOpening
         labels = field_labels.RULE
         help_texts = field_labels.RULE_HELP
-        fields = [
-            "date",
-            "start_time",
-            "end_time",
-            "slot_mode",
-            "slot_minutes",
-            "buffer_minutes",
-            "fixed_starts",
-            "note",
-        ]
+        fields = OPENING_FIELDS
         widgets = {"date": DATE, "start_time": TIME, "end_time": TIME}
         field_classes = {"date": PlausibleDateField}
 
@@ -244,25 +222,6 @@ class ExtraOpeningForm(forms.ModelForm):
         return day
 
 
-VENUE_FIELDS = [
-    "name",
-    "address",
-    "description",
-    "max_guests",
-    "step_free",
-    "accessibility_note",
-    "outdoor_possible",
-    "fee_eur",
-    "fee_outside_hours_eur",
-    "venue_costs_eur",
-    "venue_costs_note",
-    "travel_minutes",
-    "requires_venue_agreement",
-    "active",
-    "status_note",
-]
-
-
 class VenueForm(forms.ModelForm):
     class Meta:
         model = Venue
@@ -270,16 +229,6 @@ class VenueForm(forms.ModelForm):
         labels = field_labels.VENUE
         help_texts = field_labels.VENUE_HELP
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
-
-
-POLICY_FIELDS = [
-    "min_lead_days",
-    "horizon_months",
-    "release_time",
-    "pending_hold_minutes",
-    "notice_window_months",
-    "notice_grace_days",
-]
 
 
 class PolicyForm(forms.ModelForm):

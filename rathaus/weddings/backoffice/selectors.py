@@ -7,23 +7,34 @@ venue operator cannot even learn whether another venue's reservation exists.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from rathaus.accounts import roles
-from rathaus.core.timezone import BERLIN, local_datetime
+from rathaus.core.timezone import BERLIN, local_datetime, local_today
 from rathaus.scheduling import engine
-from rathaus.scheduling.models import Closure
+from rathaus.scheduling.models import Closure, ExtraOpening, Resource, WeeklyRule
 from rathaus.scheduling.selectors import calendars_between
 
 from ..constants import ReservationStatus
-from ..models import Registrar, Reservation, Venue, VenueAgreement
+from ..ics import ceremonies_ics
+from ..models import (
+    FeedToken,
+    Registrar,
+    Reservation,
+    Venue,
+    VenueAgreement,
+    VenueCalendarSource,
+)
 from ..selectors import REFERENCE_SHAPE, registrars_active, slot_fee
+from .ics_import import SOURCE as IMPORTED_SOURCE
 
 BACKOFFICE_ROLES = (roles.REGISTRY_OFFICE, roles.REGISTRAR, roles.VENUE_OPERATOR)
 ACTIVE = (ReservationStatus.PENDING, ReservationStatus.RESERVED, ReservationStatus.CONFIRMED)
@@ -284,7 +295,61 @@ def closures_of(resource_id: int, first: date, last: date) -> QuerySet[Closure]:
     ).order_by("start")
 
 
+def closure_find(
+    closure_id: int, *, resource_id: int | None, imported: bool = True
+) -> Closure | None:
+    """A closure of one resource, or with `resource_id=None` a city-wide one. Without
+    `imported`, blocks that came from a venue's calendar import are not found."""
+    found = Closure.objects.filter(pk=closure_id)
+    found = (
+        found.filter(resource__isnull=True)
+        if resource_id is None
+        else found.filter(resource_id=resource_id)
+    )
+    if not imported:
+        found = found.exclude(source=IMPORTED_SOURCE)
+    return found.first()
+
+
+def closures_ahead(resource_id: int | None) -> QuerySet[Closure]:
+    """Closures of one resource (or, with None, the city-wide ones) not over before today."""
+    found = (
+        Closure.objects.filter(resource__isnull=True)
+        if resource_id is None
+        else Closure.objects.filter(resource_id=resource_id)
+    )
+    return found.filter(end__gt=local_datetime_start(local_today())).order_by("start")
+
+
+def weekly_rules_of(resource: Resource) -> list[WeeklyRule]:
+    return list(resource.weekly_rules.all())
+
+
+def extra_openings_ahead(resource: Resource) -> list[ExtraOpening]:
+    return list(resource.extra_openings.filter(date__gte=local_today()))
+
+
+def weekly_rule_find(rule_id: int) -> WeeklyRule | None:
+    return WeeklyRule.objects.select_related("resource").filter(pk=rule_id).first()
+
+
+def extra_opening_find(opening_id: int) -> ExtraOpening | None:
+    return ExtraOpening.objects.select_related("resource").filter(pk=opening_id).first()
+
+
+def venue_calendar_source_of(venue: Venue) -> VenueCalendarSource | None:
+    return VenueCalendarSource.objects.filter(venue=venue).first()
+
+
 # --- Registrars ---------------------------------------------------------------------------------
+
+
+def registrars_all() -> QuerySet[Registrar]:
+    return Registrar.objects.select_related("user").order_by("name")
+
+
+def registrar_active(registrar_id: int) -> Registrar | None:
+    return Registrar.objects.filter(pk=registrar_id, active=True).first()
 
 
 def registrar_ceremonies(registrar: Registrar, first: date, last: date) -> QuerySet[Reservation]:
@@ -355,3 +420,66 @@ def move_options(
 
 def local_datetime_start(day: date) -> datetime:
     return local_datetime(day, time.min)
+
+
+# --- Calendar feeds ----------------------------------------------------------------------------
+
+FEED_DAYS_BACK = 30
+FEED_DAYS_AHEAD = 800
+
+
+def feed_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def feed_owner_filter(venue: Venue | None, registrar: Registrar | None) -> dict:
+    if (venue is None) == (registrar is None):
+        raise ValueError("a feed belongs to exactly one venue or registrar")
+    return {"venue": venue} if venue else {"registrar": registrar}
+
+
+def feed_token_active(*, venue: Venue | None = None, registrar=None) -> FeedToken | None:
+    owner = feed_owner_filter(venue, registrar)
+    return FeedToken.objects.filter(**owner, revoked_at__isnull=True).first()
+
+
+def feed_by_token(token: str) -> FeedToken | None:
+    """The active feed for a URL token, or None."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        FeedToken.objects.select_related("venue", "registrar")
+        .filter(digest=feed_digest(token), revoked_at__isnull=True)
+        .first()
+    )
+
+
+def _feed_owner_of(feed: FeedToken) -> dict:
+    return {"venue_id": feed.venue_id} if feed.venue_id else {"registrar_id": feed.registrar_id}
+
+
+def feed_ics(feed: FeedToken) -> bytes:
+    """The ceremonies of the feed's venue or registrar, from a month ago on."""
+    today = local_today()
+    rows = ceremonies_between(
+        today - timedelta(days=FEED_DAYS_BACK), today + timedelta(days=FEED_DAYS_AHEAD)
+    ).filter(**_feed_owner_of(feed))
+    name = feed.venue.name if feed.venue_id else feed.registrar.name
+    return ceremonies_ics(f"{_('Weddings')} – {name}", rows, with_names=True)
+
+
+def feed_last_modified(feed: FeedToken) -> datetime:
+    """When the feed last changed: the latest change of one of its weddings (cancelled ones
+    included), of the feed or its owner, and at least the start of today – ceremonies leave
+    the window at midnight, and a wedding handed to another registrar leaves that registrar's
+    feed without a trace in it. A client that sends only If-Modified-Since therefore reloads
+    once a day at most; one that sends the ETag only when something really changed."""
+    owner = feed.venue or feed.registrar
+    changed = Reservation.objects.filter(**_feed_owner_of(feed)).aggregate(Max("updated_at"))
+    moments = [
+        changed["updated_at__max"],
+        feed.created_at,
+        owner.updated_at,
+        local_datetime(local_today(), time.min),
+    ]
+    return max(moment for moment in moments if moment is not None)

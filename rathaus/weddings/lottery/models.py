@@ -1,5 +1,5 @@
 """The lottery for high-demand wedding dates: one lottery per date, applications with ranked
-preferences, and the result of the draw. The algorithm is in draw.py, the rules in
+preferences, and the result of the draw. The algorithm is in pure_draw.py, the rules in
 docs/lottery.md."""
 
 from __future__ import annotations
@@ -9,8 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.models import TimeStampedModel
 from rathaus.core.timezone import BERLIN
-from rathaus.weddings.constants import Language
-from rathaus.weddings.models import Reservation, Venue
+from rathaus.weddings.models import CoupleFields, Reservation, Venue
 
 from .constants import ApplicationStatus, LotterySource
 
@@ -57,7 +56,7 @@ class Lottery(TimeStampedModel):
         return self.seed if self.drawn_at else None
 
 
-class Application(TimeStampedModel):
+class Application(CoupleFields, TimeStampedModel):
     lottery = models.ForeignKey(Lottery, on_delete=models.PROTECT, related_name="applications")
     reference = models.CharField(_("reference"), max_length=20, unique=True)
     status = models.CharField(
@@ -66,14 +65,6 @@ class Application(TimeStampedModel):
         choices=ApplicationStatus.choices,
         default=ApplicationStatus.PENDING,
     )
-    partner1_given_name = models.CharField(_("given name (partner 1)"), max_length=100)
-    partner1_family_name = models.CharField(_("family name (partner 1)"), max_length=100)
-    partner2_given_name = models.CharField(_("given name (partner 2)"), max_length=100)
-    partner2_family_name = models.CharField(_("family name (partner 2)"), max_length=100)
-    email = models.EmailField(_("e-mail"))
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    guests = models.PositiveSmallIntegerField(_("expected guests"))
-    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     token_nonce = models.CharField(max_length=32)
     email_confirmed_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
     erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)

@@ -21,8 +21,8 @@ from rathaus.core.privacy import Erasure, Section, model_record
 from rathaus.weddings.lottery import audit_events as audit
 
 from .constants import ApplicationStatus
-from .jobs import application_personal_data_erase
 from .models import Application
+from .services.retention import application_personal_data_erase
 
 FIELDS = [
     "reference",

@@ -8,9 +8,8 @@ from datetime import datetime
 from rathaus.core.timezone import BERLIN
 
 from .constants import ApplicationStatus
-from .drawing import participants_of
 from .models import DrawResult, Lottery
-from .selectors import lottery_state
+from .selectors import lottery_state, participants_of
 
 FORMAT = "rathaus-wedding-lottery/2"
 

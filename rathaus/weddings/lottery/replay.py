@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import draw
+from . import pure_draw
 from .constants import ApplicationStatus
-from .drawing import candidate_of, participants_of
 from .models import DrawResult, Lottery, slot_key
+from .selectors import candidate_of, participants_of
 
 DECIDED = (ApplicationStatus.WON, ApplicationStatus.LOST)
 
@@ -17,7 +17,7 @@ DECIDED = (ApplicationStatus.WON, ApplicationStatus.LOST)
 class Replay:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    allocation: draw.Allocation | None = None
+    allocation: pure_draw.Allocation | None = None
 
     @property
     def matches(self) -> bool:
@@ -29,7 +29,7 @@ def lottery_replay(lottery: Lottery) -> Replay:
     if not lottery.drawn_at or lottery.free_slots is None:
         replay.problems.append("the lottery has not been drawn")
         return replay
-    if draw.seed_commitment(lottery.seed) != lottery.seed_commitment:
+    if pure_draw.seed_commitment(lottery.seed) != lottery.seed_commitment:
         replay.problems.append("the seed does not match the published commitment")
     _check_entrants(lottery, replay)
     applications, participants = participants_of(lottery)
@@ -40,7 +40,7 @@ def lottery_replay(lottery: Lottery) -> Replay:
         )
     }
     refused = [(ref, slot) for ref, r in results.items() for slot in r.refused]
-    allocation = draw.allocation_compute(
+    allocation = pure_draw.allocation_compute(
         seed_hex=lottery.seed,
         participants=participants,
         free_slots=lottery.free_slots,
@@ -54,7 +54,7 @@ def lottery_replay(lottery: Lottery) -> Replay:
 
     replay.problems += [
         f"published result: {problem}"
-        for problem in draw.document_verify(lottery_document(lottery, now=timezone.now()))
+        for problem in pure_draw.document_verify(lottery_document(lottery, now=timezone.now()))
     ]
     stored_order = [
         ref
@@ -101,7 +101,7 @@ def _check_entrants(lottery: Lottery, replay: Replay) -> None:
     if any(a.erased_at for a in in_time):
         replay.notes.append("duplicates not rechecked: the personal data has been erased")
         return
-    dedupe = draw.applications_dedupe(candidate_of(a) for a in in_time)
+    dedupe = pure_draw.applications_dedupe(candidate_of(a) for a in in_time)
     stored = {}
     for application in in_time:
         result = getattr(application, "result", None)

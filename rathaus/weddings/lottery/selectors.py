@@ -16,18 +16,20 @@ from datetime import date, datetime, timedelta
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import Count, Q
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from rathaus.core.revision import cached
 from rathaus.core.timezone import BERLIN
 from rathaus.weddings.dates import day_plausible, is_high_demand
 
+from . import pure_draw
 from .constants import ApplicationStatus, LotteryState
 from .models import Application, Lottery
 from .tokens import REFERENCE_SHAPE
 
 ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")
+WAITLIST_PATH = "/trauung/warteliste/"
 
 
 def window_days() -> int:
@@ -204,3 +206,39 @@ def lotteries_due(now: datetime) -> list[Lottery]:
             "day"
         )
     )
+
+
+# --- The draw's inputs ---------------------------------------------------------------------
+
+
+def candidate_of(application: Application) -> pure_draw.Candidate:
+    return pure_draw.Candidate(
+        reference=application.reference,
+        confirmed_at=application.email_confirmed_at,
+        email=application.email,
+        partner_names=(
+            f"{application.partner1_given_name} {application.partner1_family_name}",
+            f"{application.partner2_given_name} {application.partner2_family_name}",
+        ),
+    )
+
+
+def participants_of(lottery: Lottery) -> tuple[list[Application], list[pure_draw.Participant]]:
+    """The applications in the draw (entered and not a duplicate, or already decided)."""
+    applications = list(
+        lottery.applications.filter(
+            status__in=(ApplicationStatus.ENTERED, ApplicationStatus.WON, ApplicationStatus.LOST)
+        ).prefetch_related("preferences__venue")
+    )
+    participants = [
+        pure_draw.Participant(a.reference, tuple(p.key for p in a.preferences.all()))
+        for a in applications
+    ]
+    return applications, participants
+
+
+def waitlist_url() -> str:
+    try:
+        return reverse("waitlist:wish-create")
+    except NoReverseMatch:
+        return WAITLIST_PATH

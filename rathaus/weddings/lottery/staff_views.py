@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from rathaus.audit.selectors import audit_lines_for, audit_lines_with_codes
 from rathaus.core.timezone import local_today
 from rathaus.weddings.backoffice.selectors import access_registry_office
-from rathaus.weddings.backoffice.viewbase import BackofficeView, done
+from rathaus.weddings.backoffice.views.base import BackofficeView, done
 
 from . import selectors, services
 from .forms import MarkForm

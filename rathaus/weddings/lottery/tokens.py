@@ -3,21 +3,18 @@ and a stored nonce under SECRET_KEY; docs/decisions/0005-reservation-tokens.md).
 
 from __future__ import annotations
 
-import re
-import secrets
-
-from rathaus.weddings.tokens import REFERENCE_ALPHABET, token_for, token_matches
+from rathaus.core.references import reference_draw, reference_shape
+from rathaus.weddings.tokens import token_for, token_matches
 
 from .constants import REFERENCE_PREFIX
 
 MANAGE = "lottery_manage"  # status page and withdrawal
 CONFIRM = "lottery_confirm"  # only in the first e-mail: proves the address
-REFERENCE_SHAPE = re.compile(rf"{REFERENCE_PREFIX}-\d{{4}}-[{REFERENCE_ALPHABET}]{{4}}")
+REFERENCE_SHAPE = reference_shape(REFERENCE_PREFIX, length=4, with_year=True)
 
 
 def reference_new(year: int) -> str:
-    suffix = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(4))
-    return f"{REFERENCE_PREFIX}-{year}-{suffix}"
+    return reference_draw(REFERENCE_PREFIX, length=4, year=year)
 
 
 def application_token(purpose: str, application) -> str:

@@ -20,7 +20,6 @@ from rathaus.weddings.services import Partner
 
 from . import selectors, services
 from .constants import LotteryState
-from .drawing import waitlist_url
 from .forms import ApplicationForm
 from .models import DrawResult
 from .publication import lottery_document
@@ -273,7 +272,7 @@ class ApplicationStatusView(_TokenMixin, View):
             "reservation": result.reservation if result else None,
             "can_withdraw": application.status in ("pending", "entered")
             and now < lottery.closes_at,
-            "waitlist_url": waitlist_url(),
+            "waitlist_url": selectors.waitlist_url(),
             "error": error,
         }
         return _private(

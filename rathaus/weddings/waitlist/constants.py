@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 REFERENCE_PREFIX = "WL"
+REFERENCE_LENGTH = 8
 MANAGE = "waitlist-manage"  # status page and withdrawal
 CONFIRM = "waitlist-confirm"  # only in the opt-in e-mail
 

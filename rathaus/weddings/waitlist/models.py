@@ -13,24 +13,15 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.models import TimeStampedModel
-from rathaus.weddings.constants import Language
-from rathaus.weddings.models import Reservation, Venue
+from rathaus.weddings.models import CoupleFields, Reservation, Venue
 from rathaus.weddings.tokens import token_for
 
 from .constants import CONFIRM, MANAGE, OfferStatus, TimeOfDay, WishStatus
 
 
-class Wish(TimeStampedModel):
+class Wish(CoupleFields, TimeStampedModel):
     reference = models.CharField(_("reference"), max_length=20, unique=True)
     status = models.CharField(_("status"), max_length=12, choices=WishStatus.choices)
-    partner1_given_name = models.CharField(_("given name (partner 1)"), max_length=100)
-    partner1_family_name = models.CharField(_("family name (partner 1)"), max_length=100)
-    partner2_given_name = models.CharField(_("given name (partner 2)"), max_length=100)
-    partner2_family_name = models.CharField(_("family name (partner 2)"), max_length=100)
-    email = models.EmailField(_("e-mail"))
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    guests = models.PositiveSmallIntegerField(_("expected guests"))
-    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     first_day = models.DateField(_("from"))
     last_day = models.DateField(_("to"))
     days = models.JSONField(

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
 from django.db.models import QuerySet
 
+from rathaus.core.references import reference_shape
 from rathaus.weddings.constants import ReservationStatus
 from rathaus.weddings.models import Reservation
 from rathaus.weddings.tokens import token_matches
 
-from .constants import CONFIRM, MANAGE, OfferStatus, WishStatus
+from .constants import (
+    CONFIRM,
+    MANAGE,
+    REFERENCE_LENGTH,
+    REFERENCE_PREFIX,
+    OfferStatus,
+    WishStatus,
+)
 from .models import Offer, Wish
 
-REFERENCE_SHAPE = re.compile(r"WL-[A-Z2-9]{8}")
+REFERENCE_SHAPE = reference_shape(REFERENCE_PREFIX, length=REFERENCE_LENGTH, with_year=False)
 ACCEPTED_RESERVATION = (ReservationStatus.RESERVED, ReservationStatus.CONFIRMED)
 
 

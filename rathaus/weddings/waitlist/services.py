@@ -10,7 +10,6 @@ claim again.
 from __future__ import annotations
 
 import logging
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
@@ -24,13 +23,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.mail import mail_send_on_commit
+from rathaus.core.references import reference_draw, reference_unique
 from rathaus.core.timezone import BERLIN
 from rathaus.scheduling.exceptions import SlotNotOffered, SlotUnavailable
 from rathaus.weddings import audit_events as audit
 from rathaus.weddings import services as weddings
 from rathaus.weddings.models import Venue
 from rathaus.weddings.selectors import bookable_range, reservation_policy
-from rathaus.weddings.tokens import REFERENCE_ALPHABET, nonce_new
+from rathaus.weddings.tokens import nonce_new
 
 from . import selectors
 from .constants import (
@@ -38,6 +38,7 @@ from .constants import (
     MAX_LAPSES,
     OPTIN_VALID_DAYS,
     RANGE_MAX_MONTHS,
+    REFERENCE_LENGTH,
     REFERENCE_PREFIX,
     WAITING_STATUSES,
     WISHES_PER_EMAIL,
@@ -153,12 +154,11 @@ def _validate(request: WishRequest, now: datetime) -> tuple[date, date]:
 
 
 def _reference_unique() -> str:
-    for _attempt in range(20):
-        suffix = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
-        reference = f"{REFERENCE_PREFIX}-{suffix}"
-        if not Wish.objects.filter(reference=reference).exists():
-            return reference
-    raise RuntimeError("no free reference")  # 32^8 references: practically unreachable
+    # no year: a wish may span the turn of the year; 32^8 references instead
+    return reference_unique(
+        lambda: reference_draw(REFERENCE_PREFIX, length=REFERENCE_LENGTH),
+        lambda reference: Wish.objects.filter(reference=reference).exists(),
+    )
 
 
 def wish_create(*, request: WishRequest, now: datetime | None = None) -> Wish:

@@ -13,7 +13,7 @@ from rathaus.core.timezone import local_today
 from rathaus.protection.testing import protection_off, rate_limits_off  # noqa: F401
 from rathaus.weddings.bootstrap import bottrop_data_load
 from rathaus.weddings.dates import is_high_demand
-from rathaus.weddings.lottery import draw, services
+from rathaus.weddings.lottery import pure_draw, services
 from rathaus.weddings.lottery.constants import LotterySource
 from rathaus.weddings.lottery.models import Application, Lottery
 from rathaus.weddings.lottery.slots import lottery_slots_offered
@@ -80,7 +80,7 @@ def lottery_open(day=None, *, opens_at: datetime | None = None, days_open: int =
         opens_at=opens_at,
         closes_at=now + timedelta(days=days_open),
         seed=seed,
-        seed_commitment=draw.seed_commitment(seed),
+        seed_commitment=pure_draw.seed_commitment(seed),
     )
 
 

@@ -12,13 +12,13 @@ from rathaus.core.timezone import BERLIN, local_datetime
 from rathaus.weddings import services as wedding_services
 from rathaus.weddings.lottery import services
 from rathaus.weddings.lottery.constants import ApplicationStatus, LotterySource
-from rathaus.weddings.lottery.drawing import lottery_draw
 from rathaus.weddings.lottery.models import Lottery
 from rathaus.weddings.lottery.selectors import (
     lottery_blocks_day,
     lottery_days_between,
     release_moment,
 )
+from rathaus.weddings.lottery.services import lottery_draw
 from rathaus.weddings.selectors import ceremony_slots_free
 from rathaus.weddings.services import Partner
 

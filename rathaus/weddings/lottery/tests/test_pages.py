@@ -225,8 +225,7 @@ def test_a_schnapszahl_page_far_ahead_announces_without_creating_the_lottery(cli
 def test_erased_applications_links_stop_working(client):
     from datetime import timedelta
 
-    from rathaus.weddings.lottery.drawing import lottery_draw
-    from rathaus.weddings.lottery.jobs import applications_erase_due
+    from rathaus.weddings.lottery.services import applications_erase_due, lottery_draw
 
     lottery = lottery_open()
     url = f"/trauung/verlosung/{lottery.day.isoformat()}/"

@@ -11,12 +11,11 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from rathaus.weddings.lottery import jobs
 from rathaus.weddings.lottery import privacy as lottery_privacy
 from rathaus.weddings.lottery.constants import ApplicationStatus
-from rathaus.weddings.lottery.drawing import lottery_draw
 from rathaus.weddings.lottery.models import Application
 from rathaus.weddings.lottery.replay import lottery_replay
+from rathaus.weddings.lottery.services import lottery_draw, retention
 
 from .conftest import apply, close, committed, lottery_open, slots_of
 
@@ -37,9 +36,9 @@ def _drawn_lottery():
 def test_erased_30_days_after_the_draw_and_the_replay_still_matches(caplog):
     lottery = _drawn_lottery()
     caplog.set_level(logging.DEBUG)
-    assert jobs.applications_erase_due(now=lottery.drawn_at + timedelta(days=29)) == 0
-    assert jobs.applications_erase_due(now=lottery.drawn_at + timedelta(days=31)) == 2
-    assert jobs.applications_erase_due(now=lottery.drawn_at + timedelta(days=32)) == 0
+    assert retention.applications_erase_due(now=lottery.drawn_at + timedelta(days=29)) == 0
+    assert retention.applications_erase_due(now=lottery.drawn_at + timedelta(days=31)) == 2
+    assert retention.applications_erase_due(now=lottery.drawn_at + timedelta(days=32)) == 0
     for application in Application.objects.all():
         assert application.email == application.partner1_given_name == ""
         assert application.preferences.exists() and application.status in ("won", "lost")

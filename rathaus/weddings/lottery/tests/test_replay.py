@@ -15,9 +15,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from rathaus.weddings.lottery.draw import document_verify
-from rathaus.weddings.lottery.drawing import lottery_draw
 from rathaus.weddings.lottery.models import DrawResult, Lottery
+from rathaus.weddings.lottery.pure_draw import document_verify
+from rathaus.weddings.lottery.services import lottery_draw
 
 from .conftest import COUPLES, apply, close, committed, lottery_open, slots_of
 

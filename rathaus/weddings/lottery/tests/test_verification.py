@@ -30,8 +30,8 @@ from django.core.management.base import CommandError
 from rathaus.core.timezone import local_today
 from rathaus.weddings.dates import is_high_demand
 from rathaus.weddings.lottery import services
-from rathaus.weddings.lottery.draw import Participant, allocation_compute, document_verify
-from rathaus.weddings.lottery.drawing import lottery_draw
+from rathaus.weddings.lottery.pure_draw import Participant, allocation_compute, document_verify
+from rathaus.weddings.lottery.services import lottery_draw
 from rathaus.weddings.models import Registrar
 from rathaus.weddings.selectors import ceremony_slot_offer, ceremony_slots_free
 from rathaus.weddings.services import Partner

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from rathaus.weddings.backoffice.jobs import personal_data_erase
+from rathaus.weddings.backoffice.services import personal_data_erase
 
 
 class Command(BaseCommand):

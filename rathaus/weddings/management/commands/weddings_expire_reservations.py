@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from rathaus.weddings.backoffice.jobs import reservations_expire
+from rathaus.weddings.backoffice.services import reservations_expire
 from rathaus.weddings.waitlist.jobs import waitlist_match
 
 

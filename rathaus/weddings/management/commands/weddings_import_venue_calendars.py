@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from rathaus.weddings.backoffice.jobs import venue_calendars_import
+from rathaus.weddings.backoffice.services import venue_calendars_import
 
 
 class Command(BaseCommand):

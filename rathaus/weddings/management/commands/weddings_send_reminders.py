@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from rathaus.weddings.backoffice.jobs import reminders_send
+from rathaus.weddings.backoffice.services import reminders_send
 
 
 class Command(BaseCommand):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from rathaus.weddings.backoffice import feeds, services
+from rathaus.weddings.backoffice import services
 from rathaus.weddings.models import Venue
 
 from .conftest import free_slot, reserve
@@ -23,7 +23,7 @@ REQUIRED = ("UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY", "SEQUENCE", "LAST-M
 
 
 def _feed_path(operator) -> str:
-    token = feeds.feed_token_create(actor=operator, venue=Venue.objects.get(slug=BECK))
+    token = services.feed_token_create(actor=operator, venue=Venue.objects.get(slug=BECK))
     return reverse("backoffice:feed", args=[token])
 
 

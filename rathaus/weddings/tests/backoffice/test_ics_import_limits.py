@@ -17,9 +17,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from rathaus.core import ics
 from rathaus.core.timezone import BERLIN, local_today
 from rathaus.scheduling.models import Closure
-from rathaus.weddings.backoffice import ics_import, jobs
+from rathaus.weddings.backoffice import ics_import, services
 from rathaus.weddings.models import Venue, VenueCalendarSource
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,7 @@ def _soon(days=20) -> str:
 
 def _parse(data: bytes):
     today = local_today()
-    return ics_import.blocks_parse(data, first=today, last=today + timedelta(days=800))
+    return ics.blocks_parse(data, first=today, last=today + timedelta(days=800))
 
 
 def _finishes_within(seconds: float, function):
@@ -81,7 +82,7 @@ def test_a_rule_repeating_every_minute_is_refused_quickly_and_writes_nothing(bec
     venue = Venue.objects.get(slug=BECK)
     outcome, seconds = _finishes_within(
         30,
-        lambda: ics_import.venue_calendar_import(actor=beck_operator, venue=venue, data=data),
+        lambda: services.venue_calendar_import(actor=beck_operator, venue=venue, data=data),
     )
     assert isinstance(outcome.get("error"), ics_import.ImportFailed)
     assert seconds < 2
@@ -100,7 +101,7 @@ def test_expansion_is_bounded_by_count_and_by_the_window(monkeypatch):
     assert 110 <= len(blocks) <= 116
     assert all(today <= b.start.astimezone(BERLIN).date() <= today + timedelta(800) for b in blocks)
     # and no file yields more than MAX_BLOCKS blocks
-    monkeypatch.setattr(ics_import, "MAX_BLOCKS", 50)
+    monkeypatch.setattr(ics, "MAX_BLOCKS", 50)
     with pytest.raises(ics_import.ImportFailed) as refused:
         _parse(weekly)
     assert "50" in str(refused.value.message)
@@ -108,7 +109,7 @@ def test_expansion_is_bounded_by_count_and_by_the_window(monkeypatch):
 
 def test_a_rule_that_never_matches_cannot_hold_the_import(monkeypatch):
     # dateutil searches for a 30 February until the year 9999 without yielding once
-    monkeypatch.setattr(ics_import, "EXPAND_SECONDS", 0.2)
+    monkeypatch.setattr(ics, "EXPAND_SECONDS", 0.2)
     data = _file(
         f"DTSTART;TZID=Europe/Berlin:{_soon()}",
         "DURATION:PT2H",
@@ -336,7 +337,7 @@ def test_one_venue_failing_does_not_stop_the_others(bottrop, monkeypatch, caplog
 
     monkeypatch.setattr(ics_import, "calendar_fetch", fetch)
     with caplog.at_level(logging.INFO, logger="rathaus.weddings.jobs"):
-        assert jobs.venue_calendars_import() == {"imported": 1, "failed": 2}
+        assert services.venue_calendars_import() == {"imported": 1, "failed": 2}
     assert Closure.objects.filter(resource=good.resource, source="ics").count() == 1
     results = {s.venue_id: s.last_result for s in VenueCalendarSource.objects.all()}
     assert "notadate" not in results[broken.pk] and "fest@beck" in results[broken.pk]

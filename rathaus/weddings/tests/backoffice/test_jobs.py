@@ -17,7 +17,8 @@ from django.utils import timezone
 from rathaus.audit.models import AuditEntry
 from rathaus.audit.selectors import audit_lines_for
 from rathaus.core.timezone import local_datetime, local_today
-from rathaus.weddings.backoffice import jobs, services
+from rathaus.weddings.backoffice import services
+from rathaus.weddings.backoffice.services import jobs
 from rathaus.weddings.models import Reservation, ReservationErasure, ReservationReminder
 
 from .conftest import committed, reserve
@@ -34,7 +35,7 @@ def test_expiry_marks_lapsed_holds_and_mails_only_confirmed_addresses():
     reserved = reserve(skip=1)
     mail.outbox.clear()
     with committed():
-        assert jobs.reservations_expire(now=timezone.now() + timedelta(hours=3)) == 1
+        assert services.reservations_expire(now=timezone.now() + timedelta(hours=3)) == 1
     pending.refresh_from_db()
     assert pending.status == "expired" and pending.booking.status == "expired"
     assert mail.outbox == []  # the address of a pending hold was never confirmed
@@ -43,8 +44,8 @@ def test_expiry_marks_lapsed_holds_and_mails_only_confirmed_addresses():
     )
     after_deadline = _at(reserved.notice_deadline + timedelta(days=1), 1)
     with committed():
-        assert jobs.reservations_expire(now=after_deadline) == 1
-        assert jobs.reservations_expire(now=after_deadline) == 0
+        assert services.reservations_expire(now=after_deadline) == 1
+        assert services.reservations_expire(now=after_deadline) == 0
     reserved.refresh_from_db()
     assert reserved.status == "expired"
     assert len(mail.outbox) == 1 and "abgelaufen" in mail.outbox[0].subject
@@ -56,7 +57,7 @@ def test_confirmed_weddings_never_expire(office):
     services.reservation_confirm(
         actor=office, reservation=reservation, notice_filed_on=local_today()
     )
-    jobs.reservations_expire(now=_at(reservation.notice_deadline + timedelta(days=2)))
+    services.reservations_expire(now=_at(reservation.notice_deadline + timedelta(days=2)))
     reservation.refresh_from_db()
     assert reservation.status == "confirmed"
 
@@ -66,11 +67,11 @@ def test_reminders_before_the_notice_deadline_each_once():
     mail.outbox.clear()
     deadline = reservation.notice_deadline
     with committed():
-        assert jobs.reminders_send(now=_at(deadline - timedelta(days=8)))["notice_7"] == 0
-        assert jobs.reminders_send(now=_at(deadline - timedelta(days=7)))["notice_7"] == 1
-        assert jobs.reminders_send(now=_at(deadline - timedelta(days=6)))["notice_7"] == 0
-        assert jobs.reminders_send(now=_at(deadline - timedelta(days=1)))["notice_1"] == 1
-        assert jobs.reminders_send(now=_at(deadline))["notice_1"] == 0
+        assert services.reminders_send(now=_at(deadline - timedelta(days=8)))["notice_7"] == 0
+        assert services.reminders_send(now=_at(deadline - timedelta(days=7)))["notice_7"] == 1
+        assert services.reminders_send(now=_at(deadline - timedelta(days=6)))["notice_7"] == 0
+        assert services.reminders_send(now=_at(deadline - timedelta(days=1)))["notice_1"] == 1
+        assert services.reminders_send(now=_at(deadline))["notice_1"] == 0
     assert len(mail.outbox) == 2
     assert all("Erinnerung" in message.subject for message in mail.outbox)
     assert reservation.manage_token in mail.outbox[0].body
@@ -86,8 +87,8 @@ def test_ceremony_reminder_a_week_before(office):
     mail.outbox.clear()
     day = reservation.start.date()
     with committed():
-        sent = jobs.reminders_send(now=_at(day - timedelta(days=7)))
-        again = jobs.reminders_send(now=_at(day - timedelta(days=3)))
+        sent = services.reminders_send(now=_at(day - timedelta(days=7)))
+        again = services.reminders_send(now=_at(day - timedelta(days=3)))
     assert sent["ceremony_7"] == 1 and again["ceremony_7"] == 0
     assert sent["notice_7"] == sent["notice_1"] == 0  # the notice is filed
     assert len(mail.outbox) == 1 and "in einer Woche" in mail.outbox[0].subject
@@ -112,22 +113,23 @@ def test_retention_erases_personal_data_but_keeps_the_numbers(office):
     )
     cancelled.refresh_from_db()
     soon = cancelled.updated_at + timedelta(days=29)
-    assert jobs.personal_data_erase(now=soon) == 0
-    assert jobs.personal_data_erase(now=cancelled.updated_at + timedelta(days=31)) == 1
+    assert services.personal_data_erase(now=soon) == 0
+    assert services.personal_data_erase(now=cancelled.updated_at + timedelta(days=31)) == 1
     cancelled.refresh_from_db()
     assert cancelled.email == "" and cancelled.partner1_family_name == ""
     assert cancelled.cancelled_reason == ""
     reason = AuditEntry.objects.get(code="weddings.reservation.cancelled").data["reason"]
     assert reason == ""
     assert (
-        jobs.personal_data_erase(now=wedding.end + relativedelta(months=6) - timedelta(days=1)) == 0
+        services.personal_data_erase(now=wedding.end + relativedelta(months=6) - timedelta(days=1))
+        == 0
     )
-    assert jobs.personal_data_erase(now=wedding.end + relativedelta(months=6, days=1)) == 1
+    assert services.personal_data_erase(now=wedding.end + relativedelta(months=6, days=1)) == 1
     wedding.refresh_from_db()
     assert wedding.partner2_given_name == "" and wedding.status == "confirmed"
     assert wedding.venue_id and wedding.guests  # numbers for the statistics stay
     assert ReservationErasure.objects.count() == 2
-    assert jobs.personal_data_erase(now=wedding.end + relativedelta(years=2)) == 0
+    assert services.personal_data_erase(now=wedding.end + relativedelta(years=2)) == 0
 
 
 def test_retention_period_is_configurable(settings, office):
@@ -135,7 +137,7 @@ def test_retention_period_is_configurable(settings, office):
     reservation = reserve()
     services.reservation_cancel_by_office(actor=office, reservation=reservation, reason="x")
     reservation.refresh_from_db()
-    assert jobs.personal_data_erase(now=reservation.updated_at + timedelta(days=3)) == 1
+    assert services.personal_data_erase(now=reservation.updated_at + timedelta(days=3)) == 1
 
 
 def test_commands_run_and_log_no_personal_data(caplog):
@@ -165,7 +167,7 @@ def test_two_expiry_runs_at_once_expire_each_reservation_once(bottrop):
     def run():
         try:
             barrier.wait()
-            counts.append(jobs.reservations_expire(now=later))
+            counts.append(services.reservations_expire(now=later))
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
         finally:

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rathaus.core.timezone import BERLIN, local_datetime, local_today
+from rathaus.scheduling import services as availability
 from rathaus.scheduling.models import Closure
-from rathaus.weddings.backoffice import availability
-from rathaus.weddings.backoffice.services import BackofficeError
+from rathaus.scheduling.services import AvailabilityRefused
 from rathaus.weddings.models import Registrar, Venue
 
 from .conftest import reserve
@@ -55,7 +55,7 @@ def test_a_time_in_the_past_is_refused_with_a_form_error(client, office, target)
 def test_the_service_refuses_a_block_that_is_over(office):
     venue = Venue.objects.get(slug="schloss-beck")
     yesterday = local_today() - timedelta(days=1)
-    with pytest.raises(BackofficeError):
+    with pytest.raises(AvailabilityRefused):
         availability.closure_create(
             actor=office,
             resource=venue.resource,

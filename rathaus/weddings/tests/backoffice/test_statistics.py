@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rathaus.core.timezone import BERLIN, local_today
-from rathaus.weddings.backoffice import jobs, services
+from rathaus.weddings.backoffice import services
 from rathaus.weddings.backoffice.statistics import statistics_compute
 
 from .conftest import reserve
@@ -25,7 +25,7 @@ def test_counts_per_venue_and_month(office):
     services.reservation_confirm(actor=office, reservation=wedding, notice_filed_on=local_today())
     reserve(skip=1)  # reserved, not confirmed
     reserve(skip=2, confirm_email=False)
-    jobs.reservations_expire(now=timezone.now() + timedelta(hours=3))
+    services.reservations_expire(now=timezone.now() + timedelta(hours=3))
     month = wedding.start.astimezone(BERLIN).date().replace(day=1)
     first = min(local_today(), month)
     stats = statistics_compute(first=first, last=month + timedelta(days=40))

@@ -13,7 +13,7 @@ from icalendar import Calendar
 from rathaus.audit.models import AuditEntry
 from rathaus.core.timezone import BERLIN, local_datetime, local_today
 from rathaus.scheduling.models import Closure
-from rathaus.weddings.backoffice import ics_import, jobs, services
+from rathaus.weddings.backoffice import ics_import, services
 from rathaus.weddings.models import FeedToken, Venue, VenueAgreement, VenueCalendarSource
 
 from .conftest import reserve
@@ -96,7 +96,7 @@ def test_a_whole_day_block_takes_the_slots_out_of_the_public_search(beck_operato
     venue = _venue()
     slots = ceremony_slots_free(first=_day(30), last=_day(60), filters=SlotFilter(venues=[venue]))
     day = slots[0].start.astimezone(BERLIN).date()
-    from rathaus.weddings.backoffice import availability
+    from rathaus.scheduling import services as availability
 
     availability.closure_create(
         actor=beck_operator,
@@ -179,7 +179,7 @@ def test_import_blocks_events_and_a_reimport_changes_nothing(beck_operator):
         _event("fest-1@beck", one, one + timedelta(hours=5)),
         _event("fest-2@beck", two, two + timedelta(hours=2)),
     )
-    result = ics_import.venue_calendar_import(actor=beck_operator, venue=venue, data=data)
+    result = services.venue_calendar_import(actor=beck_operator, venue=venue, data=data)
     assert (result.created, result.updated, result.removed) == (2, 0, 0)
     closures = Closure.objects.filter(resource=venue.resource, source="ics").order_by("start")
     assert [(c.source_uid, c.start, c.end) for c in closures] == [
@@ -187,7 +187,7 @@ def test_import_blocks_events_and_a_reimport_changes_nothing(beck_operator):
         ("fest-2@beck", two, two + timedelta(hours=2)),
     ]
     assert all("Name des Gastes" not in c.reason for c in closures)  # summaries are not copied
-    again = ics_import.venue_calendar_import(actor=beck_operator, venue=venue, data=data)
+    again = services.venue_calendar_import(actor=beck_operator, venue=venue, data=data)
     assert (again.created, again.updated, again.removed, again.unchanged) == (0, 0, 0, 2)
     assert Closure.objects.filter(resource=venue.resource, source="ics").count() == 2
 
@@ -196,7 +196,7 @@ def test_reimport_moves_changed_events_and_removes_deleted_ones(beck_operator):
     venue = _venue()
     one = local_datetime(_day(20), time(18))
     two = local_datetime(_day(21), time(10))
-    ics_import.venue_calendar_import(
+    services.venue_calendar_import(
         actor=beck_operator,
         venue=venue,
         data=_ics(
@@ -207,7 +207,7 @@ def test_reimport_moves_changed_events_and_removes_deleted_ones(beck_operator):
         resource=venue.resource, start=two, end=two + timedelta(hours=3)
     )
     later = one + timedelta(hours=2)
-    result = ics_import.venue_calendar_import(
+    result = services.venue_calendar_import(
         actor=beck_operator, venue=venue, data=_ics(_event("a", later, later + timedelta(hours=1)))
     )
     assert (result.created, result.updated, result.removed) == (0, 1, 1)
@@ -225,7 +225,7 @@ def test_import_never_removes_a_wedding_and_reports_the_overlap(beck_operator, o
     clash = _event(
         "clash", reservation.start - timedelta(hours=1), reservation.end + timedelta(hours=1)
     )
-    result = ics_import.venue_calendar_import(actor=beck_operator, venue=venue, data=_ics(clash))
+    result = services.venue_calendar_import(actor=beck_operator, venue=venue, data=_ics(clash))
     assert result.created == 0 and len(result.conflicts) == 1
     reservation.refresh_from_db()
     assert reservation.status == "confirmed" and reservation.booking.status == "confirmed"
@@ -247,7 +247,7 @@ def test_repeating_all_day_and_free_events(beck_operator):
         f"DTEND;VALUE=DATE:{day + timedelta(days=2):%Y%m%d}\r\nEND:VEVENT"
     )
     free = _event("frei", start, start + timedelta(hours=1), "TRANSP:TRANSPARENT")
-    result = ics_import.venue_calendar_import(
+    result = services.venue_calendar_import(
         actor=beck_operator, venue=venue, data=_ics(weekly, all_day, free)
     )
     assert result.created == 4  # 3 occurrences of the weekly event (one excluded) + all-day
@@ -310,10 +310,10 @@ def test_import_from_an_address_served_by_a_local_server(client, beck_operator, 
         _event("server-1", start + timedelta(hours=1), start + timedelta(hours=5))
     )
     VenueCalendarSource.objects.update(last_imported_at=None)
-    assert jobs.venue_calendars_import() == {"imported": 1, "failed": 0}
+    assert services.venue_calendars_import() == {"imported": 1, "failed": 0}
     assert Closure.objects.get(source_uid="server-1").start == start + timedelta(hours=1)
     # a second run right after it skips the source another run has just handled
-    assert jobs.venue_calendars_import() == {"imported": 0, "failed": 0}
+    assert services.venue_calendars_import() == {"imported": 0, "failed": 0}
 
 
 def test_private_addresses_are_refused_by_default(beck_operator, calendar_server, settings):

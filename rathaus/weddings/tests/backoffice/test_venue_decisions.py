@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from rathaus.core.timezone import BERLIN, local_today
 from rathaus.scheduling.constants import BookingStatus
-from rathaus.weddings.backoffice import jobs, services
+from rathaus.weddings.backoffice import services
 from rathaus.weddings.backoffice.services import BackofficeError
 from rathaus.weddings.models import ReservationReminder, VenueAgreement
 
@@ -133,10 +133,10 @@ def test_the_notice_is_recorded_before_the_venue_agrees_and_reminders_stop(offic
     deadline_eve = timezone.now().replace(microsecond=0)
     while deadline_eve.astimezone(BERLIN).date() < reservation.notice_deadline - timedelta(1):
         deadline_eve += timedelta(days=1)
-    assert sum(jobs.reminders_send(now=deadline_eve).values()) == 0
+    assert sum(services.reminders_send(now=deadline_eve).values()) == 0
     assert not ReservationReminder.objects.exists()
     after_deadline = deadline_eve + timedelta(days=3)
-    assert jobs.reservations_expire(now=after_deadline) == 0
+    assert services.reservations_expire(now=after_deadline) == 0
     reservation.refresh_from_db()
     assert reservation.status == "reserved"
     assert reservation.booking.status == BookingStatus.RESERVED
@@ -166,5 +166,5 @@ def test_the_venues_reason_is_erased_with_the_couples_data(beck_operator):
     services.reservation_venue_decide(
         actor=beck_operator, reservation=reservation, agreed=False, reason="Familie Öztürk bekannt"
     )
-    jobs.reservation_personal_data_erase(reservation)
+    services.reservation_personal_data_erase(reservation)
     assert VenueAgreement.objects.get(reservation=reservation).reason == ""

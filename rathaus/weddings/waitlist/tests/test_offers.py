@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from rathaus.core.timezone import local_datetime
 from rathaus.weddings import services as weddings
-from rathaus.weddings.backoffice.jobs import reservations_expire
+from rathaus.weddings.backoffice.services import reservations_expire
 from rathaus.weddings.models import Reservation, Venue
 from rathaus.weddings.selectors import SlotFilter, ceremony_slots_free
 from rathaus.weddings.waitlist import jobs, services

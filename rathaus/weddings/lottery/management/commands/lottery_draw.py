@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from rathaus.weddings.lottery.drawing import lotteries_draw_due
+from rathaus.weddings.lottery.services import lotteries_draw_due
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from rathaus.weddings.lottery.jobs import applications_erase_due
+from rathaus.weddings.lottery.services import applications_erase_due
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rathaus.weddings.lottery.draw import document_verify
+from rathaus.weddings.lottery.pure_draw import document_verify
 
 
 class Command(BaseCommand):

@@ -13,15 +13,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from rathaus.audit.selectors import audit_lines_for
-from rathaus.core.timezone import local_today
-from rathaus.scheduling.models import Closure
+from rathaus.scheduling import services as scheduling
 
-from ..models import Registrar
-from . import availability, selectors, services
-from .forms import TimeSpanForm, day_or_today
-from .selectors import access_registrar, access_registrar_self, access_registry_office
-from .venue_views import FeedManageView
-from .viewbase import BackofficeView, done
+from .. import selectors, services
+from ..forms import TimeSpanForm, day_or_today
+from ..selectors import access_registrar, access_registrar_self, access_registry_office
+from .base import BackofficeView, done
+from .venue import FeedManageView
 
 ABSENCE = "absence"
 SCHEDULE_DAYS = 56
@@ -38,14 +36,13 @@ class RegistrarListView(BackofficeView):
 
     def get(self, request):
         access_registry_office(request.user)
-        registrars = Registrar.objects.select_related("user").order_by("name")
+        registrars = selectors.registrars_all()
         return render(request, self.template_name, {"registrars": registrars})
 
 
 def _schedule_context(request, registrar, absence_form=None):
     first = day_or_today(request.GET.get("ab"))
     last = first + timedelta(days=SCHEDULE_DAYS - 1)
-    today = local_today()
     return {
         "registrar": registrar,
         "first": first,
@@ -53,12 +50,8 @@ def _schedule_context(request, registrar, absence_form=None):
         "previous": first - timedelta(days=SCHEDULE_DAYS),
         "next": last + timedelta(days=1),
         "ceremonies": list(selectors.registrar_ceremonies(registrar, first, last)),
-        "rules": list(registrar.resource.weekly_rules.all()),
-        "absences": list(
-            Closure.objects.filter(
-                resource_id=registrar.resource_id, end__gt=selectors.local_datetime_start(today)
-            ).order_by("start")
-        ),
+        "rules": selectors.weekly_rules_of(registrar.resource),
+        "absences": list(selectors.closures_ahead(registrar.resource_id)),
         "absence_form": absence_form or TimeSpanForm(),
         "is_office": selectors.is_registry_office(request.user),
         "history": audit_lines_for(registrar, limit=30),
@@ -82,7 +75,7 @@ class RegistrarAbsenceCreateView(BackofficeView):
         form = TimeSpanForm(request.POST)
         if form.is_valid():
             try:
-                availability.closure_create(
+                scheduling.closure_create(
                     actor=request.user,
                     resource=registrar.resource,
                     owner=registrar,
@@ -91,7 +84,7 @@ class RegistrarAbsenceCreateView(BackofficeView):
                     reason=form.cleaned_data["reason"] or _("Absent"),
                     source=ABSENCE,
                 )
-            except services.BackofficeError as error:
+            except services.REFUSALS as error:
                 form.add_error(None, error.message)
             else:
                 url = reverse("backoffice:registrar", args=[pk])
@@ -103,10 +96,10 @@ class RegistrarAbsenceCreateView(BackofficeView):
 class RegistrarAbsenceDeleteView(BackofficeView):
     def post(self, request, pk, closure_id):
         registrar = access_registrar(request.user, pk)
-        closure = Closure.objects.filter(pk=closure_id, resource_id=registrar.resource_id).first()
+        closure = selectors.closure_find(closure_id, resource_id=registrar.resource_id)
         if closure is None:
             raise Http404
-        availability.closure_delete(actor=request.user, closure=closure, owner=registrar)
+        scheduling.closure_delete(actor=request.user, closure=closure, owner=registrar)
         return done(
             request, reverse("backoffice:registrar", args=[pk]), _("The absence is removed.")
         )

@@ -1,7 +1,7 @@
 """The draw for real: claim the lottery, settle who takes part, book in the seeded order, tell
 everyone. Idempotent and safe to run twice at once; a run that died is resumed.
 
-The order and the choices come from `draw.allocation_compute`, the same function the replay
+The order and the choices come from `pure_draw.allocation_compute`, the same function the replay
 and the published verification use; only `attempt` differs (here it books through
 `reservation_create`, whose refusals are recorded so the replay can repeat them).
 """
@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from rathaus.scheduling.exceptions import SlotNotOffered, SlotUnavailable
@@ -23,25 +22,24 @@ from rathaus.weddings.lottery import audit_events as audit
 from rathaus.weddings.models import Reservation
 from rathaus.weddings.services import Partner, ReservationRequest, reservation_create
 
-from . import draw
-from .constants import ApplicationStatus
-from .models import Application, DrawResult, Lottery, Preference
-from .selectors import lotteries_due
-from .services import application_mail
-from .slots import (
+from .. import pure_draw
+from ..constants import ApplicationStatus
+from ..models import Application, DrawResult, Lottery, Preference
+from ..selectors import candidate_of, lotteries_due, participants_of, waitlist_url
+from ..slots import (
     alternatives_for,
     alternatives_free,
     lottery_slots_offered,
     registrar_duty,
     slots_by_key,
 )
+from .applications import application_mail
 
 logger = logging.getLogger("rathaus.weddings.lottery")
 
 LEASE = timedelta(minutes=10)  # a run that has not moved for this long is taken over
 WON_MAIL = "lottery/email/won"
 LOST_MAIL = "lottery/email/lost"
-WAITLIST_PATH = "/trauung/warteliste/"
 
 
 def lotteries_draw_due(*, now: datetime | None = None) -> int:
@@ -80,18 +78,6 @@ def lottery_draw(*, lottery: Lottery, now: datetime | None = None) -> bool:
     return True
 
 
-def candidate_of(application: Application) -> draw.Candidate:
-    return draw.Candidate(
-        reference=application.reference,
-        confirmed_at=application.email_confirmed_at,
-        email=application.email,
-        partner_names=(
-            f"{application.partner1_given_name} {application.partner1_family_name}",
-            f"{application.partner2_given_name} {application.partner2_family_name}",
-        ),
-    )
-
-
 def _prepare(lottery: Lottery, now: datetime) -> None:
     """Who takes part (confirmed in time, duplicates once) and which slots are free now."""
     with transaction.atomic():
@@ -102,7 +88,7 @@ def _prepare(lottery: Lottery, now: datetime) -> None:
             status=ApplicationStatus.UNCONFIRMED, updated_at=now
         )
         entered = list(lottery.applications.filter(status=ApplicationStatus.ENTERED))
-        dedupe = draw.applications_dedupe(candidate_of(a) for a in entered)
+        dedupe = pure_draw.applications_dedupe(candidate_of(a) for a in entered)
         by_reference = {a.reference: a for a in entered}
         for reference, kept in dedupe.duplicate_of.items():
             application = by_reference[reference]
@@ -115,20 +101,6 @@ def _prepare(lottery: Lottery, now: datetime) -> None:
         lottery.save(update_fields=["free_slots", "registrar_duty", "updated_at"])
 
 
-def participants_of(lottery: Lottery) -> tuple[list[Application], list[draw.Participant]]:
-    """The applications in the draw (entered and not a duplicate, or already decided)."""
-    applications = list(
-        lottery.applications.filter(
-            status__in=(ApplicationStatus.ENTERED, ApplicationStatus.WON, ApplicationStatus.LOST)
-        ).prefetch_related("preferences__venue")
-    )
-    participants = [
-        draw.Participant(a.reference, tuple(p.key for p in a.preferences.all()))
-        for a in applications
-    ]
-    return applications, participants
-
-
 def _allocate(lottery: Lottery, now: datetime) -> None:
     applications, participants = participants_of(lottery)
     by_reference = {a.reference: a for a in applications}
@@ -139,7 +111,7 @@ def _allocate(lottery: Lottery, now: datetime) -> None:
         ).select_related("application")
     }
 
-    duty = draw.Duty.of(lottery.registrar_duty)
+    duty = pure_draw.Duty.of(lottery.registrar_duty)
     pseudonyms = {pk: name for name, pk in (lottery.registrar_duty or {}).get("ids", {}).items()}
 
     def attempt(reference: str, key: str) -> bool:
@@ -180,7 +152,7 @@ def _allocate(lottery: Lottery, now: datetime) -> None:
             application.save(update_fields=["status", "updated_at"])
         _heartbeat(lottery)
 
-    draw.allocation_compute(
+    pure_draw.allocation_compute(
         seed_hex=lottery.seed,
         participants=participants,
         free_slots=lottery.free_slots,
@@ -221,13 +193,6 @@ def _book(application: Application, preference: Preference, now: datetime):
     except (ValidationError, SlotUnavailable, SlotNotOffered):
         return None
     return created.reservation
-
-
-def waitlist_url() -> str:
-    try:
-        return reverse("waitlist:wish-create")
-    except NoReverseMatch:
-        return WAITLIST_PATH
 
 
 def _finish(lottery: Lottery, now: datetime) -> None:

@@ -24,17 +24,18 @@ from rathaus.scheduling.constants import BookingStatus
 from rathaus.scheduling.services import bookings_expire_due
 from rathaus.weddings import audit_events as audit
 
-from ..constants import ReservationStatus
-from ..models import (
+from ...constants import ReservationStatus
+from ...models import (
     Reservation,
     ReservationErasure,
     ReservationReminder,
     VenueAgreement,
     VenueCalendarSource,
 )
-from ..tokens import nonce_new
-from . import ics_import
-from .services import _mail
+from ...tokens import nonce_new
+from .. import ics_import
+from .calendar_import import venue_calendar_source_import
+from .reservations import _mail
 
 logger = logging.getLogger("rathaus.weddings.jobs")
 
@@ -179,7 +180,7 @@ def venue_calendars_import(*, now: datetime | None = None) -> dict[str, int]:
         if not claimed:
             continue
         try:
-            ics_import.venue_calendar_source_import(actor=None, source=source, now=now)
+            venue_calendar_source_import(actor=None, source=source, now=now)
         except ics_import.ImportFailed:
             failed += 1
             logger.warning("venue calendar import refused: venue #%s", source.venue_id)

@@ -11,15 +11,15 @@ from django.utils.translation import gettext as _
 
 from rathaus.core.timezone import local_today
 
-from .forms import PeriodForm
-from .selectors import access_registry_office
-from .statistics import (
+from ..forms import PeriodForm
+from ..selectors import access_registry_office
+from ..statistics import (
     statistics_compute,
     statistics_csv_rows,
     statistics_default_year,
     statistics_svg,
 )
-from .viewbase import BackofficeView
+from .base import BackofficeView
 
 
 def _period(request) -> tuple[PeriodForm, date, date]:

@@ -19,15 +19,20 @@ from django.utils.translation import gettext_lazy as _
 from rathaus.core.timezone import BERLIN, local_datetime
 from rathaus.scheduling.constants import BookingStatus
 from rathaus.scheduling.exceptions import SchedulingError
-from rathaus.scheduling.services import AllocationRequest, booking_move, booking_set_status
+from rathaus.scheduling.services import (
+    AllocationRequest,
+    AvailabilityRefused,
+    booking_move,
+    booking_set_status,
+)
 from rathaus.weddings import audit_events as audit
 
-from .. import services as wedding_services
-from ..constants import ReservationStatus
-from ..dates import notice_deadline
-from ..models import Registrar, Reservation, Venue, VenueAgreement
-from ..selectors import reservation_policy, slot_fee
-from .selectors import ACTIVE, move_options, venue_agreement_missing
+from ... import services as wedding_services
+from ...constants import ReservationStatus
+from ...dates import notice_deadline
+from ...models import Registrar, Reservation, Venue, VenueAgreement
+from ...selectors import reservation_policy, slot_fee
+from ..selectors import ACTIVE, move_options, venue_agreement_missing
 
 TRACKED = ["status", "venue", "start", "end", "registrar", "fee_eur", "notice_deadline"]
 
@@ -38,6 +43,11 @@ class BackofficeError(Exception):
     def __init__(self, message):
         self.message = message
         super().__init__(str(message))
+
+
+# What staff can correct, from the back office's services and from the scheduling core's
+# availability services alike; views show its `message`.
+REFUSALS = (BackofficeError, AvailabilityRefused)
 
 
 def _locked(reservation: Reservation) -> Reservation:

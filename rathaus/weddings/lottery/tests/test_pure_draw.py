@@ -1,4 +1,4 @@
-"""Properties of the pure draw (draw.py): deterministic, independent of input order, no slot
+"""Properties of the pure draw (pure_draw.py): deterministic, independent of input order, no slot
 twice, duplicates count once, and everyone gets their best choice still free in the order."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import hashlib
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rathaus.weddings.lottery.draw import (
+from rathaus.weddings.lottery.pure_draw import (
     Candidate,
     Participant,
     allocation_compute,

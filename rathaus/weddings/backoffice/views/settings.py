@@ -11,19 +11,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from rathaus.audit.selectors import audit_lines_for, audit_lines_with_codes
-from rathaus.core.timezone import local_today
-from rathaus.scheduling.models import Closure, ExtraOpening, Resource, WeeklyRule
+from rathaus.scheduling import services as scheduling
+from rathaus.scheduling.models import Resource, WeeklyRule
 
-from ..selectors import reservation_policy
-from . import availability, services
-from .forms import ExtraOpeningForm, PolicyForm, TimeSpanForm, VenueForm, WeeklyRuleForm
-from .selectors import (
+from ...selectors import reservation_policy
+from .. import selectors, services
+from ..forms import ExtraOpeningForm, PolicyForm, TimeSpanForm, VenueForm, WeeklyRuleForm
+from ..selectors import (
     access_registry_office,
     access_roster_edit,
     access_venue_edit,
-    local_datetime_start,
 )
-from .viewbase import BackofficeView, done
+from .base import BackofficeView, done
 
 
 class VenueEditView(BackofficeView):
@@ -42,8 +41,8 @@ class VenueEditView(BackofficeView):
         form = VenueForm(request.POST, instance=venue)
         if form.is_valid():
             try:
-                availability.venue_update(actor=request.user, venue=venue, data=form.cleaned_data)
-            except services.BackofficeError as error:
+                services.venue_update(actor=request.user, venue=venue, data=form.cleaned_data)
+            except services.REFUSALS as error:
                 form.add_error(None, error.message)
             else:
                 return done(request, reverse("backoffice:venue-edit", args=[slug]), _("Saved."))
@@ -70,8 +69,8 @@ class _RulesView(BackofficeView):
         context = {
             "owner": owner,
             "back_url": self.back_url(owner),
-            "rules": resource.weekly_rules.all(),
-            "openings": resource.extra_openings.filter(date__gte=local_today()),
+            "rules": selectors.weekly_rules_of(resource),
+            "openings": selectors.extra_openings_ahead(resource),
             "rule_form": rule_form or WeeklyRuleForm(prefix="rule"),
             "opening_form": opening_form or ExtraOpeningForm(prefix="opening"),
             "history": audit_lines_for(owner, limit=30),
@@ -85,11 +84,11 @@ class _RulesView(BackofficeView):
         owner = self.owner(request, **kwargs)
         if request.POST.get("kind") == "opening":
             form = ExtraOpeningForm(request.POST, prefix="opening")
-            create, forms = availability.extra_opening_create, {"opening_form": form}
+            create, forms = scheduling.extra_opening_create, {"opening_form": form}
             text = _("The extra date is open for reservations.")
         else:
             form = WeeklyRuleForm(request.POST, prefix="rule")
-            create, forms = availability.weekly_rule_create, {"rule_form": form}
+            create, forms = scheduling.weekly_rule_create, {"rule_form": form}
             text = _("The weekly rule is added.")
         if form.is_valid():
             try:
@@ -99,7 +98,7 @@ class _RulesView(BackofficeView):
                     owner=owner,
                     data=form.cleaned_data,
                 )
-            except services.BackofficeError as error:
+            except services.REFUSALS as error:
                 form.add_error(None, error.message)
             else:
                 return done(request, request.path, text)
@@ -130,7 +129,7 @@ def _rules_url(owner) -> str:
 
 def _rule(request, rule_id) -> tuple[WeeklyRule, object]:
     access_registry_office(request.user)
-    rule = WeeklyRule.objects.select_related("resource").filter(pk=rule_id).first()
+    rule = selectors.weekly_rule_find(rule_id)
     owner = _owner_of(rule.resource) if rule else None
     if owner is None:
         raise Http404
@@ -147,13 +146,13 @@ class WeeklyRuleEditView(BackofficeView):
 
     def post(self, request, rule_id):
         rule, owner = _rule(request, rule_id)
-        form = WeeklyRuleForm(request.POST, instance=WeeklyRule.objects.get(pk=rule.pk))
+        form = WeeklyRuleForm(request.POST, instance=selectors.weekly_rule_find(rule.pk))
         if form.is_valid():
             try:
-                availability.weekly_rule_update(
+                scheduling.weekly_rule_update(
                     actor=request.user, rule=rule, owner=owner, data=form.cleaned_data
                 )
-            except services.BackofficeError as error:
+            except services.REFUSALS as error:
                 form.add_error(None, error.message)
             else:
                 return done(request, _rules_url(owner), _("The weekly rule is saved."))
@@ -164,18 +163,18 @@ class WeeklyRuleEditView(BackofficeView):
 class WeeklyRuleDeleteView(BackofficeView):
     def post(self, request, rule_id):
         rule, owner = _rule(request, rule_id)
-        availability.weekly_rule_delete(actor=request.user, rule=rule, owner=owner)
+        scheduling.weekly_rule_delete(actor=request.user, rule=rule, owner=owner)
         return done(request, _rules_url(owner), _("The weekly rule is removed."))
 
 
 class ExtraOpeningDeleteView(BackofficeView):
     def post(self, request, opening_id):
         access_registry_office(request.user)
-        opening = ExtraOpening.objects.select_related("resource").filter(pk=opening_id).first()
+        opening = selectors.extra_opening_find(opening_id)
         owner = _owner_of(opening.resource) if opening else None
         if owner is None:
             raise Http404
-        availability.extra_opening_delete(actor=request.user, opening=opening, owner=owner)
+        scheduling.extra_opening_delete(actor=request.user, opening=opening, owner=owner)
         return done(request, _rules_url(owner), _("The extra date is removed."))
 
 
@@ -186,9 +185,7 @@ class ClosureListView(BackofficeView):
 
     def _render(self, request, form=None, status=200):
         context = {
-            "closures": Closure.objects.filter(
-                resource__isnull=True, end__gt=local_datetime_start(local_today())
-            ).order_by("start"),
+            "closures": selectors.closures_ahead(None),
             "form": form or TimeSpanForm(),
             "history": audit_lines_with_codes(("scheduling.closure.",), limit=30),
         }
@@ -203,7 +200,7 @@ class ClosureListView(BackofficeView):
         form = TimeSpanForm(request.POST)
         if form.is_valid():
             try:
-                availability.closure_create(
+                scheduling.closure_create(
                     actor=request.user,
                     resource=None,
                     owner=None,
@@ -211,7 +208,7 @@ class ClosureListView(BackofficeView):
                     end=form.cleaned_data["end"],
                     reason=form.cleaned_data["reason"],
                 )
-            except services.BackofficeError as error:
+            except services.REFUSALS as error:
                 form.add_error(None, error.message)
             else:
                 return done(request, request.path, _("The closure is saved."))
@@ -221,10 +218,10 @@ class ClosureListView(BackofficeView):
 class ClosureDeleteView(BackofficeView):
     def post(self, request, closure_id):
         access_registry_office(request.user)
-        closure = Closure.objects.filter(pk=closure_id, resource__isnull=True).first()
+        closure = selectors.closure_find(closure_id, resource_id=None)
         if closure is None:
             raise Http404
-        availability.closure_delete(actor=request.user, closure=closure, owner=None)
+        scheduling.closure_delete(actor=request.user, closure=closure, owner=None)
         return done(request, reverse("backoffice:closure-list"), _("The closure is removed."))
 
 
@@ -247,8 +244,8 @@ class PolicyEditView(BackofficeView):
         form = PolicyForm(request.POST)
         if form.is_valid():
             try:
-                availability.reservation_policy_update(actor=request.user, data=form.cleaned_data)
-            except services.BackofficeError as error:
+                services.reservation_policy_update(actor=request.user, data=form.cleaned_data)
+            except services.REFUSALS as error:
                 form.add_error(None, error.message)
             else:
                 return done(request, request.path, _("The reservation rules are saved."))

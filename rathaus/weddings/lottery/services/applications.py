@@ -1,4 +1,4 @@
-"""Writes of the lottery apart from the draw (drawing.py): lotteries, applications, e-mail
+"""Writes of the lottery apart from the draw run (draw_run.py): lotteries, applications, e-mail
 confirmation, withdrawal, marking by the registry office."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.mail import mail_send_on_commit
+from rathaus.core.references import reference_unique
 from rathaus.core.timezone import BERLIN
 from rathaus.weddings import release
 from rathaus.weddings.dates import is_high_demand
@@ -21,10 +22,10 @@ from rathaus.weddings.lottery import audit_events as audit
 from rathaus.weddings.models import Venue
 from rathaus.weddings.services import Partner, couple_fields
 
-from . import draw
-from .constants import MAX_PREFERENCES, ApplicationStatus, LotterySource, LotteryState
-from .models import Application, Lottery, Preference
-from .selectors import (
+from .. import pure_draw
+from ..constants import MAX_PREFERENCES, ApplicationStatus, LotterySource, LotteryState
+from ..models import Application, Lottery, Preference
+from ..selectors import (
     announce_days,
     lottery_state,
     policy_current,
@@ -32,8 +33,8 @@ from .selectors import (
     window_days,
     window_default,
 )
-from .slots import ceremony_day, lottery_slots_offered
-from .tokens import CONFIRM, MANAGE, application_token_matches, reference_new
+from ..slots import ceremony_day, lottery_slots_offered
+from ..tokens import CONFIRM, MANAGE, application_token_matches, reference_new
 
 
 class LotteryError(Exception):
@@ -46,7 +47,7 @@ class LotteryError(Exception):
 
 def _lottery_new(day: date, source: str, now: datetime) -> Lottery:
     """A new lottery with its secret seed; only the commitment is shown until the draw."""
-    seed = secrets.token_bytes(draw.SEED_BYTES).hex()
+    seed = secrets.token_bytes(pure_draw.SEED_BYTES).hex()
     if source == LotterySource.STAFF:
         opens_at, closes_at = window_default(day, now=now)
     else:
@@ -58,7 +59,7 @@ def _lottery_new(day: date, source: str, now: datetime) -> Lottery:
         opens_at=opens_at,
         closes_at=closes_at,
         seed=seed,
-        seed_commitment=draw.seed_commitment(seed),
+        seed_commitment=pure_draw.seed_commitment(seed),
         commitment_shown_at=now,
     )
 
@@ -198,11 +199,10 @@ def _preferences_check(lottery: Lottery, request: ApplicationRequest, now: datet
 
 
 def _reference_unique(year: int) -> str:
-    for _attempt in range(20):
-        reference = reference_new(year)
-        if not Application.objects.filter(reference=reference).exists():
-            return reference
-    raise RuntimeError("no free reference")
+    return reference_unique(
+        lambda: reference_new(year),
+        lambda reference: Application.objects.filter(reference=reference).exists(),
+    )
 
 
 def application_submit(

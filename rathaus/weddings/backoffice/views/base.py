@@ -17,7 +17,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 
-from .selectors import SecondFactorRequired, access_backoffice
+from ..selectors import SecondFactorRequired, access_backoffice
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -1,15 +1,17 @@
-"""Writes on availability: blocks and absences (closures), weekly rules, extra openings, and
-the venue and policy data staff edit. Each write records its audit entry in the same
-transaction.
+"""Writes on availability: closures (blocks, absences, city-wide closures), weekly rules and
+extra openings of any resource. Each write records its audit entry in the same transaction,
+on the `owner` the staff edited (a venue, a registrar, or the closure itself when there is
+none), so this module works for every domain that books resources.
 
-A block or absence is refused while an active booking falls into it: closing time over a
-wedding would hide a conflict, so such a wedding is moved or cancelled first. The resource row
-is locked like the booking door does, so no booking can slip in between check and insert.
+A closure is refused while an active booking falls into it: closing time over a booking would
+hide a conflict, so such a booking is moved or cancelled first. The resource row is locked like
+the booking door does, so no booking can slip in between check and insert.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,15 +20,53 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from rathaus.scheduling.models import Closure, ExtraOpening, Resource, WeeklyRule
-from rathaus.scheduling.selectors import allocations_overlapping
-from rathaus.weddings import audit_events as audit
+from .. import audit_events as audit
+from ..exceptions import SchedulingError
+from ..models import Closure, ExtraOpening, Resource, WeeklyRule
+from ..selectors import allocations_overlapping
 
-from ..models import ReservationPolicy, Venue
-from .forms import POLICY_FIELDS, RULE_FIELDS, VENUE_FIELDS
-from .services import BackofficeError
+__all__ = [
+    "OPENING_FIELDS",
+    "RULE_FIELDS",
+    "AvailabilityRefused",
+    "closure_create",
+    "closure_delete",
+    "extra_opening_create",
+    "extra_opening_delete",
+    "opening_label",
+    "rule_label",
+    "weekly_rule_create",
+    "weekly_rule_delete",
+    "weekly_rule_update",
+]
 
-OPENING_FIELDS = ["date", "start_time", "end_time", "slot_mode", "slot_minutes", "note"]
+RULE_FIELDS = [
+    "weekday",
+    "start_time",
+    "end_time",
+    "slot_mode",
+    "slot_minutes",
+    "buffer_minutes",
+    "fixed_starts",
+    "valid_from",
+    "valid_until",
+    "open_on_holidays",
+    "note",
+]
+OPENING_FIELDS = [
+    "date",
+    "start_time",
+    "end_time",
+    "slot_mode",
+    "slot_minutes",
+    "buffer_minutes",
+    "fixed_starts",
+    "note",
+]
+
+
+class AvailabilityRefused(SchedulingError):
+    """The change is refused; the message says why, for the staff member who asked."""
 
 
 def _lock(resource: Resource | None) -> None:
@@ -43,7 +83,7 @@ def _refuse_over_bookings(resource: Resource | None, start: datetime, end: datet
     )
     count = found.values("booking_id").distinct().count()
     if count:
-        raise BackofficeError(
+        raise AvailabilityRefused(
             ngettext(
                 "%(count)s reservation falls into this time. Please move or cancel it first.",
                 "%(count)s reservations fall into this time. Please move or cancel them first.",
@@ -51,6 +91,14 @@ def _refuse_over_bookings(resource: Resource | None, start: datetime, end: datet
             )
             % {"count": count}
         )
+
+
+def _checked(instance: Model) -> Model:
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        raise AvailabilityRefused("; ".join(error.messages)) from error
+    return instance
 
 
 def closure_create(
@@ -63,11 +111,11 @@ def closure_create(
     reason: str,
     source: str = "",
 ) -> Closure:
-    """A block (venue), an absence (registrar) or, without a resource, a city-wide closure."""
+    """A closure of one resource or, without a resource, of all of them (city-wide)."""
     if end <= start:
-        raise BackofficeError(_("The end must be after the start."))
+        raise AvailabilityRefused(_("The end must be after the start."))
     if end <= timezone.now():
-        raise BackofficeError(_("This time is already over."))
+        raise AvailabilityRefused(_("This time is already over."))
     with transaction.atomic():
         _lock(resource)
         _refuse_over_bookings(resource, start, end)
@@ -92,15 +140,9 @@ def closure_delete(*, actor, closure: Closure, owner: Model | None) -> None:
         closure.delete()
 
 
-def _checked(instance: Model) -> Model:
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        raise BackofficeError("; ".join(error.messages)) from error
-    return instance
-
-
-def weekly_rule_create(*, actor, resource: Resource, owner: Model, data: dict) -> WeeklyRule:
+def weekly_rule_create(
+    *, actor, resource: Resource, owner: Model, data: dict[str, Any]
+) -> WeeklyRule:
     with transaction.atomic():
         rule = _checked(WeeklyRule(resource=resource, **{f: data[f] for f in RULE_FIELDS}))
         rule.save()
@@ -108,7 +150,9 @@ def weekly_rule_create(*, actor, resource: Resource, owner: Model, data: dict) -
     return rule
 
 
-def weekly_rule_update(*, actor, rule: WeeklyRule, owner: Model, data: dict) -> WeeklyRule:
+def weekly_rule_update(
+    *, actor, rule: WeeklyRule, owner: Model, data: dict[str, Any]
+) -> WeeklyRule:
     with transaction.atomic():
         rule = WeeklyRule.objects.select_for_update().get(pk=rule.pk)
         before = audit.snapshot(rule, RULE_FIELDS)
@@ -138,11 +182,12 @@ def opening_label(opening: ExtraOpening) -> str:
     return f"{opening.date:%d.%m.%Y} {opening.start_time:%H:%M}–{opening.end_time:%H:%M}"
 
 
-def extra_opening_create(*, actor, resource: Resource, owner: Model, data: dict) -> ExtraOpening:
+def extra_opening_create(
+    *, actor, resource: Resource, owner: Model, data: dict[str, Any]
+) -> ExtraOpening:
     """Extra capacity on one date (opens even on a public holiday)."""
-    fields = [*OPENING_FIELDS, "buffer_minutes", "fixed_starts"]
     with transaction.atomic():
-        opening = _checked(ExtraOpening(resource=resource, **{f: data[f] for f in fields}))
+        opening = _checked(ExtraOpening(resource=resource, **{f: data[f] for f in OPENING_FIELDS}))
         opening.save()
         audit.extra_opening_created(actor=actor, owner=owner, opening=opening_label(opening))
     return opening
@@ -152,30 +197,3 @@ def extra_opening_delete(*, actor, opening: ExtraOpening, owner: Model) -> None:
     with transaction.atomic():
         audit.extra_opening_deleted(actor=actor, owner=owner, opening=opening_label(opening))
         opening.delete()
-
-
-def venue_update(*, actor, venue: Venue, data: dict) -> Venue:
-    """Details, capacity, fees, travel time and the agreement rule of a venue."""
-    with transaction.atomic():
-        venue = Venue.objects.select_for_update().get(pk=venue.pk)
-        before = audit.snapshot(venue, VENUE_FIELDS)
-        for field in VENUE_FIELDS:
-            setattr(venue, field, data[field])
-        _checked(venue).save()
-        found = audit.changes(before, audit.snapshot(venue, VENUE_FIELDS))
-        if found:
-            audit.venue_updated(actor=actor, venue=venue, changes=found)
-    return venue
-
-
-def reservation_policy_update(*, actor, data: dict) -> ReservationPolicy:
-    with transaction.atomic():
-        policy = ReservationPolicy.objects.select_for_update().first() or ReservationPolicy()
-        before = audit.snapshot(policy, POLICY_FIELDS)
-        for field in POLICY_FIELDS:
-            setattr(policy, field, data[field])
-        _checked(policy).save()
-        found = audit.changes(before, audit.snapshot(policy, POLICY_FIELDS))
-        if found:
-            audit.reservation_policy_updated(actor=actor, policy=policy, changes=found)
-    return policy

@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from rathaus.audit.selectors import audit_lines_for
+from rathaus.core.ics import ics_response
 from rathaus.core.timezone import BERLIN
-from rathaus.scheduling.models import Closure
+from rathaus.scheduling import services as scheduling
 
-from ..models import VenueCalendarSource
-from . import availability, feeds, ics_import, selectors, services
-from .forms import (
+from .. import ics_import, selectors, services
+from ..forms import (
     AgreementForm,
     CalendarFileForm,
     CalendarUrlForm,
@@ -28,8 +28,8 @@ from .forms import (
     TimeSpanForm,
     day_or_today,
 )
-from .selectors import access_backoffice, access_venue, access_venue_reservation
-from .viewbase import BackofficeView, done, see_other
+from ..selectors import access_backoffice, access_venue, access_venue_reservation
+from .base import BackofficeView, done, see_other
 
 CALENDAR_DAYS = 28
 
@@ -97,7 +97,7 @@ class VenueBlockCreateView(BackofficeView):
         form = TimeSpanForm(request.POST)
         if form.is_valid():
             try:
-                availability.closure_create(
+                scheduling.closure_create(
                     actor=request.user,
                     resource=venue.resource,
                     owner=venue,
@@ -105,7 +105,7 @@ class VenueBlockCreateView(BackofficeView):
                     end=form.cleaned_data["end"],
                     reason=form.cleaned_data["reason"] or _("Private event"),
                 )
-            except services.BackofficeError as error:
+            except services.REFUSALS as error:
                 form.add_error(None, error.message)
             else:
                 url = reverse("backoffice:venue", args=[slug])
@@ -117,14 +117,10 @@ class VenueBlockCreateView(BackofficeView):
 class VenueBlockDeleteView(BackofficeView):
     def post(self, request, slug, closure_id):
         venue = access_venue(request.user, slug)
-        closure = (
-            Closure.objects.filter(pk=closure_id, resource_id=venue.resource_id)
-            .exclude(source=ics_import.SOURCE)
-            .first()
-        )
+        closure = selectors.closure_find(closure_id, resource_id=venue.resource_id, imported=False)
         if closure is None:
             raise Http404
-        availability.closure_delete(actor=request.user, closure=closure, owner=venue)
+        scheduling.closure_delete(actor=request.user, closure=closure, owner=venue)
         url = reverse("backoffice:venue", args=[slug])
         return done(request, url, _("The block is removed."))
 
@@ -146,7 +142,7 @@ class VenueAgreementView(BackofficeView):
             services.reservation_venue_decide(
                 actor=request.user, reservation=reservation, agreed=True
             )
-        except services.BackofficeError as error:
+        except services.REFUSALS as error:
             return done(request, url, error.message)
         return done(request, url, _("You agreed to the wedding."))
 
@@ -175,7 +171,7 @@ class VenueDeclineView(BackofficeView):
                     agreed=False,
                     reason=form.cleaned_data["reason"],
                 )
-            except services.BackofficeError as error:
+            except services.REFUSALS as error:
                 form.add_error(None, error.message)
             else:
                 url = reverse("backoffice:venue", args=[slug])
@@ -205,7 +201,7 @@ class FeedManageView(BackofficeView):
         context = {
             "owner_name": str(owner),
             "back_url": self.back_url(owner),
-            "feed": feeds.feed_token_active(**self.owner_kwargs(owner)),
+            "feed": selectors.feed_token_active(**self.owner_kwargs(owner)),
             "feed_url": request.build_absolute_uri(reverse("backoffice:feed", args=[token]))
             if token
             else None,
@@ -218,9 +214,9 @@ class FeedManageView(BackofficeView):
     def post(self, request, key):
         owner = self.owner(request, key)
         if request.POST.get("action") == "revoke":
-            feeds.feed_token_revoke(actor=request.user, **self.owner_kwargs(owner))
+            services.feed_token_revoke(actor=request.user, **self.owner_kwargs(owner))
             return done(request, request.path, _("The feed address no longer works."))
-        token = feeds.feed_token_create(actor=request.user, **self.owner_kwargs(owner))
+        token = services.feed_token_create(actor=request.user, **self.owner_kwargs(owner))
         return self._render(request, owner, token)
 
 
@@ -239,7 +235,7 @@ class VenueImportView(BackofficeView):
     template_name = "weddings/backoffice/venue_import.html"
 
     def _render(self, request, venue, *, url_form=None, file_form=None, result=None, error=None):
-        source = VenueCalendarSource.objects.filter(venue=venue).first()
+        source = selectors.venue_calendar_source_of(venue)
         context = {
             "venue": venue,
             "source": source,
@@ -266,7 +262,7 @@ class VenueImportView(BackofficeView):
         form = CalendarFileForm(request.POST, request.FILES)
         if not form.is_valid():
             return self._render(request, venue, file_form=form, error=_("Please check the file."))
-        result = ics_import.venue_calendar_import(
+        result = services.venue_calendar_import(
             actor=request.user, venue=venue, data=form.cleaned_data["file"]
         )
         return self._render(request, venue, result=result)
@@ -275,13 +271,13 @@ class VenueImportView(BackofficeView):
         form = CalendarUrlForm(request.POST)
         if not form.is_valid():
             return self._render(request, venue, url_form=form, error=_("Please check the address."))
-        source = ics_import.venue_calendar_source_set(
+        source = services.venue_calendar_source_set(
             actor=request.user, venue=venue, url=form.cleaned_data["url"]
         )
         if source is None:
             url = reverse("backoffice:venue-import", args=[venue.slug])
             return done(request, url, _("The nightly import is switched off."))
-        result = ics_import.venue_calendar_source_import(actor=request.user, source=source)
+        result = services.venue_calendar_source_import(actor=request.user, source=source)
         return self._render(request, venue, result=result)
 
 
@@ -289,10 +285,13 @@ class FeedView(View):
     """The calendar feed behind a secret URL: no login, so calendar apps can subscribe."""
 
     def get(self, request, token):
-        feed = feeds.feed_by_token(token)
+        feed = selectors.feed_by_token(token)
         if feed is None:
             raise Http404
-        response = feeds.feed_response(request, feed)  # ETag, Last-Modified, 304
+        services.feed_token_use(feed=feed)
+        response = ics_response(  # ETag, Last-Modified, 304
+            request, selectors.feed_ics(feed), last_modified=selectors.feed_last_modified(feed)
+        )
         response["Cache-Control"] = "private, max-age=900"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response

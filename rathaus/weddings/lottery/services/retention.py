@@ -1,4 +1,5 @@
-"""Scheduled jobs of the lottery (cron lines: docs/runbooks/jobs.md). Logs carry counts only."""
+"""The lottery's retention: names and contact data are erased after the draw (job
+`lottery_erase_personal_data`, cron lines: docs/runbooks/jobs.md). Logs carry counts only."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from rathaus.weddings.lottery import audit_events as audit
 
-from .models import Application
+from ..models import Application
 
 logger = logging.getLogger("rathaus.weddings.lottery")
 BATCH = 500

@@ -12,12 +12,11 @@ from django.db import connection
 from django.utils import timezone
 
 from rathaus.weddings.constants import ReservationStatus
-from rathaus.weddings.lottery import drawing
 from rathaus.weddings.lottery.constants import ApplicationStatus
-from rathaus.weddings.lottery.draw import draw_order
-from rathaus.weddings.lottery.drawing import lotteries_draw_due, lottery_draw
 from rathaus.weddings.lottery.models import DrawResult, Lottery, slot_key
+from rathaus.weddings.lottery.pure_draw import draw_order
 from rathaus.weddings.lottery.replay import lottery_replay
+from rathaus.weddings.lottery.services import draw_run, lotteries_draw_due, lottery_draw
 from rathaus.weddings.models import Reservation
 
 from .conftest import apply, close, committed, lottery_open, slots_of
@@ -130,14 +129,14 @@ def test_a_refusal_the_registrars_on_duty_do_not_explain_is_recorded_and_reporte
     lottery = lottery_open()
     a, b = slots_of(lottery)[:2]
     application = apply(lottery, [a, b])
-    real_book = drawing._book
+    real_book = draw_run._book
 
     def book(application, preference, now):
         if preference.key == _key(a):
             return None
         return real_book(application, preference, now)
 
-    monkeypatch.setattr(drawing, "_book", book)
+    monkeypatch.setattr(draw_run, "_book", book)
     _draw(lottery)
     result = DrawResult.objects.get(application=application)
     assert (result.slot, result.refused) == (_key(b), [_key(a)])
@@ -165,7 +164,7 @@ def test_an_interrupted_draw_is_resumed_without_booking_twice(monkeypatch):
     monkeypatch.setattr(DrawResult.objects, "create", real_create)
     assert not _draw(Lottery.objects.get(pk=lottery.pk), now=now)  # the lease still holds
     Lottery.objects.filter(pk=lottery.pk).update(
-        draw_claimed_at=timezone.now() - drawing.LEASE - timedelta(seconds=1)
+        draw_claimed_at=timezone.now() - draw_run.LEASE - timedelta(seconds=1)
     )
     assert _draw(Lottery.objects.get(pk=lottery.pk), now=now)
     assert Reservation.objects.count() == 3

@@ -14,10 +14,9 @@ from rathaus.accounts import roles
 from rathaus.audit.selectors import audit_lines_for
 from rathaus.core.timezone import BERLIN, local_today
 
-from ..constants import ReservationStatus
-from ..models import Registrar
-from . import selectors, services
-from .forms import (
+from ...constants import ReservationStatus
+from .. import selectors, services
+from ..forms import (
     CancelForm,
     ConfirmForm,
     MoveForm,
@@ -27,13 +26,13 @@ from .forms import (
     UndoForm,
     day_or_today,
 )
-from .selectors import (
+from ..selectors import (
     ReservationFilter,
     access_registry_office,
     access_reservation,
     user_roles,
 )
-from .viewbase import BackofficeView, done
+from .base import BackofficeView, done
 
 LIST_LIMIT = 300
 
@@ -267,9 +266,7 @@ class ReservationRegistrarView(BackofficeView):
         reservation = access_reservation(request.user, reference)
         form = RegistrarAssignForm(request.POST)
         registrar = (
-            Registrar.objects.filter(pk=form.cleaned_data["registrar"], active=True).first()
-            if form.is_valid()
-            else None
+            selectors.registrar_active(form.cleaned_data["registrar"]) if form.is_valid() else None
         )
         if registrar is None:
             return self._render(request, reservation, _("Please choose a registrar."), 422)
