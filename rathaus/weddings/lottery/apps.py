@@ -6,3 +6,10 @@ class LotteryConfig(AppConfig):
     name = "rathaus.weddings.lottery"
     label = "wedding_lottery"
     verbose_name = _("Wedding-date lottery")
+
+    def ready(self) -> None:
+        from rathaus.weddings.draws import draw_days_provider_register
+
+        from .selectors import lottery_days_blocking
+
+        draw_days_provider_register(lottery_days_blocking)
