@@ -332,15 +332,25 @@ class Coverage:
 
 
 def slot_is_offered(calendar: ResourceCalendar, start: int, end: int) -> bool:
-    """Whether [start, end) is exactly one of the resource's slots (ignoring bookings)."""
+    """Whether [start, end) is exactly one of the resource's slots, or lies inside its open
+    `window` time (ignoring bookings). Adjacent windows (08–13 and 13–18:30) are one open time,
+    as the free-time search (`free_intervals`, `free_starts`) shows them."""
     day = from_epoch(start).date()
-    for window in windows(calendar, day, day):
-        if window.pattern.mode == SlotMode.WINDOW:
-            if window.start <= start and end <= window.end:
-                return True
-        elif (start, end) in set(_slot_bounds(window)):
-            return True
-    return False
+    day_windows = windows(calendar, day, day)
+    if contains(_open_windows(day_windows), start, end):
+        return True
+    return any(
+        window.pattern.mode != SlotMode.WINDOW and (start, end) in set(_slot_bounds(window))
+        for window in day_windows
+    )
+
+
+def _open_windows(day_windows: Iterable[Window]) -> list[Interval]:
+    """The `window`-pattern openings, adjacent and overlapping ones merged."""
+    starts, ends = _merge(
+        (w.start, w.end) for w in day_windows if w.pattern.mode == SlotMode.WINDOW
+    )
+    return list(zip(starts, ends, strict=True))
 
 
 def free_starts(
@@ -357,23 +367,21 @@ def free_starts(
     open window and clear of every blocked interval. For resources booked by duration (a
     counter's window), not by slot pattern.
 
-    Only windows of the `window` pattern count, each on its own, exactly as the booking door's
-    check (`slot_is_offered`) accepts a time."""
+    Only openings of the `window` pattern count (adjacent ones as one), exactly as the booking
+    door's check (`slot_is_offered`) accepts a time."""
     if length <= 0 or step <= 0:
         return []
     starts, ends = calendar.merged_blocked()
-    found: set[int] = set()
-    for window in windows(calendar, first, last):
-        if window.pattern.mode != SlotMode.WINDOW:
-            continue
-        for free_start, free_end in _free_parts(starts, ends, window.start, window.end):
+    found: list[int] = []
+    for open_start, open_end in _open_windows(windows(calendar, first, last)):
+        for free_start, free_end in _free_parts(starts, ends, open_start, open_end):
             if not_before is not None:
                 free_start = max(free_start, not_before)
             start = -(-free_start // step) * step  # the first aligned moment inside
             while start + length <= free_end:
-                found.add(start)
+                found.append(start)
                 start += step
-    return sorted(found)
+    return found
 
 
 def free_by_duration(

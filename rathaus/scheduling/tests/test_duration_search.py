@@ -64,9 +64,13 @@ def free_by_brute_force(calendar, day, length, step):
     found = []
     start = -(-low // step) * step
     while start + length <= high:
-        inside_one = any(w.start <= start and start + length <= w.end for w in open_windows)
+        # open minute by minute (adjacent windows are one open time), and nothing blocked
+        is_open = all(
+            any(w.start <= minute < w.end for w in open_windows)
+            for minute in range(start, start + length, 60)
+        )
         clear = all(end <= start or begin >= start + length for begin, end in calendar.blocked)
-        if inside_one and clear:
+        if is_open and clear:
             found.append(start)
         start += step
     return found
@@ -120,3 +124,27 @@ def test_many_resources_sorted_by_start_then_resource():
         (2, time(9, 10)),
     ]
     assert all(s.end - s.start == timedelta(minutes=20) for s in slots)
+
+
+@PROPERTY
+@given(calendars(), st.sampled_from([5, 25, 60]))
+def test_the_booking_check_accepts_every_start_found(day_and_calendar, minutes):
+    day, calendar = day_and_calendar
+    for start in engine.free_starts(calendar, day, day, length=minutes * 60, step=300):
+        assert engine.slot_is_offered(calendar, start, start + minutes * 60)
+        assert not engine.overlaps_blocked(calendar, start, start + minutes * 60)
+
+
+def test_adjacent_windows_are_one_open_time():
+    """A registrar on duty 08–13 and 13–18:30 can take a wedding at 12:45 with travel."""
+    calendar = ResourceCalendar(
+        resource_id=1,
+        rules=[
+            RuleSpec(weekday=0, start_time=time(8), end_time=time(13), pattern=WINDOW),
+            RuleSpec(weekday=0, start_time=time(13), end_time=time(18, 30), pattern=WINDOW),
+        ],
+    )
+    start, end = wall(FIRST, time(12, 30)), wall(FIRST, time(13, 30))
+    assert engine.slot_is_offered(calendar, start, end)
+    assert engine.Coverage([engine.free_intervals(calendar, FIRST, FIRST)]).covers(start, end)
+    assert start in engine.free_starts(calendar, FIRST, FIRST, length=3600, step=300)
