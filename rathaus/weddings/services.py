@@ -259,58 +259,63 @@ def _book(
     supersede_booking_ids: Sequence[int] = (),
     idempotency: tuple[str, str] | None = None,
 ) -> CreatedReservation:
-    """Book venue and the first free registrar through the booking door and insert the
-    reservation, its audit entry, idempotency record and e-mail in the same transaction."""
+    """Book the venue with the first registrar, in the offer's order (least busy first), who
+    is still free including travel: one booking door per registrar, each locking only the
+    venue and that registrar (locking every candidate at once would make concurrent
+    reservations of a day wait for registrars they do not get). Inside the door: the
+    reservation, its audit entry, idempotency record and e-mail, in the booking's
+    transaction."""
     venue = plan.request.venue
     travel = timedelta(minutes=venue.travel_minutes)
     slot = plan.slot
-    # Rendered before the booking transaction: its locks are held for less time.
-    mail = reservation_mail_render(reservation, template, attach_ics=attach_ics, policy=plan.policy)
-    try:
-        with booking_door(
-            resource_ids=[venue.resource_id, *(r.resource_id for r in plan.registrars)],
-            now=now,
-            identity=IdentityLimit(keys=reservation.booking_identity_keys(), limit=limit),
-            supersede_booking_ids=supersede_booking_ids,
-        ) as door:
-            chosen, booking = door.book_one_of(
-                [
+    identity = IdentityLimit(keys=reservation.booking_identity_keys(), limit=limit)
+    for registrar in plan.registrars:
+        reservation.registrar = registrar
+        # Rendered before the booking transaction: its locks are held for less time.
+        mail = reservation_mail_render(
+            reservation, template, attach_ics=attach_ics, policy=plan.policy
+        )
+        try:
+            with booking_door(
+                resource_ids=[venue.resource_id, registrar.resource_id],
+                now=now,
+                identity=identity,
+                supersede_booking_ids=supersede_booking_ids,
+            ) as door:
+                reservation.booking = door.book(
                     [
                         AllocationRequest(venue.resource_id, slot.start, slot.end),
                         AllocationRequest(
                             registrar.resource_id, slot.start - travel, slot.end + travel
                         ),
-                    ]
-                    for registrar in plan.registrars
-                ],
-                purpose=BOOKING_PURPOSE,
-                status=BookingStatus.HOLD,
-                hold_for=hold.hold_for,
-                expires_at=hold.until,
-            )
-            reservation.booking = booking
-            reservation.registrar = plan.registrars[chosen]
-            # the e-mail must name the new reference, or the registrar who took over
-            if _reservation_insert(reservation) or chosen:
-                mail = reservation_mail_render(
-                    reservation, template, attach_ics=attach_ics, policy=plan.policy
+                    ],
+                    purpose=BOOKING_PURPOSE,
+                    status=BookingStatus.HOLD,
+                    hold_for=hold.hold_for,
+                    expires_at=hold.until,
                 )
-            audit.reservation_requested_by_couple(reservation=reservation)
-            if idempotency:
-                idempotency_record_create(
-                    scope=RESERVATION_IDEMPOTENCY_SCOPE,
-                    key=idempotency[0],
-                    fingerprint=idempotency[1],
-                    object_id=reservation.pk,
-                    now=now,
-                )
-            # in the booking's transaction: the e-mail exists exactly when the reservation does
-            mail_queue(mail)
-    except IdentityLimitReached as error:
-        raise _limit_message(error.limit) from error
-    except SlotNotOffered as error:  # no registrar could take it (any more)
-        raise SlotUnavailable() from error
-    return CreatedReservation(reservation, reservation.manage_token, reservation.confirm_token)
+                if _reservation_insert(reservation):  # the e-mail must name the new reference
+                    mail = reservation_mail_render(
+                        reservation, template, attach_ics=attach_ics, policy=plan.policy
+                    )
+                audit.reservation_requested_by_couple(reservation=reservation)
+                if idempotency:
+                    idempotency_record_create(
+                        scope=RESERVATION_IDEMPOTENCY_SCOPE,
+                        key=idempotency[0],
+                        fingerprint=idempotency[1],
+                        object_id=reservation.pk,
+                        now=now,
+                    )
+                # in the booking's transaction: the e-mail exists exactly when the reservation
+                # does
+                mail_queue(mail)
+        except IdentityLimitReached as error:
+            raise _limit_message(error.limit) from error
+        except (SlotUnavailable, SlotNotOffered):
+            continue  # that registrar was taken meanwhile; try the next one
+        return CreatedReservation(reservation, reservation.manage_token, reservation.confirm_token)
+    raise SlotUnavailable()
 
 
 def _couple_limit() -> int | None:
