@@ -530,7 +530,7 @@ GROUP BY a.resource_id
 SLOTS_TAKEN_TWICE = """
 SELECT r.venue_id, r.start, count(*) FROM weddings_reservation r
 JOIN scheduling_booking b ON b.id = r.booking_id
-WHERE b.status IN ('pending', 'reserved', 'confirmed')
+WHERE b.status IN ('hold', 'confirmed')
 GROUP BY r.venue_id, r.start HAVING count(*) > 1
 """
 # A wedding booking is whole when it has its reservation and its two allocations (venue and

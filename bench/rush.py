@@ -168,15 +168,16 @@ async def reserve_rate(port: int, run: str, slots: list, connections: int, secon
 
 
 # One reservation's writes, raw: the booking, its venue and registrar allocations (under the
-# exclusion constraint), the reservation row, its audit entry, its idempotency record and its
-# e-mail in the outbox (bodies of the sizes the confirmation e-mail has), in one transaction.
+# exclusion constraint), its identity keys, the reservation row, its audit entry, its
+# idempotency record and its e-mail in the outbox (bodies of the sizes the confirmation e-mail
+# has), in one transaction.
 PGBENCH_RESERVATION = """
 SELECT nextval('bench_pgbench_seq') AS n \\gset
 \\set venue random(:venue_min, :venue_max)
 \\set registrar random(:registrar_min, :registrar_max)
 BEGIN;
 INSERT INTO scheduling_booking (created_at, updated_at, purpose, status, expires_at, start, "end")
-VALUES (now(), now(), 'pgbench', 'pending', now() + interval '2 hours',
+VALUES (now(), now(), 'pgbench', 'hold', now() + interval '2 hours',
         timestamptz '2100-01-01 00:00+00' + :n * interval '3 hours',
         timestamptz '2100-01-01 00:45+00' + :n * interval '3 hours')
 RETURNING id AS booking \\gset
@@ -187,6 +188,9 @@ VALUES (:booking, :venue, timestamptz '2100-01-01 00:00+00' + :n * interval '3 h
        (:booking, :registrar, timestamptz '2099-12-31 23:30+00' + :n * interval '3 hours',
         timestamptz '2100-01-01 01:15+00' + :n * interval '3 hours', true,
         now() + interval '2 hours');
+INSERT INTO scheduling_bookingidentity (booking_id, key)
+VALUES (:booking, 'wedding-email:pgbench-' || :n || '@example.org'),
+       (:booking, 'wedding-couple:benchpgbench|pgbenchrush' || :n);
 INSERT INTO weddings_reservation (
     created_at, updated_at, reference, status, start, "end", partner1_given_name,
     partner1_family_name, partner2_given_name, partner2_family_name, email, phone, guests,
@@ -223,6 +227,8 @@ PGBENCH_CLEANUP = [
     "DELETE FROM audit_auditentry WHERE code = 'pgbench'",
     "DELETE FROM weddings_reservation WHERE reference LIKE 'PB-%'",
     "DELETE FROM scheduling_allocation WHERE booking_id IN "
+    "(SELECT id FROM scheduling_booking WHERE purpose = 'pgbench')",
+    "DELETE FROM scheduling_bookingidentity WHERE booking_id IN "
     "(SELECT id FROM scheduling_booking WHERE purpose = 'pgbench')",
     "DELETE FROM scheduling_booking WHERE purpose = 'pgbench'",
 ]

@@ -1,7 +1,7 @@
 """Test settings: the same as production where it matters, fast where it does not."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES, POSTGRES_OPTIONS, STATIC_ROOT, env
+from .base import DATABASES, INSTALLED_APPS, POSTGRES_OPTIONS, STATIC_ROOT, env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -27,3 +27,5 @@ RATHAUS_ALTCHA_COST = 10
 RATHAUS_ALTCHA_MAX_COUNTER = 50
 # Tests read their own writes at once; the slot cache has its own test.
 RATHAUS_SLOTS_CACHE_SECONDS = 0
+# A second, test-only domain on the scheduling core (tests/counter_domain).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.counter_domain"]

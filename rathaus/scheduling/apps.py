@@ -5,5 +5,5 @@ class SchedulingConfig(AppConfig):
     name = "rathaus.scheduling"
     label = "scheduling"
 
-    def ready(self):
+    def ready(self) -> None:
         from . import audit_events  # noqa: F401 - registers the app's audit sentences

@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.audit.models import AuditEntry
 from rathaus.audit.registry import event_register
 from rathaus.audit.services import audit_record, changes, snapshot
 
@@ -41,7 +44,9 @@ event_register(
 )
 
 
-def closure_created(*, actor, owner, start: datetime, end: datetime, reason: str):
+def closure_created(
+    *, actor: Any, owner: Model, start: datetime, end: datetime, reason: str
+) -> AuditEntry:
     """A block or absence on `owner` (venue, registrar or the policy row for global closures)."""
     return audit_record(
         code="scheduling.closure.created",
@@ -53,7 +58,9 @@ def closure_created(*, actor, owner, start: datetime, end: datetime, reason: str
     )
 
 
-def closure_deleted(*, actor, owner, start: datetime, end: datetime, reason: str):
+def closure_deleted(
+    *, actor: Any, owner: Model, start: datetime, end: datetime, reason: str
+) -> AuditEntry:
     return audit_record(
         code="scheduling.closure.deleted",
         obj=owner,
@@ -64,27 +71,29 @@ def closure_deleted(*, actor, owner, start: datetime, end: datetime, reason: str
     )
 
 
-def weekly_rule_created(*, actor, owner, rule: str):
+def weekly_rule_created(*, actor: Any, owner: Model, rule: str) -> AuditEntry:
     return audit_record(code="scheduling.rule.created", obj=owner, actor=actor, rule=rule)
 
 
-def weekly_rule_updated(*, actor, owner, rule: str, changes: list[dict]):
+def weekly_rule_updated(
+    *, actor: Any, owner: Model, rule: str, changes: list[dict[str, Any]]
+) -> AuditEntry:
     return audit_record(
         code="scheduling.rule.updated", obj=owner, actor=actor, rule=rule, changes=changes
     )
 
 
-def weekly_rule_deleted(*, actor, owner, rule: str):
+def weekly_rule_deleted(*, actor: Any, owner: Model, rule: str) -> AuditEntry:
     return audit_record(code="scheduling.rule.deleted", obj=owner, actor=actor, rule=rule)
 
 
-def extra_opening_created(*, actor, owner, opening: str):
+def extra_opening_created(*, actor: Any, owner: Model, opening: str) -> AuditEntry:
     return audit_record(
         code="scheduling.extra_opening.created", obj=owner, actor=actor, opening=opening
     )
 
 
-def extra_opening_deleted(*, actor, owner, opening: str):
+def extra_opening_deleted(*, actor: Any, owner: Model, opening: str) -> AuditEntry:
     return audit_record(
         code="scheduling.extra_opening.deleted", obj=owner, actor=actor, opening=opening
     )

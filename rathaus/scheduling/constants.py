@@ -2,12 +2,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class ResourceKind(models.TextChoices):
-    CEREMONY_ROOM = "ceremony_room", _("Ceremony room")
-    REGISTRAR = "registrar", _("Registrar")
-    COUNTER = "counter", _("Citizen-office counter")
-
-
 class SlotMode(models.TextChoices):
     FIXED = "fixed", _("Fixed start times")
     GRID = "grid", _("Grid of duration and buffer")
@@ -15,12 +9,16 @@ class SlotMode(models.TextChoices):
 
 
 class BookingStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    RESERVED = "reserved", _("Reserved")
+    """What the core knows about a booking. What a hold *means* (awaiting an e-mail
+    confirmation, provisional until a deadline) is the domain's: a hold with its `expires_at`."""
+
+    HOLD = "hold", _("Held")
     CONFIRMED = "confirmed", _("Confirmed")
     CANCELLED = "cancelled", _("Cancelled")
     EXPIRED = "expired", _("Expired")
+    NO_SHOW = "no_show", _("No-show")
+    DONE = "done", _("Done")
 
 
-HOLD_STATUSES = (BookingStatus.PENDING, BookingStatus.RESERVED)
-ACTIVE_STATUSES = (BookingStatus.PENDING, BookingStatus.RESERVED, BookingStatus.CONFIRMED)
+HOLD_STATUSES = (BookingStatus.HOLD,)
+ACTIVE_STATUSES = (BookingStatus.HOLD, BookingStatus.CONFIRMED)

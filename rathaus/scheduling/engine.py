@@ -96,16 +96,16 @@ class Slot:
     def end(self) -> datetime:
         return from_epoch(self.end_epoch)
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, Slot) and self._key() == other._key()
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return hash(self._key())
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Slot({self.resource_id}, {self.start:%Y-%m-%d %H:%M}-{self.end:%H:%M})"
 
-    def _key(self):
+    def _key(self) -> tuple[int, int, int]:
         return (self.resource_id, self.start_epoch, self.end_epoch)
 
 
@@ -120,14 +120,20 @@ _SAFE_FROM = 4 * 3600  # clocks change between 02:00 and 03:00; later wall times
 def _day_base(day: date) -> tuple[int, int, bool]:
     """(epoch of the day's midnight as if UTC, Berlin offset at noon, whether clocks change)."""
     midnight_utc = int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
-    noon = datetime(day.year, day.month, day.day, 12, tzinfo=BERLIN).utcoffset()
-    early = datetime(day.year, day.month, day.day, 0, tzinfo=BERLIN).utcoffset()
+    noon = _utc_offset(datetime(day.year, day.month, day.day, 12, tzinfo=BERLIN))
+    early = _utc_offset(datetime(day.year, day.month, day.day, 0, tzinfo=BERLIN))
     return midnight_utc, int(noon.total_seconds()), noon != early
+
+
+def _utc_offset(moment: datetime) -> timedelta:
+    offset = moment.utcoffset()
+    assert offset is not None  # every moment here is aware
+    return offset
 
 
 @lru_cache(maxsize=65536)
 def _offset_in_hour(hour_bucket: int) -> int:
-    return int(from_epoch(hour_bucket * 3600).utcoffset().total_seconds())
+    return int(_utc_offset(from_epoch(hour_bucket * 3600)).total_seconds())
 
 
 def local_weekday_hour(seconds: int) -> tuple[int, int]:
@@ -281,16 +287,21 @@ def free_intervals(calendar: ResourceCalendar, first: date, last: date) -> list[
     open_starts, open_ends = _merge((w.start, w.end) for w in windows(calendar, first, last))
     result: list[Interval] = []
     for window_start, window_end in zip(open_starts, open_ends, strict=True):
-        cursor = window_start
-        index = bisect_left(ends, cursor + 1)  # the first blocked interval ending after it
-        while index < len(starts) and starts[index] < window_end:
-            if starts[index] > cursor:
-                result.append((cursor, starts[index]))
-            cursor = max(cursor, ends[index])
-            index += 1
-        if cursor < window_end:
-            result.append((cursor, window_end))
+        result.extend(_free_parts(starts, ends, window_start, window_end))
     return result
+
+
+def _free_parts(starts: list[int], ends: list[int], low: int, high: int) -> Iterable[Interval]:
+    """[low, high) minus the merged blocked intervals (`starts`, `ends`)."""
+    cursor = low
+    index = bisect_left(ends, cursor + 1)  # the first blocked interval ending after it
+    while index < len(starts) and starts[index] < high:
+        if starts[index] > cursor:
+            yield cursor, starts[index]
+        cursor = max(cursor, ends[index])
+        index += 1
+    if cursor < high:
+        yield cursor, high
 
 
 def contains(intervals: Sequence[Interval], start: int, end: int) -> bool:
@@ -321,12 +332,74 @@ class Coverage:
 
 
 def slot_is_offered(calendar: ResourceCalendar, start: int, end: int) -> bool:
-    """Whether [start, end) is exactly one of the resource's slots (ignoring bookings)."""
+    """Whether [start, end) is exactly one of the resource's slots, or lies inside its open
+    `window` time (ignoring bookings). Adjacent windows (08–13 and 13–18:30) are one open time,
+    as the free-time search (`free_intervals`, `free_starts`) shows them."""
     day = from_epoch(start).date()
-    for window in windows(calendar, day, day):
-        if window.pattern.mode == SlotMode.WINDOW:
-            if window.start <= start and end <= window.end:
-                return True
-        elif (start, end) in set(_slot_bounds(window)):
-            return True
-    return False
+    day_windows = windows(calendar, day, day)
+    if contains(_open_windows(day_windows), start, end):
+        return True
+    return any(
+        window.pattern.mode != SlotMode.WINDOW and (start, end) in set(_slot_bounds(window))
+        for window in day_windows
+    )
+
+
+def _open_windows(day_windows: Iterable[Window]) -> list[Interval]:
+    """The `window`-pattern openings, adjacent and overlapping ones merged."""
+    starts, ends = _merge(
+        (w.start, w.end) for w in day_windows if w.pattern.mode == SlotMode.WINDOW
+    )
+    return list(zip(starts, ends, strict=True))
+
+
+def free_starts(
+    calendar: ResourceCalendar,
+    first: date,
+    last: date,
+    *,
+    length: int,
+    step: int,
+    not_before: int | None = None,
+) -> list[int]:
+    """Every start, a multiple of `step` seconds (epoch, so on the local clock too while the
+    step divides an hour), at which the resource is free for `length` seconds: inside one
+    open window and clear of every blocked interval. For resources booked by duration (a
+    counter's window), not by slot pattern.
+
+    Only openings of the `window` pattern count (adjacent ones as one), exactly as the booking
+    door's check (`slot_is_offered`) accepts a time."""
+    if length <= 0 or step <= 0:
+        return []
+    starts, ends = calendar.merged_blocked()
+    found: list[int] = []
+    for open_start, open_end in _open_windows(windows(calendar, first, last)):
+        for free_start, free_end in _free_parts(starts, ends, open_start, open_end):
+            if not_before is not None:
+                free_start = max(free_start, not_before)
+            start = -(-free_start // step) * step  # the first aligned moment inside
+            while start + length <= free_end:
+                found.append(start)
+                start += step
+    return found
+
+
+def free_by_duration(
+    calendars: Iterable[ResourceCalendar],
+    first: date,
+    last: date,
+    *,
+    length: int,
+    step: int,
+    not_before: int | None = None,
+) -> list[Slot]:
+    """`free_starts` of many resources as slots of `length`, sorted by start, then resource."""
+    bounds = [
+        (start, calendar.resource_id)
+        for calendar in calendars
+        for start in free_starts(
+            calendar, first, last, length=length, step=step, not_before=not_before
+        )
+    ]
+    bounds.sort()
+    return [Slot(resource_id, start, start + length) for start, resource_id in bounds]

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 class SchedulingError(Exception):
     default_message = _("This time cannot be booked.")
 
-    def __init__(self, message=None):
+    def __init__(self, message: object = None) -> None:
         self.message = message or self.default_message
         super().__init__(str(self.message))
 
@@ -19,3 +19,14 @@ class SlotNotOffered(SchedulingError):
     """No slot starts at that time, or the resource is closed then."""
 
     default_message = _("No appointment is offered at this time.")
+
+
+class IdentityLimitReached(SchedulingError):
+    """The person already has as many active bookings as the limit allows. The domain words
+    the message its users see."""
+
+    default_message = _("There are already too many active bookings for this person.")
+
+    def __init__(self, message: str | None = None, *, limit: int = 0) -> None:
+        self.limit = limit
+        super().__init__(message)

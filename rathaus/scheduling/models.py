@@ -11,11 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.models import TimeStampedModel
 
-from .constants import ACTIVE_STATUSES, BookingStatus, ResourceKind, SlotMode
+from .constants import ACTIVE_STATUSES, BookingStatus, SlotMode
+from .kinds import resource_kind_known, resource_kind_label
 
 
 class Resource(TimeStampedModel):
-    kind = models.CharField(_("kind"), max_length=20, choices=ResourceKind.choices)
+    # registered by the domains (kinds.py): the core knows no kind of its own
+    kind = models.CharField(_("kind"), max_length=20)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
     active = models.BooleanField(_("active"), default=True)
@@ -25,8 +27,17 @@ class Resource(TimeStampedModel):
         verbose_name = _("resource")
         verbose_name_plural = _("resources")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.kind and not resource_kind_known(self.kind):
+            raise ValidationError({"kind": _("Unknown kind of resource.")})
+
+    @property
+    def kind_label(self) -> str:
+        return str(resource_kind_label(self.kind))
 
 
 class SlotPattern(models.Model):
@@ -49,7 +60,7 @@ class SlotPattern(models.Model):
     class Meta:
         abstract = True
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if self.slot_mode == SlotMode.FIXED and not self.fixed_starts:
             raise ValidationError({"fixed_starts": _("Fixed start times are required.")})
@@ -60,7 +71,7 @@ class SlotPattern(models.Model):
             raise ValidationError({"slot_minutes": _("Slots must last at least one minute.")})
 
 
-def _is_hhmm(value) -> bool:
+def _is_hhmm(value: object) -> bool:
     if not isinstance(value, str) or len(value) != 5 or value[2] != ":":
         return False
     hours, minutes = value[:2], value[3:]
@@ -95,11 +106,11 @@ class WeeklyRule(SlotPattern, TimeStampedModel):
         verbose_name = _("weekly rule")
         verbose_name_plural = _("weekly rules")
 
-    def __str__(self):
+    def __str__(self) -> str:
         span = f"{self.start_time:%H:%M}–{self.end_time:%H:%M}"
         return f"{self.resource} {self.get_weekday_display()} {span}"
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if self.start_time and self.end_time and self.start_time >= self.end_time:
             raise ValidationError({"end_time": _("The end must be after the start.")})
@@ -121,10 +132,10 @@ class ExtraOpening(SlotPattern, TimeStampedModel):
         verbose_name = _("extra opening")
         verbose_name_plural = _("extra openings")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.resource} {self.date:%d.%m.%Y} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if self.start_time and self.end_time and self.start_time >= self.end_time:
             raise ValidationError({"end_time": _("The end must be after the start.")})
@@ -150,10 +161,10 @@ class Closure(TimeStampedModel):
         verbose_name_plural = _("closures")
         indexes = [models.Index(fields=["resource", "start", "end"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.resource or _('all')} {self.start:%d.%m.%Y %H:%M}–{self.end:%d.%m.%Y %H:%M}"
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if self.start and self.end and self.start >= self.end:
             raise ValidationError({"end": _("The end must be after the start.")})
@@ -173,7 +184,7 @@ class Booking(TimeStampedModel):
         verbose_name = _("booking")
         verbose_name_plural = _("bookings")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.purpose} {self.start:%d.%m.%Y %H:%M} ({self.get_status_display()})"
 
     @property
@@ -212,5 +223,22 @@ class Allocation(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.resource} {self.start:%d.%m.%Y %H:%M}–{self.end:%H:%M}"
+
+
+class BookingIdentity(models.Model):
+    """One normalised key of the person a booking is for (`IdentityLimit`): the domain computes
+    the keys (weddings: the e-mail address and the couple), the core counts by them."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="identities")
+    key = models.TextField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key"], name="booking_identity_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "key"], name="booking_identity_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

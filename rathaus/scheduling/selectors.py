@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import connections
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from rathaus.core import sql
@@ -21,7 +21,7 @@ from .constants import HOLD_STATUSES
 from .models import Allocation, Booking, Closure, ExtraOpening, Resource, WeeklyRule
 
 
-def _pattern(row) -> engine.Pattern:
+def _pattern(row: WeeklyRule | ExtraOpening) -> engine.Pattern:
     return engine.Pattern(
         mode=row.slot_mode,
         slot_minutes=row.slot_minutes,
@@ -30,7 +30,7 @@ def _pattern(row) -> engine.Pattern:
     )
 
 
-def _epoch(value) -> int:
+def _epoch(value: str | datetime) -> int:
     if isinstance(value, str):  # SQLite stores UTC as text
         value = datetime.fromisoformat(value)
     if value.tzinfo is None:  # …or hands it over parsed but naive; either way it is UTC
@@ -38,7 +38,7 @@ def _epoch(value) -> int:
     return int(value.timestamp())
 
 
-def _interval_rows(queryset) -> list[tuple[int | None, int, int]]:
+def _interval_rows(queryset: QuerySet[Closure]) -> list[tuple[int | None, int, int]]:
     """(resource_id, start, end) as epoch seconds, straight from the cursor.
 
     Free-slot search reads every booking in a year; Django's per-value datetime converters
@@ -118,7 +118,7 @@ def calendars_between(
     low, high = int(range_start.timestamp()), int(range_end.timestamp())
     data = availability()
 
-    def in_range(intervals):
+    def in_range(intervals: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
         return [(start, end) for start, end in intervals if start < high and end > low]
 
     global_closures = in_range(data.closures.get(None, ()))
@@ -213,18 +213,43 @@ def slots_free_between(
     return engine.free_slots(calendars, first, last, not_before=engine.epoch(now) + 1)
 
 
+def free_by_duration_between(
+    *,
+    resource_ids: Iterable[int],
+    first: date,
+    last: date,
+    minutes: int,
+    step_minutes: int = 5,
+    now: datetime | None = None,
+) -> list[engine.Slot]:
+    """Times of `minutes` length (the domain sums them, e.g. per chosen service) at which one of
+    the resources is free, starting on a `step_minutes` grid after now: for resources open in
+    `window` pattern (a counter), respecting rules, openings, holidays, closures and bookings.
+    One query for the bookings, as `slots_free_between`; sorted by start, then resource."""
+    now = now or timezone.now()
+    calendars = calendars_between(resource_ids, first, last, now=now)
+    return engine.free_by_duration(
+        calendars,
+        first,
+        last,
+        length=minutes * 60,
+        step=step_minutes * 60,
+        not_before=engine.epoch(now) + 1,
+    )
+
+
 def resources_active(kind: str) -> list[Resource]:
     return list(Resource.objects.filter(kind=kind, active=True))
 
 
 def allocations_overlapping(
     *, resource_ids: Iterable[int], start: datetime, end: datetime, now: datetime
-):
+) -> QuerySet[Allocation]:
     return Allocation.objects.filter(active_allocations_q(now)).filter(
         resource_id__in=list(resource_ids), start__lt=end, end__gt=start
     )
 
 
-def holds_expired(now: datetime):
+def holds_expired(now: datetime) -> QuerySet[Booking]:
     """Holds whose expiry has passed but which the clean-up has not marked yet."""
     return Booking.objects.filter(status__in=HOLD_STATUSES, expires_at__lte=now)

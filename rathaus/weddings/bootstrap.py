@@ -17,10 +17,10 @@ from dateutil.easter import easter
 from django.db import transaction
 
 from rathaus.core.timezone import local_datetime
-from rathaus.scheduling.constants import ResourceKind, SlotMode
+from rathaus.scheduling.constants import SlotMode
 from rathaus.scheduling.models import Closure, Resource, WeeklyRule
 
-from .constants import District
+from .constants import KIND_CEREMONY_ROOM, KIND_REGISTRAR, District
 from .models import Registrar, ReservationPolicy, Venue
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -89,7 +89,7 @@ def _venue(source: dict, extra: dict, templates: dict) -> tuple[Venue, bool]:
         return venue, False
     resource, _ = Resource.objects.get_or_create(
         slug=f"venue-{source['id']}",
-        defaults={"kind": ResourceKind.CEREMONY_ROOM, "name": source["name"]},
+        defaults={"kind": KIND_CEREMONY_ROOM, "name": source["name"]},
     )
     venue = Venue.objects.create(
         resource=resource,
@@ -124,7 +124,7 @@ def _registrar(entry: dict) -> bool:
         return False
     resource, _ = Resource.objects.get_or_create(
         slug=f"registrar-{entry['slug']}",
-        defaults={"kind": ResourceKind.REGISTRAR, "name": entry["name"]},
+        defaults={"kind": KIND_REGISTRAR, "name": entry["name"]},
     )
     Registrar.objects.create(resource=resource, name=entry["name"])
     _rules(

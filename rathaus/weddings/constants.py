@@ -1,6 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The kinds of resource the Traukalender books (registered in apps.py).
+KIND_CEREMONY_ROOM = "ceremony_room"
+KIND_REGISTRAR = "registrar"
+
 
 class District(models.TextChoices):
     ALT_BOTTROP = "alt-bottrop", "Alt-Bottrop"
@@ -13,6 +17,14 @@ class ReservationStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed wedding")
     CANCELLED = "cancelled", _("Cancelled")
     EXPIRED = "expired", _("Expired")
+
+
+# The reservation statuses in which a wedding still holds its slot (one definition).
+ACTIVE_RESERVATION_STATUSES = (
+    ReservationStatus.PENDING,
+    ReservationStatus.RESERVED,
+    ReservationStatus.CONFIRMED,
+)
 
 
 class Language(models.TextChoices):

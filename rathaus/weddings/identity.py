@@ -84,3 +84,17 @@ def couple_key(given1: str, family1: str, given2: str, family2: str) -> str:
     if not any(part for pair in names for part in pair):
         return ""
     return "\x1e".join(sorted(f"{given}\x1f{family}" for given, family in names))
+
+
+def booking_identity_keys(email_normalised: str, couple_normalised: str) -> list[str]:
+    """The keys the booking door stores and counts (`scheduling.IdentityLimit`): the address
+    and the couple, prefixed so that the two can never match each other. Empty keys (an erased
+    reservation) are left out."""
+    return [
+        f"{kind}:{key}"
+        for kind, key in (
+            ("wedding-email", email_normalised),
+            ("wedding-couple", couple_normalised),
+        )
+        if key
+    ]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.models import TimeStampedModel
 from rathaus.scheduling.models import Booking, Resource
+from rathaus.scheduling.services import booking_identity_replace
 
 from .constants import District, Language, ReservationStatus
 
@@ -200,11 +201,17 @@ class Reservation(CoupleFields, TimeStampedModel):
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
-        if update_fields is None or set(update_fields) & set(IDENTITY_SOURCE_FIELDS):
+        identity_may_change = update_fields is None or bool(
+            set(update_fields) & set(IDENTITY_SOURCE_FIELDS)
+        )
+        if identity_may_change:
             self.identity_keys_set()
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "email_key", "couple_key"}
         super().save(*args, **kwargs)
+        if identity_may_change and self.booking_id:
+            # the booking's keys follow edited or erased names and address
+            booking_identity_replace(booking_id=self.booking_id, keys=self.booking_identity_keys())
 
     def identity_keys_set(self) -> None:
         """The normalised address and couple the per-couple limit compares (identity.py)."""
@@ -212,6 +219,12 @@ class Reservation(CoupleFields, TimeStampedModel):
 
         self.email_key = email_key(self.email)
         self.couple_key = couple_key(*(getattr(self, name) for name in IDENTITY_SOURCE_FIELDS[1:]))
+
+    def booking_identity_keys(self) -> list[str]:
+        """The keys the booking door counts the per-couple limit by (identity.py)."""
+        from .identity import booking_identity_keys
+
+        return booking_identity_keys(self.email_key, self.couple_key)
 
     @property
     def manage_token(self) -> str:

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Set
 from copy import copy
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils import timezone
@@ -18,6 +18,8 @@ from rathaus.core.timezone import BERLIN, local_today
 from rathaus.scheduling import engine
 from rathaus.scheduling.selectors import calendars_between
 
+from . import release
+from .draws import draw_days_blocked
 from .models import Registrar, Reservation, ReservationPolicy, Venue, VenueAgreement
 
 MORNING_ENDS_HOUR = 12
@@ -111,10 +113,7 @@ def _fee(venue: Venue, weekday: int, hour: int) -> Decimal:
 
 def bookable_range(policy: ReservationPolicy, now: datetime) -> tuple[date, date]:
     """First and last day couples may reserve now (see release.py for when a day opens)."""
-    from .release import last_released_day
-
-    today = now.astimezone(BERLIN).date()
-    return today + timedelta(days=policy.min_lead_days), last_released_day(policy, now)
+    return release.bookable_range(policy, now)
 
 
 def _venue_matches(venue: Venue, filters: SlotFilter) -> bool:
@@ -205,14 +204,9 @@ def days_with_ceremonies(
 
 
 def lottery_days_blocked(first: date, last: date, now: datetime) -> set[date]:
-    """Days in the range whose slots still go to a lottery (not drawn yet)."""
-    from .lottery.selectors import lottery_days_between
-
-    return {
-        day
-        for day, info in lottery_days_between(first, last, now=now).items()
-        if info.state != "drawn"
-    }
+    """Days in the range whose slots still go to a lottery (not drawn yet): as data from the
+    lottery app, which registers itself in `draws.py`."""
+    return draw_days_blocked(first, last, now)
 
 
 def ceremony_slot_find(

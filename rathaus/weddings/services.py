@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,30 +19,32 @@ from rathaus.core.idempotency import idempotency_record_create
 from rathaus.core.mail import Attachment, Mail, mail_queue, mail_render
 from rathaus.core.revision import revision_pinned
 from rathaus.core.timezone import BERLIN, local_datetime
-from rathaus.scheduling.constants import ACTIVE_STATUSES as ACTIVE_BOOKING_STATUSES
 from rathaus.scheduling.constants import BookingStatus
-from rathaus.scheduling.exceptions import SlotNotOffered, SlotUnavailable
-from rathaus.scheduling.services import AllocationRequest, booking_create, booking_set_status
+from rathaus.scheduling.exceptions import IdentityLimitReached, SlotNotOffered, SlotUnavailable
+from rathaus.scheduling.release import BY_DRAW, NOT_RELEASED
+from rathaus.scheduling.services import (
+    AllocationRequest,
+    IdentityLimit,
+    booking_door,
+    booking_set_status,
+    identity_active_count,
+)
 from rathaus.weddings import audit_events as audit
 
 from .constants import BOOKING_PURPOSE, ReservationStatus
 from .dates import notice_deadline
+from .events import slot_freed_announce
 from .ics import reservation_ics
-from .identity import couple_key, email_key
-from .models import Reservation, Venue
+from .identity import booking_identity_keys, couple_key, email_key
+from .models import Registrar, Reservation, ReservationPolicy, Venue
 from .release import day_gate
 from .selectors import (
+    CeremonySlot,
     bookable_range,
     ceremony_slot_offer,
     reservation_policy,
 )
 from .tokens import CONFIRM, MANAGE, nonce_new, reference_new, token_matches
-
-ACTIVE_RESERVATION_STATUSES = (
-    ReservationStatus.PENDING,
-    ReservationStatus.RESERVED,
-    ReservationStatus.CONFIRMED,
-)
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ def _validate(request: ReservationRequest, now: datetime, policy, *, bypass_gate
 
 def _check_gate(day, policy, now: datetime) -> None:
     gate = day_gate(day, policy, now)
-    if gate.reason == "not_released":
+    if gate.reason == NOT_RELEASED:
         opens = gate.opens_at.astimezone(BERLIN)
         raise ValidationError(
             {
@@ -124,7 +124,7 @@ def _check_gate(day, policy, now: datetime) -> None:
                 % {"date": f"{opens:%d.%m.%Y}", "time": f"{opens:%H:%M}"}
             }
         )
-    if gate.reason == "lottery":
+    if gate.reason == BY_DRAW:
         raise ValidationError(
             {
                 "start": _(
@@ -134,20 +134,12 @@ def _check_gate(day, policy, now: datetime) -> None:
         )
 
 
-# One statement on every reservation attempt, on the normalised keys that save() and
-# reservation_create store (identity.py): plain equality on two indexed columns.
-_ACTIVE_FOR_EMAIL_OR_COUPLE = """
-SELECT COUNT(*) FROM weddings_reservation r
-JOIN scheduling_booking b ON b.id = r.booking_id
-WHERE r.status IN (%s, %s, %s) AND r."end" > %s
-  AND b.status IN (%s, %s, %s) AND (b.expires_at IS NULL OR b.expires_at > %s)
-  AND (r.email_key = %s OR r.couple_key = %s)
-"""
-
-
-def _identity_keys(email: str, partners: tuple[Partner, Partner]) -> tuple[str, str]:
+def _identity_keys(email: str, partners: tuple[Partner, Partner]) -> list[str]:
+    """The keys the booking door counts the per-couple limit by (identity.py)."""
     (a, b) = partners
-    return email_key(email), couple_key(a.given_name, a.family_name, b.given_name, b.family_name)
+    return booking_identity_keys(
+        email_key(email), couple_key(a.given_name, a.family_name, b.given_name, b.family_name)
+    )
 
 
 def active_reservations_count(*, email: str, partners: tuple[Partner, Partner], now) -> int:
@@ -155,59 +147,20 @@ def active_reservations_count(*, email: str, partners: tuple[Partner, Partner], 
     compared in the normalised form of identity.py (case, accents, plus-tags, dots, hyphens).
 
     A hold past its expiry does not count, whether or not a job or the booking door has marked
-    its booking expired yet (the reservation row follows with `jobs.reservations_expire`)."""
-    found = sql.rows(
-        _ACTIVE_FOR_EMAIL_OR_COUPLE,
-        [
-            *ACTIVE_RESERVATION_STATUSES,
-            now,
-            *ACTIVE_BOOKING_STATUSES,
-            now,
-            *_identity_keys(email, partners),
-        ],
+    its booking expired yet."""
+    return identity_active_count(keys=_identity_keys(email, partners), now=now)
+
+
+def _limit_message(limit: int) -> ValidationError:
+    return ValidationError(
+        {
+            "email": _(
+                "There are already %(count)s active reservations for this e-mail address "
+                "or couple. Please cancel one before reserving another date."
+            )
+            % {"count": limit}
+        }
     )
-    return found[0][0]
-
-
-def _limit_keys(request: ReservationRequest) -> list[int]:
-    """Advisory-lock keys (64-bit) of the normalised address and couple, in ascending order."""
-    parts = zip(("email", "couple"), _identity_keys(request.email, request.partners), strict=True)
-    return sorted(
-        int.from_bytes(
-            hashlib.sha256("\x1f".join(("reservation-limit", *part)).encode()).digest()[:8],
-            "big",
-            signed=True,
-        )
-        for part in parts
-    )
-
-
-def _check_active_limit(request: ReservationRequest, now: datetime) -> None:
-    """At most N active reservations per e-mail address and per couple (slot hoarding).
-
-    Runs first in the booking transaction, before the resources are locked, so simultaneous
-    requests of one address or couple are counted one after the other: on PostgreSQL behind
-    transaction-scoped advisory locks on the address and the couple, on SQLite by its IMMEDIATE
-    transaction.
-    """
-    limit = settings.RATHAUS_MAX_ACTIVE_RESERVATIONS
-    if not limit:
-        return
-    if connection.vendor == "postgresql":
-        # one after the other, in a fixed order: no deadlock between two requests
-        sql.rows(
-            "SELECT pg_advisory_xact_lock(%s), pg_advisory_xact_lock(%s)", _limit_keys(request)
-        )
-    if active_reservations_count(email=request.email, partners=request.partners, now=now) >= limit:
-        raise ValidationError(
-            {
-                "email": _(
-                    "There are already %(count)s active reservations for this e-mail address "
-                    "or couple. Please cancel one before reserving another date."
-                )
-                % {"count": limit}
-            }
-        )
 
 
 def _reference_draw(start: datetime) -> str:
@@ -228,33 +181,27 @@ def _reservation_insert(reservation: Reservation) -> bool:
 RESERVATION_IDEMPOTENCY_SCOPE = "weddings.reservation"
 
 
-@revision_pinned()  # reads policy, venue, registrars and rules as of one revision check
-def reservation_create(
-    *,
+@dataclass(frozen=True)
+class _Plan:
+    """What a reservation will be: the slot, the registrars who could take it, the deadline."""
+
+    request: ReservationRequest
+    policy: ReservationPolicy
+    slot: CeremonySlot
+    registrars: list[Registrar]
+    deadline: date
+
+
+def _plan(
     request: ReservationRequest,
-    now: datetime | None = None,
-    hold_for: timedelta | None = None,
-    confirmed: bool = False,
-    bypass_gates: bool = False,
+    now: datetime,
+    *,
+    gates: bool,
     supersede_booking_ids: Sequence[int] = (),
-    mail_template: str | None = None,
-    idempotency_key: str | None = None,
-    idempotency_fingerprint: str = "",
-) -> CreatedReservation:
-    """Hold a slot as a pending reservation and e-mail the confirmation link (double opt-in).
-
-    The lottery and the waiting list use the keywords: `confirmed` creates the reservation
-    directly as reserved (the e-mail address is already proven), `bypass_gates` skips the
-    release window, the lottery and the per-couple limit, `hold_for` replaces the policy's
-    pending hold, `supersede_booking_ids` may take over a cancelled booking's quarantined time,
-    and `mail_template` replaces the e-mail sent. `idempotency_key` (with the request's
-    fingerprint) is recorded in the reservation's transaction (`rathaus.core.idempotency`).
-
-    Raises ValidationError for bad input, SlotUnavailable when the slot is not free.
-    """
-    now = now or timezone.now()
+) -> _Plan:
+    """Validate the request and find its slot; ValidationError or SlotUnavailable if not."""
     policy = reservation_policy()
-    _validate(request, now, policy, bypass_gates=bypass_gates)
+    _validate(request, now, policy, bypass_gates=not gates)
     slot, registrars = ceremony_slot_offer(
         venue=request.venue,
         start=request.start,
@@ -262,7 +209,7 @@ def reservation_create(
         ignore_booking_ids=supersede_booking_ids,
         apply_policy=False,  # _validate has applied lead time, release window and lottery
     )
-    if slot is None:
+    if slot is None or not registrars:
         raise SlotUnavailable()
     deadline = notice_deadline(
         wedding_day=slot.day,
@@ -270,72 +217,184 @@ def reservation_create(
         window_months=policy.notice_window_months,
         grace_days=policy.notice_grace_days,
     )
-    if confirmed:  # a provisional reservation lapses at the end of its notice deadline
-        status, hold = BookingStatus.RESERVED, _notice_expiry(deadline) - now
-    else:
-        status = BookingStatus.PENDING
-        hold = hold_for or timedelta(minutes=policy.pending_hold_minutes)
-    travel = timedelta(minutes=request.venue.travel_minutes)
-    default_mail = "weddings/email/reserved" if confirmed else "weddings/email/confirm_request"
-    template = mail_template or default_mail
-    for registrar in registrars[:3]:
-        reservation = Reservation(
-            venue=request.venue,
-            registrar=registrar,
-            status=ReservationStatus.RESERVED if confirmed else ReservationStatus.PENDING,
-            confirmed_email_at=now if confirmed else None,
-            start=slot.start,
-            end=slot.end,
-            **couple_fields(request),
-            note=request.note,
-            token_nonce=nonce_new(),
-            fee_eur=slot.fee_eur,
-            notice_deadline=deadline,
-            reference=_reference_draw(slot.start),
-        )
-        reservation.identity_keys_set()  # sql.insert does not call save()
+    return _Plan(request, policy, slot, list(registrars[:3]), deadline)
+
+
+def _reservation_new(plan: _Plan, now: datetime, *, reserved: bool) -> Reservation:
+    reservation = Reservation(
+        venue=plan.request.venue,
+        registrar=plan.registrars[0],
+        status=ReservationStatus.RESERVED if reserved else ReservationStatus.PENDING,
+        confirmed_email_at=now if reserved else None,
+        start=plan.slot.start,
+        end=plan.slot.end,
+        **couple_fields(plan.request),
+        note=plan.request.note,
+        token_nonce=nonce_new(),
+        fee_eur=plan.slot.fee_eur,
+        notice_deadline=plan.deadline,
+        reference=_reference_draw(plan.slot.start),
+    )
+    reservation.identity_keys_set()  # sql.insert does not call save()
+    return reservation
+
+
+@dataclass(frozen=True)
+class _Hold:
+    """How the booking is held: for a while (pending) or until a moment (provisional)."""
+
+    hold_for: timedelta | None = None
+    until: datetime | None = None
+
+
+def _book(
+    plan: _Plan,
+    reservation: Reservation,
+    now: datetime,
+    *,
+    hold: _Hold,
+    limit: int | None,
+    template: str,
+    attach_ics: bool,
+    supersede_booking_ids: Sequence[int] = (),
+    idempotency: tuple[str, str] | None = None,
+) -> CreatedReservation:
+    """Book the venue with the first registrar, in the offer's order (least busy first), who
+    is still free including travel: one booking door per registrar, each locking only the
+    venue and that registrar (locking every candidate at once would make concurrent
+    reservations of a day wait for registrars they do not get). Inside the door: the
+    reservation, its audit entry, idempotency record and e-mail, in the booking's
+    transaction."""
+    venue = plan.request.venue
+    travel = timedelta(minutes=venue.travel_minutes)
+    slot = plan.slot
+    identity = IdentityLimit(keys=reservation.booking_identity_keys(), limit=limit)
+    for registrar in plan.registrars:
+        reservation.registrar = registrar
         # Rendered before the booking transaction: its locks are held for less time.
-        mail = reservation_mail_render(reservation, template, attach_ics=confirmed, policy=policy)
-
-        def attach(booking, reservation=reservation, mail=mail):
-            reservation.booking = booking
-            if _reservation_insert(reservation):  # the e-mail must name the new reference
-                mail = reservation_mail_render(
-                    reservation, template, attach_ics=confirmed, policy=policy
-                )
-            audit.reservation_requested_by_couple(reservation=reservation)
-            if idempotency_key:
-                idempotency_record_create(
-                    scope=RESERVATION_IDEMPOTENCY_SCOPE,
-                    key=idempotency_key,
-                    fingerprint=idempotency_fingerprint,
-                    object_id=reservation.pk,
-                    now=now,
-                )
-            # in the booking's transaction: the e-mail exists exactly when the reservation does
-            mail_queue(mail)
-            return reservation
-
+        mail = reservation_mail_render(
+            reservation, template, attach_ics=attach_ics, policy=plan.policy
+        )
         try:
-            _, reservation = booking_create(
-                purpose=BOOKING_PURPOSE,
-                requests=[
-                    AllocationRequest(request.venue.resource_id, slot.start, slot.end),
-                    AllocationRequest(
-                        registrar.resource_id, slot.start - travel, slot.end + travel
-                    ),
-                ],
-                status=status,
-                hold_for=hold,
+            with booking_door(
+                resource_ids=[venue.resource_id, registrar.resource_id],
                 now=now,
-                attach=attach,
+                identity=identity,
                 supersede_booking_ids=supersede_booking_ids,
-                before=None if bypass_gates else partial(_check_active_limit, request, now),
-            )
-        except (SlotUnavailable, SlotNotOffered, IntegrityError):
+            ) as door:
+                reservation.booking = door.book(
+                    [
+                        AllocationRequest(venue.resource_id, slot.start, slot.end),
+                        AllocationRequest(
+                            registrar.resource_id, slot.start - travel, slot.end + travel
+                        ),
+                    ],
+                    purpose=BOOKING_PURPOSE,
+                    status=BookingStatus.HOLD,
+                    hold_for=hold.hold_for,
+                    expires_at=hold.until,
+                )
+                if _reservation_insert(reservation):  # the e-mail must name the new reference
+                    mail = reservation_mail_render(
+                        reservation, template, attach_ics=attach_ics, policy=plan.policy
+                    )
+                audit.reservation_requested_by_couple(reservation=reservation)
+                if idempotency:
+                    idempotency_record_create(
+                        scope=RESERVATION_IDEMPOTENCY_SCOPE,
+                        key=idempotency[0],
+                        fingerprint=idempotency[1],
+                        object_id=reservation.pk,
+                        now=now,
+                    )
+                # in the booking's transaction: the e-mail exists exactly when the reservation
+                # does
+                mail_queue(mail)
+        except IdentityLimitReached as error:
+            raise _limit_message(error.limit) from error
+        except (SlotUnavailable, SlotNotOffered):
             continue  # that registrar was taken meanwhile; try the next one
         return CreatedReservation(reservation, reservation.manage_token, reservation.confirm_token)
     raise SlotUnavailable()
+
+
+def _couple_limit() -> int | None:
+    return settings.RATHAUS_MAX_ACTIVE_RESERVATIONS or None
+
+
+@revision_pinned()  # reads policy, venue, registrars and rules as of one revision check
+def reservation_create(
+    *,
+    request: ReservationRequest,
+    now: datetime | None = None,
+    idempotency_key: str | None = None,
+    idempotency_fingerprint: str = "",
+) -> CreatedReservation:
+    """The couple (web form or API) holds a slot as a pending reservation and is e-mailed the
+    confirmation link (double opt-in). Release window, lottery days and the per-couple limit
+    apply. `idempotency_key` (with the request's fingerprint) is recorded in the reservation's
+    transaction (`rathaus.core.idempotency`).
+
+    Raises ValidationError for bad input, SlotUnavailable when the slot is not free.
+    """
+    now = now or timezone.now()
+    plan = _plan(request, now, gates=True)
+    return _book(
+        plan,
+        _reservation_new(plan, now, reserved=False),
+        now,
+        hold=_Hold(hold_for=timedelta(minutes=plan.policy.pending_hold_minutes)),
+        limit=_couple_limit(),
+        template="weddings/email/confirm_request",
+        attach_ics=False,
+        idempotency=(idempotency_key, idempotency_fingerprint) if idempotency_key else None,
+    )
+
+
+@revision_pinned()
+def reservation_create_for_lottery_winner(
+    *, request: ReservationRequest, now: datetime | None = None, mail_template: str
+) -> CreatedReservation:
+    """A lottery winner's reservation: provisional at once (the draw proved the address), held
+    until the end of the marriage-notice deadline. The day is the lottery's, so release window
+    and lottery gate do not apply, nor the per-couple limit (the draw had its own)."""
+    now = now or timezone.now()
+    plan = _plan(request, now, gates=False)
+    return _book(
+        plan,
+        _reservation_new(plan, now, reserved=True),
+        now,
+        hold=_Hold(until=_notice_expiry(plan.deadline)),
+        limit=None,
+        template=mail_template,
+        attach_ics=True,
+    )
+
+
+@revision_pinned()
+def reservation_create_for_waitlist_offer(
+    *,
+    request: ReservationRequest,
+    now: datetime | None = None,
+    hold_for: timedelta,
+    supersede_booking_ids: Sequence[int] = (),
+    mail_template: str,
+) -> CreatedReservation:
+    """A waiting-list offer: a pending reservation held for `hold_for`, which may take over the
+    quarantined time of the cancelled bookings `supersede_booking_ids`. Gates and the per-couple
+    limit apply as for the couple's own request."""
+    now = now or timezone.now()
+    plan = _plan(request, now, gates=True, supersede_booking_ids=supersede_booking_ids)
+    return _book(
+        plan,
+        _reservation_new(plan, now, reserved=False),
+        now,
+        hold=_Hold(hold_for=hold_for),
+        limit=_couple_limit(),
+        template=mail_template,
+        attach_ics=False,
+        supersede_booking_ids=supersede_booking_ids,
+    )
 
 
 def _notice_expiry(deadline: date) -> datetime:
@@ -357,7 +416,7 @@ def reservation_confirm_email(
         try:
             booking_set_status(
                 booking=reservation.booking,
-                status=BookingStatus.RESERVED,
+                status=BookingStatus.HOLD,
                 hold_for=_notice_expiry(reservation.notice_deadline) - now,
                 now=now,
             )
@@ -418,17 +477,12 @@ def reservation_cancel(
         reservation.cancelled_reason = reason[:300]
         reservation.save(update_fields=["status", "cancelled_reason", "updated_at"])
         reservation_mail(reservation, "weddings/email/cancelled")
-    from .waitlist.services import waitlist_slot_freed  # lazy: the waiting list imports us
-
-    transaction.on_commit(
-        lambda: waitlist_slot_freed(
-            venue=reservation.venue,
-            start=reservation.start,
-            end=reservation.end,
-            freed_booking_id=reservation.booking_id,
-            now=now,
-        ),
-        robust=True,
+    slot_freed_announce(
+        venue=reservation.venue,
+        start=reservation.start,
+        end=reservation.end,
+        freed_booking_id=reservation.booking_id,
+        now=now,
     )
     return reservation
 

@@ -27,7 +27,7 @@ from rathaus.scheduling import engine
 from rathaus.scheduling.exceptions import SlotNotOffered, SlotUnavailable
 
 from . import allowance, release, selectors, services
-from .constants import ReservationStatus
+from .constants import ACTIVE_RESERVATION_STATUSES, ReservationStatus
 from .dates import is_high_demand, notice_window_opens
 from .forms import ReservationForm, SlotSearchForm, VenueChoiceForm, day_parse, month_parse
 from .ics import reservation_ics
@@ -40,11 +40,7 @@ REFERENCE_RE = re.compile(r"TK-\d{4}-[A-Z2-9]{4}")
 FIRST_DAYS_SHOWN = 2
 NEXT_FREE_COUNT = 20
 ALTERNATIVES_SHOWN = 6
-ACTIVE_STATUSES = (
-    ReservationStatus.PENDING,
-    ReservationStatus.RESERVED,
-    ReservationStatus.CONFIRMED,
-)
+ACTIVE_STATUSES = ACTIVE_RESERVATION_STATUSES
 
 
 def _see_other(url: str) -> HttpResponseRedirect:

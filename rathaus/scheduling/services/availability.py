@@ -11,7 +11,7 @@ the booking door does, so no booking can slip in between check and insert.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,6 +24,8 @@ from .. import audit_events as audit
 from ..exceptions import SchedulingError
 from ..models import Closure, ExtraOpening, Resource, WeeklyRule
 from ..selectors import allocations_overlapping
+
+_M = TypeVar("_M", bound=Model)
 
 __all__ = [
     "OPENING_FIELDS",
@@ -93,7 +95,7 @@ def _refuse_over_bookings(resource: Resource | None, start: datetime, end: datet
         )
 
 
-def _checked(instance: Model) -> Model:
+def _checked(instance: _M) -> _M:
     try:
         instance.full_clean()
     except ValidationError as error:
@@ -103,7 +105,7 @@ def _checked(instance: Model) -> Model:
 
 def closure_create(
     *,
-    actor,
+    actor: Any,
     resource: Resource | None,
     owner: Model | None,
     start: datetime,
@@ -128,7 +130,7 @@ def closure_create(
     return closure
 
 
-def closure_delete(*, actor, closure: Closure, owner: Model | None) -> None:
+def closure_delete(*, actor: Any, closure: Closure, owner: Model | None) -> None:
     with transaction.atomic():
         audit.closure_deleted(
             actor=actor,
@@ -141,7 +143,7 @@ def closure_delete(*, actor, closure: Closure, owner: Model | None) -> None:
 
 
 def weekly_rule_create(
-    *, actor, resource: Resource, owner: Model, data: dict[str, Any]
+    *, actor: Any, resource: Resource, owner: Model, data: dict[str, Any]
 ) -> WeeklyRule:
     with transaction.atomic():
         rule = _checked(WeeklyRule(resource=resource, **{f: data[f] for f in RULE_FIELDS}))
@@ -151,7 +153,7 @@ def weekly_rule_create(
 
 
 def weekly_rule_update(
-    *, actor, rule: WeeklyRule, owner: Model, data: dict[str, Any]
+    *, actor: Any, rule: WeeklyRule, owner: Model, data: dict[str, Any]
 ) -> WeeklyRule:
     with transaction.atomic():
         rule = WeeklyRule.objects.select_for_update().get(pk=rule.pk)
@@ -168,7 +170,7 @@ def weekly_rule_update(
     return rule
 
 
-def weekly_rule_delete(*, actor, rule: WeeklyRule, owner: Model) -> None:
+def weekly_rule_delete(*, actor: Any, rule: WeeklyRule, owner: Model) -> None:
     with transaction.atomic():
         audit.weekly_rule_deleted(actor=actor, owner=owner, rule=rule_label(rule))
         rule.delete()
@@ -183,7 +185,7 @@ def opening_label(opening: ExtraOpening) -> str:
 
 
 def extra_opening_create(
-    *, actor, resource: Resource, owner: Model, data: dict[str, Any]
+    *, actor: Any, resource: Resource, owner: Model, data: dict[str, Any]
 ) -> ExtraOpening:
     """Extra capacity on one date (opens even on a public holiday)."""
     with transaction.atomic():
@@ -193,7 +195,7 @@ def extra_opening_create(
     return opening
 
 
-def extra_opening_delete(*, actor, opening: ExtraOpening, owner: Model) -> None:
+def extra_opening_delete(*, actor: Any, opening: ExtraOpening, owner: Model) -> None:
     with transaction.atomic():
         audit.extra_opening_deleted(actor=actor, owner=owner, opening=opening_label(opening))
         opening.delete()

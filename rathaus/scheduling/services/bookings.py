@@ -1,32 +1,41 @@
-"""The only code that writes bookings. Every write goes through `_locked`: see docs/scheduling.md.
+"""The only code that writes bookings: the booking door. See docs/scheduling.md.
 
-Discipline: one durable transaction; lock the resource rows in id order (PostgreSQL; SQLite's
-IMMEDIATE transactions already serialise writers); expire stale holds on those resources;
-re-check against rules and bookings; write. On PostgreSQL the exclusion constraint on
-`Allocation` is the last line of defence, and its violation becomes the same `SlotUnavailable`.
+Discipline: one durable transaction; the per-identity lock first (`IdentityLimit`), then the
+resource rows in id order (PostgreSQL; SQLite's IMMEDIATE transactions already serialise
+writers); expire stale holds on those resources; re-check against rules and bookings; write.
+On PostgreSQL the exclusion constraint on `Allocation` is the last line of defence, and its
+violation becomes the same `SlotUnavailable`.
+
+The domain enters the door and writes its own rows inside it, in the same transaction; the
+core never calls back into a domain:
+
+    with booking_door(resource_ids=[...], now=now, identity=IdentityLimit(...)) as door:
+        booking = door.book([...], purpose="wedding", hold_for=timedelta(hours=2))
+        ...  # the domain's own rows
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
-from typing import TypeVar
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from rathaus.core import sql
+from rathaus.core.timezone import BERLIN
 
 from .. import engine
 from ..constants import ACTIVE_STATUSES, HOLD_STATUSES, BookingStatus
 from ..exceptions import SlotNotOffered, SlotUnavailable
-from ..models import Allocation, Booking
+from ..models import Allocation, Booking, BookingIdentity
+from ..pool import PoolStrategy, pool_order
 from ..selectors import allocations_lapsed_or_clashing, calendars_between, holds_expired
-
-T = TypeVar("T")
+from .identity_limit import IdentityLimit, identity_limit_enforce
 
 
 @dataclass(frozen=True)
@@ -40,19 +49,165 @@ class AllocationRequest:
 _LOCK = "SELECT id FROM scheduling_resource WHERE id IN ({ids}) ORDER BY id FOR UPDATE"
 
 
+def _is_overlap_violation(error: IntegrityError) -> bool:
+    return "alloc_no_overlap" in str(error) or "exclusion" in str(error).lower()
+
+
+class BookingDoor:
+    """What may be done inside `booking_door`: book, book one of several, move."""
+
+    def __init__(
+        self, resource_ids: list[int], now: datetime, identity: IdentityLimit | None
+    ) -> None:
+        self.resource_ids = resource_ids
+        self.now = now
+        self.identity = identity
+
+    def book(
+        self,
+        requests: Sequence[AllocationRequest],
+        *,
+        purpose: str,
+        status: str = BookingStatus.HOLD,
+        hold_for: timedelta | None = None,
+        expires_at: datetime | None = None,
+    ) -> Booking:
+        """Book all requested resources or none; a hold expires after `hold_for` (or at
+        `expires_at`). Raises SlotUnavailable or SlotNotOffered."""
+        requests = list(requests)
+        self._require_locked(requests)
+        if not requests or min(r.start for r in requests) <= self.now:
+            raise SlotNotOffered()
+        if status in HOLD_STATUSES:
+            expires_at = self.now + hold_for if hold_for else expires_at
+        else:
+            expires_at = None
+        _check_free(requests, self.now)
+        booking = Booking(
+            purpose=purpose,
+            status=status,
+            expires_at=expires_at,
+            start=min(r.start for r in requests),
+            end=max(r.end for r in requests),
+        )
+        sql.insert(booking)
+        sql.insert_many(_allocations(booking, requests, expires_at))
+        if self.identity and self.identity.keys:
+            sql.insert_many(
+                [BookingIdentity(booking=booking, key=key) for key in set(self.identity.keys)]
+            )
+        return booking
+
+    def book_one_of(
+        self,
+        candidates: Sequence[Sequence[AllocationRequest]],
+        *,
+        purpose: str,
+        status: str = BookingStatus.HOLD,
+        hold_for: timedelta | None = None,
+        expires_at: datetime | None = None,
+    ) -> tuple[int, Booking]:
+        """Book the first of the alternative request sets that is free, in the given order
+        (see `pool_order` for choosing it); returns its index and the booking.
+
+        Raises SlotUnavailable when none is free, SlotNotOffered when none is even offered.
+        """
+        not_offered = True
+        for index, requests in enumerate(candidates):
+            # A refused attempt has written nothing but the expiry of lapsed holds, which
+            # stands anyway: no savepoint needed. (Under the door's locks the exclusion
+            # constraint cannot fire for a clash the check has passed.)
+            try:
+                booking = self.book(
+                    requests,
+                    purpose=purpose,
+                    status=status,
+                    hold_for=hold_for,
+                    expires_at=expires_at,
+                )
+            except SlotNotOffered:
+                continue
+            except SlotUnavailable:
+                not_offered = False
+                continue
+            return index, booking
+        raise SlotNotOffered() if not_offered and candidates else SlotUnavailable()
+
+    def book_from_pool(
+        self,
+        resource_ids: Sequence[int],
+        start: datetime,
+        end: datetime,
+        *,
+        purpose: str,
+        strategy: PoolStrategy = "preferred",
+        status: str = BookingStatus.HOLD,
+        hold_for: timedelta | None = None,
+        with_requests: Sequence[AllocationRequest] = (),
+    ) -> tuple[int, Booking]:
+        """Any one resource of a pool for [start, end), in the strategy's order (`pool.py`);
+        `with_requests` are booked together with it. Returns the chosen resource and booking."""
+        order = pool_order(resource_ids, start, end, strategy=strategy, now=self.now)
+        index, booking = self.book_one_of(
+            [[*with_requests, AllocationRequest(resource_id, start, end)] for resource_id in order],
+            purpose=purpose,
+            status=status,
+            hold_for=hold_for,
+        )
+        return order[index], booking
+
+    def move(self, *, booking: Booking, requests: Sequence[AllocationRequest]) -> Booking:
+        """Replace an active booking's allocations with new ones, under the same guarantee."""
+        requests = list(requests)
+        self._require_locked(requests)
+        if not requests or min(r.start for r in requests) <= self.now:
+            raise SlotNotOffered()
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        if booking.status not in ACTIVE_STATUSES or (
+            booking.expires_at and booking.expires_at <= self.now
+        ):
+            raise SlotUnavailable()
+        _check_free(requests, self.now, ignore_booking_id=booking.pk)
+        booking.allocations.all().delete()
+        sql.insert_many(_allocations(booking, requests, booking.expires_at))
+        booking.start = min(r.start for r in requests)
+        booking.end = max(r.end for r in requests)
+        booking.save(update_fields=["start", "end", "updated_at"])
+        return booking
+
+    def _require_locked(self, requests: Sequence[AllocationRequest]) -> None:
+        if not {r.resource_id for r in requests} <= set(self.resource_ids):
+            raise ValueError("every resource booked must be named when the door is opened")
+
+
 @contextmanager
-def _locked(resource_ids: Iterable[int], before: Callable[[], None] | None = None):
-    """Open the durable booking transaction, run `before`, lock the resources in a fixed order."""
+def booking_door(
+    *,
+    resource_ids: Iterable[int],
+    now: datetime | None = None,
+    identity: IdentityLimit | None = None,
+    supersede_booking_ids: Iterable[int] = (),
+) -> Iterator[BookingDoor]:
+    """Open the durable booking transaction: the identity's lock and limit first, then the
+    resources in id order. Everything done inside commits together or not at all.
+
+    `supersede_booking_ids` names cancelled bookings still in quarantine (see
+    `booking_set_status`) whose time may be taken over, e.g. by the waiting list.
+
+    Raises IdentityLimitReached (the domain words the message), SlotUnavailable, SlotNotOffered.
+    """
+    now = now or timezone.now()
     try:
         with transaction.atomic(durable=True):
-            if before:
-                before()
+            if identity:
+                identity_limit_enforce(identity, now)
             ids = sorted(set(resource_ids))
-            if connection.features.has_select_for_update:  # SQLite: BEGIN IMMEDIATE locked
+            if ids and connection.features.has_select_for_update:  # SQLite: BEGIN IMMEDIATE
                 sql.rows(sql.with_lists(_LOCK, ids=len(ids)), ids)
-            yield ids
+            _quarantine_end(supersede_booking_ids)
+            yield BookingDoor(ids, now, identity)
     except IntegrityError as error:
-        if "alloc_no_overlap" in str(error) or "exclusion" in str(error).lower():
+        if _is_overlap_violation(error):
             raise SlotUnavailable() from error
         raise
 
@@ -74,7 +229,7 @@ def _quarantine_end(booking_ids: Iterable[int]) -> None:
         ).update(active=False, expires_at=None)
 
 
-def _set_status(bookings, status: str, expires_at: datetime | None) -> int:
+def _set_status(bookings: QuerySet[Booking], status: str, expires_at: datetime | None) -> int:
     ids = list(bookings.values_list("id", flat=True))
     Booking.objects.filter(id__in=ids).update(status=status, expires_at=expires_at)
     Allocation.objects.filter(booking_id__in=ids).update(
@@ -83,9 +238,11 @@ def _set_status(bookings, status: str, expires_at: datetime | None) -> int:
     return len(ids)
 
 
-def _check_free(requests: list[AllocationRequest], now: datetime, ignore_booking_id=None) -> None:
+def _check_free(
+    requests: list[AllocationRequest], now: datetime, ignore_booking_id: int | None = None
+) -> None:
     """Expire what has lapsed on the requested resources, then refuse a clash or a time the
-    resource does not offer. Runs under the lock of `_locked`."""
+    resource does not offer. Runs under the lock of `booking_door`."""
     _check_no_self_overlap(requests)
     if any(request.start >= request.end for request in requests):
         raise SlotNotOffered()
@@ -98,8 +255,8 @@ def _check_free(requests: list[AllocationRequest], now: datetime, ignore_booking
     offered = [request for request in requests if request.must_be_offered]
     if not offered:
         return
-    first = min(r.start for r in offered).astimezone(engine.BERLIN).date()
-    last = max(r.end for r in offered).astimezone(engine.BERLIN).date()
+    first = min(r.start for r in offered).astimezone(BERLIN).date()
+    last = max(r.end for r in offered).astimezone(BERLIN).date()
     calendars = {
         calendar.resource_id: calendar
         for calendar in calendars_between(
@@ -131,7 +288,9 @@ def _check_no_self_overlap(requests: list[AllocationRequest]) -> None:
             raise SlotUnavailable()
 
 
-def _allocations(booking: Booking, requests: list[AllocationRequest], expires_at) -> list:
+def _allocations(
+    booking: Booking, requests: list[AllocationRequest], expires_at: datetime | None
+) -> list[Allocation]:
     return [
         Allocation(
             booking=booking,
@@ -149,46 +308,20 @@ def booking_create(
     *,
     purpose: str,
     requests: list[AllocationRequest],
-    status: str = BookingStatus.PENDING,
+    status: str = BookingStatus.HOLD,
     hold_for: timedelta | None = None,
     now: datetime | None = None,
-    attach: Callable[[Booking], T] | None = None,
     supersede_booking_ids: Iterable[int] = (),
-    before: Callable[[], None] | None = None,
-) -> tuple[Booking, T | None]:
-    """Book all requested resources or none. `attach` runs inside the same transaction.
-
-    `before` runs first in the transaction, before any resource is locked: for the caller's own
-    locks and checks (the Traukalender's per-couple limit), which then cannot be held up by, or
-    hold up, the resource locks.
-
-    `supersede_booking_ids` names cancelled bookings still in quarantine (see
-    `booking_set_status`) whose time this booking may take over, e.g. for the waiting list.
-
-    Raises SlotUnavailable when any resource is held for an overlapping time, SlotNotOffered
-    when the time is not one the resource offers (no rule, closed, holiday, in the past).
-    """
-    now = now or timezone.now()
-    if not requests:
-        raise SlotNotOffered()
-    if min(r.start for r in requests) <= now:
-        raise SlotNotOffered()
-    expires_at = now + hold_for if hold_for and status in HOLD_STATUSES else None
-    with _locked((r.resource_id for r in requests), before):
-        _quarantine_end(supersede_booking_ids)
-        _check_free(requests, now)
-        booking = sql.insert(
-            Booking(
-                purpose=purpose,
-                status=status,
-                expires_at=expires_at,
-                start=min(r.start for r in requests),
-                end=max(r.end for r in requests),
-            )
-        )
-        sql.insert_many(_allocations(booking, requests, expires_at))
-        attached = attach(booking) if attach else None
-    return booking, attached
+    identity: IdentityLimit | None = None,
+) -> Booking:
+    """A booking with nothing of the domain's beside it: the door, entered for one `book`."""
+    with booking_door(
+        resource_ids=[r.resource_id for r in requests],
+        now=now,
+        identity=identity,
+        supersede_booking_ids=supersede_booking_ids,
+    ) as door:
+        return door.book(requests, purpose=purpose, status=status, hold_for=hold_for)
 
 
 def booking_set_status(
@@ -201,8 +334,10 @@ def booking_set_status(
 ) -> Booking:
     """Move a booking to another status; a hold that has already expired cannot be revived.
 
-    Cancelling with `quarantine_for` keeps the cancelled time blocked for that long, so that a
-    slot cannot be handed to an accomplice by cancelling it at an agreed moment.
+    A hold set to a hold again with `hold_for` gets the new expiry (e.g. a short hold that
+    becomes provisional until a deadline). Cancelling with `quarantine_for` keeps the cancelled
+    time blocked for that long, so that a slot cannot be handed to an accomplice by cancelling
+    it at an agreed moment.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -232,31 +367,11 @@ def booking_move(
     booking: Booking,
     requests: list[AllocationRequest],
     now: datetime | None = None,
-    attach: Callable[[Booking], object] | None = None,
 ) -> Booking:
-    """Replace a booking's allocations with new ones, under the same guarantee.
-
-    `attach` runs inside the same transaction after the move, for the domain's own rows.
-    """
-    now = now or timezone.now()
-    if not requests or min(r.start for r in requests) <= now:
-        raise SlotNotOffered()
+    """Replace a booking's allocations with new ones: the door, entered for one `move`."""
     old_ids = list(booking.allocations.values_list("resource_id", flat=True))
-    with _locked([*old_ids, *(r.resource_id for r in requests)]):
-        booking = Booking.objects.select_for_update().get(pk=booking.pk)
-        if booking.status not in ACTIVE_STATUSES or (
-            booking.expires_at and booking.expires_at <= now
-        ):
-            raise SlotUnavailable()
-        _check_free(requests, now, ignore_booking_id=booking.pk)
-        booking.allocations.all().delete()
-        sql.insert_many(_allocations(booking, requests, booking.expires_at))
-        booking.start = min(r.start for r in requests)
-        booking.end = max(r.end for r in requests)
-        booking.save(update_fields=["start", "end", "updated_at"])
-        if attach:
-            attach(booking)
-    return booking
+    with booking_door(resource_ids=[*old_ids, *(r.resource_id for r in requests)], now=now) as door:
+        return door.move(booking=booking, requests=requests)
 
 
 def bookings_expire_due(*, now: datetime | None = None) -> list[int]:

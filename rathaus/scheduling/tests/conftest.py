@@ -4,21 +4,21 @@ from datetime import time
 
 import pytest
 
-from rathaus.scheduling.constants import ResourceKind, SlotMode
+from rathaus.scheduling.constants import SlotMode
 
 from .factories import ResourceFactory, WeeklyRuleFactory
 
 
 @pytest.fixture
 def room():
-    room = ResourceFactory(kind=ResourceKind.CEREMONY_ROOM, slug="trauzimmer")
+    room = ResourceFactory(kind="ceremony_room", slug="trauzimmer")
     WeeklyRuleFactory(resource=room, weekday=0, start_time=time(9), end_time=time(12))
     return room
 
 
 @pytest.fixture
 def registrar():
-    registrar = ResourceFactory(kind=ResourceKind.REGISTRAR, slug="standesbeamtin")
+    registrar = ResourceFactory(kind="registrar", slug="standesbeamtin")
     WeeklyRuleFactory(
         resource=registrar,
         weekday=0,

@@ -9,7 +9,7 @@ from datetime import time, timedelta
 import factory
 
 from rathaus.core.timezone import local_datetime, local_today
-from rathaus.scheduling.constants import ACTIVE_STATUSES, BookingStatus, ResourceKind, SlotMode
+from rathaus.scheduling.constants import ACTIVE_STATUSES, BookingStatus, SlotMode
 from rathaus.scheduling.models import (
     Allocation,
     Booking,
@@ -24,7 +24,7 @@ class ResourceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Resource
 
-    kind = ResourceKind.COUNTER
+    kind = "counter"
     slug = factory.Sequence(lambda n: f"resource-{n}")
     name = factory.Sequence(lambda n: f"Resource {n}")
     active = True

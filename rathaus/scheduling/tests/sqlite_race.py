@@ -50,7 +50,7 @@ def main() -> None:
     def service(room, index, barrier):
         barrier.wait()
         requests = [services.AllocationRequest(room.id, start, end)]
-        booking, _ = services.booking_create(
+        booking = services.booking_create(
             purpose=f"wedding {index}", requests=requests, status=BookingStatus.CONFIRMED, now=now
         )
         return booking.pk

@@ -18,9 +18,15 @@ from django.db import connection, transaction
 from rathaus.core.timezone import BERLIN, local_datetime
 from rathaus.scheduling.constants import BookingStatus, SlotMode
 from rathaus.scheduling.exceptions import SlotUnavailable
-from rathaus.scheduling.models import Allocation, Booking
+from rathaus.scheduling.models import Allocation, Booking, BookingIdentity
 from rathaus.scheduling.selectors import active_allocations_q, allocations_overlapping
-from rathaus.scheduling.services import AllocationRequest, booking_create, bookings_expire_due
+from rathaus.scheduling.services import (
+    AllocationRequest,
+    IdentityLimit,
+    booking_create,
+    bookings_expire_due,
+    identity_limit,
+)
 from rathaus.scheduling.services import bookings as services
 
 from .concurrency import race, tally
@@ -109,7 +115,7 @@ def book(requests, *, barrier_first=True):
     def work(index, barrier):
         if barrier_first:
             barrier.wait()
-        booking, _ = booking_create(
+        booking = booking_create(
             purpose=f"wedding {index}",
             requests=requests(index),
             status=BookingStatus.CONFIRMED,
@@ -236,7 +242,7 @@ def test_a_race_for_a_slot_held_by_an_expired_hold_still_has_one_winner(room, sl
     """The stale hold is expired inside the locked transaction; the constraint never fires."""
     stale = Booking.objects.create(
         purpose="stale",
-        status=BookingStatus.PENDING,
+        status=BookingStatus.HOLD,
         start=START,
         end=END,
         expires_at=NOW - timedelta(minutes=1),
@@ -259,7 +265,7 @@ def test_clean_ups_running_at_once_expire_each_hold_exactly_once(room):
         start = local_datetime(DAY, time(10)) + timedelta(minutes=5 * k)
         hold = Booking.objects.create(
             purpose=f"hold {k}",
-            status=BookingStatus.PENDING,
+            status=BookingStatus.HOLD,
             start=start,
             end=start + timedelta(minutes=5),
             expires_at=NOW - timedelta(minutes=k),
@@ -280,3 +286,58 @@ def test_clean_ups_running_at_once_expire_each_hold_exactly_once(room):
     assert sorted(expired) == sorted(holds)  # every hold once, none twice
     assert set(Booking.objects.values_list("status", flat=True)) == {BookingStatus.EXPIRED}
     assert not Allocation.objects.filter(active=True).exists()
+
+
+# --- the per-identity limit -------------------------------------------------------------------
+
+
+def book_as_one_person(limit: int):
+    """Each thread books a different slot of the registrar's window for the same person."""
+
+    def work(index, barrier):
+        barrier.wait()
+        start = local_datetime(DAY, time(8)) + timedelta(minutes=30 * index)
+        booking = booking_create(
+            purpose=f"visit {index}",
+            requests=[AllocationRequest(registrar_id(), start, start + timedelta(minutes=30))],
+            status=BookingStatus.CONFIRMED,
+            now=NOW,
+            identity=IdentityLimit(keys=["email:anna@example.org", "couple:anna|ben"], limit=limit),
+        )
+        return booking.pk
+
+    return work
+
+
+def registrar_id() -> int:
+    return ResourceFactory._meta.model.objects.get(slug="standesbeamter").pk
+
+
+@pytest.fixture
+def slow_count(monkeypatch):
+    """Widen the window between the count and the insert, as a slow request would."""
+    count = identity_limit.identity_active_count
+
+    def counted_slowly(**kwargs):
+        found = count(**kwargs)
+        clock.sleep(0.05)
+        return found
+
+    monkeypatch.setattr(identity_limit, "identity_active_count", counted_slowly)
+
+
+def test_control_without_the_identity_lock_one_person_exceeds_the_limit(
+    registrar, slow_count, monkeypatch
+):
+    monkeypatch.setattr(identity_limit, "identity_lock", lambda keys: None)
+
+    outcomes = race(8, book_as_one_person(limit=2))
+
+    assert tally(outcomes)["ok"] > 2, tally(outcomes)
+
+
+def test_one_person_racing_for_eight_slots_gets_exactly_the_limit(registrar, slow_count):
+    outcomes = race(8, book_as_one_person(limit=2))
+
+    assert tally(outcomes) == {"ok": 2, "IdentityLimitReached": 6}
+    assert BookingIdentity.objects.values("booking").distinct().count() == 2

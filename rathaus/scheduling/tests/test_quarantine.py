@@ -20,7 +20,7 @@ QUARANTINE = timedelta(minutes=10)
 
 
 def cancelled_in_quarantine(room):
-    booking, _ = booking_create(purpose="wedding", requests=[request(room, 10)], now=NOW)
+    booking = booking_create(purpose="wedding", requests=[request(room, 10)], now=NOW)
     return booking_set_status(
         booking=booking, status=BookingStatus.CANCELLED, now=NOW, quarantine_for=QUARANTINE
     )
@@ -38,8 +38,8 @@ def test_a_quarantined_slot_is_neither_offered_nor_bookable_until_it_ends(room):
 
     later = NOW + QUARANTINE + timedelta(seconds=1)
     assert "10:00" in free_starts(room, now=later)
-    rebooked, _ = booking_create(purpose="wedding", requests=[request(room, 10)], now=later)
-    assert rebooked.status == BookingStatus.PENDING
+    rebooked = booking_create(purpose="wedding", requests=[request(room, 10)], now=later)
+    assert rebooked.status == BookingStatus.HOLD
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED  # stays cancelled, not "expired"
     assert not booking.allocations.filter(active=True).exists()
@@ -49,20 +49,20 @@ def test_a_quarantined_slot_is_neither_offered_nor_bookable_until_it_ends(room):
 def test_supersede_takes_over_the_quarantined_time_at_once(room):
     booking = cancelled_in_quarantine(room)
 
-    offer, _ = booking_create(
+    offer = booking_create(
         purpose="wedding",
         requests=[request(room, 10)],
         now=NOW + timedelta(minutes=1),
         supersede_booking_ids=[booking.pk],
     )
 
-    assert offer.status == BookingStatus.PENDING
+    assert offer.status == BookingStatus.HOLD
     assert not Allocation.objects.filter(booking=booking, active=True).exists()
     assert_no_double_booking(NOW + timedelta(minutes=1))
 
 
 def test_supersede_never_frees_an_active_booking(room):
-    active, _ = booking_create(purpose="wedding", requests=[request(room, 10)], now=NOW)
+    active = booking_create(purpose="wedding", requests=[request(room, 10)], now=NOW)
 
     with pytest.raises(SlotUnavailable):
         booking_create(
@@ -71,11 +71,11 @@ def test_supersede_never_frees_an_active_booking(room):
             now=NOW,
             supersede_booking_ids=[active.pk],
         )
-    assert Booking.objects.get(pk=active.pk).status == BookingStatus.PENDING
+    assert Booking.objects.get(pk=active.pk).status == BookingStatus.HOLD
 
 
 def test_cancelling_without_quarantine_frees_the_slot_at_once(room):
-    booking, _ = booking_create(purpose="wedding", requests=[request(room, 10)], now=NOW)
+    booking = booking_create(purpose="wedding", requests=[request(room, 10)], now=NOW)
     booking_set_status(booking=booking, status=BookingStatus.CANCELLED, now=NOW)
 
     assert "10:00" in free_starts(room, now=NOW)

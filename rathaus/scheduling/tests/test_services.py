@@ -21,6 +21,7 @@ from rathaus.scheduling.selectors import (
 from rathaus.scheduling.services import (
     AllocationRequest,
     booking_create,
+    booking_door,
     booking_move,
     booking_set_status,
     bookings_expire_due,
@@ -82,18 +83,14 @@ def existing(resource, hour, minute=0, minutes=30, day=DAY, **fields) -> Booking
 # --- booking_create ---------------------------------------------------------------------------
 
 
-def test_booking_create_holds_the_slot_and_returns_what_attach_made(room):
-    booking, attached = booking_create(
-        purpose="wedding",
-        requests=[request(room, 10)],
-        hold_for=timedelta(minutes=15),
-        now=NOW,
-        attach=lambda booking: f"attached to {booking.pk}",
-    )
+def test_the_booking_door_holds_the_slot_and_the_domain_writes_beside_it(room):
+    with booking_door(resource_ids=[room.pk], now=NOW) as door:
+        booking = door.book([request(room, 10)], purpose="wedding", hold_for=timedelta(minutes=15))
+        attached = f"attached to {booking.pk}"  # the domain's own rows would go here
 
     booking.refresh_from_db()
     assert attached == f"attached to {booking.pk}"
-    assert (booking.status, booking.purpose) == (BookingStatus.PENDING, "wedding")
+    assert (booking.status, booking.purpose) == (BookingStatus.HOLD, "wedding")
     assert booking.expires_at == NOW + timedelta(minutes=15)
     assert (booking.start, booking.end) == (at(10), at(10, 30))
     [allocation] = booking.allocations.all()
@@ -108,7 +105,7 @@ def test_booking_create_holds_the_slot_and_returns_what_attach_made(room):
 
 
 def test_a_confirmed_booking_has_no_expiry_even_when_a_hold_time_is_given(room):
-    booking, _ = booking_create(
+    booking = booking_create(
         purpose="wedding",
         requests=[request(room, 9)],
         status=BookingStatus.CONFIRMED,
@@ -132,9 +129,9 @@ def test_the_hold_stops_blocking_once_it_has_expired(room):
 @pytest.mark.parametrize(
     ("status", "expires_at"),
     [
-        (BookingStatus.PENDING, None),
-        (BookingStatus.PENDING, NOW + timedelta(minutes=1)),
-        (BookingStatus.RESERVED, NOW + timedelta(days=3)),
+        (BookingStatus.HOLD, None),
+        (BookingStatus.HOLD, NOW + timedelta(minutes=1)),
+        (BookingStatus.HOLD, NOW + timedelta(days=3)),
         (BookingStatus.CONFIRMED, None),
     ],
     ids=["pending", "pending-until-soon", "reserved", "confirmed"],
@@ -174,13 +171,13 @@ def test_cancelled_and_expired_bookings_block_nothing(room, status):
     existing(room, 10, status=status)
 
     assert "10:00" in free_starts(room)
-    booking, _ = booking_create(purpose="wedding", requests=[request(room, 10)], now=NOW)
+    booking = booking_create(purpose="wedding", requests=[request(room, 10)], now=NOW)
 
     assert booking.allocations.get().active is True
     assert_no_double_booking()
 
 
-@pytest.mark.parametrize("status", [BookingStatus.PENDING, BookingStatus.RESERVED])
+@pytest.mark.parametrize("status", [BookingStatus.HOLD])
 @pytest.mark.parametrize(
     "expired", [timedelta(0), timedelta(hours=2)], ids=["just-now", "hours-ago"]
 )
@@ -189,7 +186,7 @@ def test_an_expired_hold_blocks_nothing_before_the_cleanup_has_run(room, status,
     assert Allocation.objects.get(booking=stale).active is True  # the clean-up has not run
 
     assert "10:00" in free_starts(room)
-    booking, _ = booking_create(purpose="wedding", requests=[request(room, 10)], now=NOW)
+    booking = booking_create(purpose="wedding", requests=[request(room, 10)], now=NOW)
 
     assert booking.allocations.get().active is True
     stale.refresh_from_db()
@@ -353,7 +350,7 @@ def wedding(room, registrar, hour, minute=0):
 
 
 def test_a_wedding_holds_room_and_registrar(room, registrar):
-    booking, _ = booking_create(purpose="wedding", requests=wedding(room, registrar, 10), now=NOW)
+    booking = booking_create(purpose="wedding", requests=wedding(room, registrar, 10), now=NOW)
 
     assert sorted(booking.allocations.values_list("resource_id", flat=True)) == sorted(
         [room.id, registrar.id]
@@ -385,14 +382,13 @@ def test_when_the_second_resource_is_closed_nothing_is_written(room, registrar):
     assert not Allocation.objects.exists()
 
 
-def test_when_attach_fails_nothing_is_written(room, registrar):
-    def attach(booking):
+def test_when_the_domain_fails_inside_the_door_nothing_is_written(room, registrar):
+    with (
+        pytest.raises(RuntimeError),
+        booking_door(resource_ids=[room.pk, registrar.pk], now=NOW) as door,
+    ):
+        door.book(wedding(room, registrar, 10), purpose="wedding")
         raise RuntimeError("the wedding form could not be saved")
-
-    with pytest.raises(RuntimeError):
-        booking_create(
-            purpose="wedding", requests=wedding(room, registrar, 10), now=NOW, attach=attach
-        )
 
     assert not Booking.objects.exists()
     assert not Allocation.objects.exists()
@@ -414,9 +410,7 @@ def test_a_booking_cannot_hold_one_resource_twice_at_the_same_time(registrar):
 
 
 def test_booking_move_may_overlap_its_own_old_time(room, registrar):
-    booking, _ = booking_create(
-        purpose="duty", requests=[request(registrar, 10, minutes=60)], now=NOW
-    )
+    booking = booking_create(purpose="duty", requests=[request(registrar, 10, minutes=60)], now=NOW)
 
     moved = booking_move(
         booking=booking, requests=[request(registrar, 10, 30, minutes=60)], now=NOW
@@ -428,18 +422,15 @@ def test_booking_move_may_overlap_its_own_old_time(room, registrar):
     assert_no_double_booking()
 
 
-def test_booking_move_and_its_attach_are_one_transaction(registrar):
-    booking, _ = booking_create(
-        purpose="duty", requests=[request(registrar, 10, minutes=60)], now=NOW
-    )
+def test_a_move_and_the_domain_rows_beside_it_are_one_transaction(registrar):
+    booking = booking_create(purpose="duty", requests=[request(registrar, 10, minutes=60)], now=NOW)
 
-    def attach(moved):
+    with (
+        pytest.raises(RuntimeError),
+        booking_door(resource_ids=[registrar.pk], now=NOW) as door,
+    ):
+        door.move(booking=booking, requests=[request(registrar, 12, minutes=60)])
         raise RuntimeError("the domain row could not be written")
-
-    with pytest.raises(RuntimeError):
-        booking_move(
-            booking=booking, requests=[request(registrar, 12, minutes=60)], now=NOW, attach=attach
-        )
 
     [allocation] = Allocation.objects.filter(booking=booking)
     assert (allocation.start, allocation.end) == (at(10), at(11))  # nothing moved
@@ -447,7 +438,7 @@ def test_booking_move_and_its_attach_are_one_transaction(registrar):
 
 def test_booking_move_frees_the_old_slot_and_keeps_the_hold_expiry(room):
     expires = NOW + timedelta(minutes=20)
-    booking, _ = booking_create(
+    booking = booking_create(
         purpose="wedding", requests=[request(room, 9)], hold_for=timedelta(minutes=20), now=NOW
     )
 
@@ -462,9 +453,7 @@ def test_booking_move_frees_the_old_slot_and_keeps_the_hold_expiry(room):
 
 def test_booking_move_onto_a_taken_time_changes_nothing(room, registrar):
     existing(room, 11)
-    booking, _ = booking_create(
-        purpose="wedding", requests=wedding(room, registrar, 9, 30), now=NOW
-    )
+    booking = booking_create(purpose="wedding", requests=wedding(room, registrar, 9, 30), now=NOW)
     before = sorted(
         Allocation.objects.filter(booking=booking).values_list("resource_id", "start", "end")
     )
@@ -482,7 +471,7 @@ def test_booking_move_onto_a_taken_time_changes_nothing(room, registrar):
 
 
 def test_booking_move_to_a_time_not_offered_changes_nothing(room):
-    booking, _ = booking_create(purpose="wedding", requests=[request(room, 9)], now=NOW)
+    booking = booking_create(purpose="wedding", requests=[request(room, 9)], now=NOW)
 
     with pytest.raises(SlotNotOffered):
         booking_move(booking=booking, requests=[request(room, 9, 10)], now=NOW)
@@ -504,20 +493,20 @@ def test_a_booking_that_is_no_longer_active_cannot_be_moved(room, status):
 
 def test_an_expired_hold_cannot_be_moved_before_the_cleanup_has_run(room):
     """A hold past its expiry is over whether or not bookings_expire_due has marked it."""
-    stale = existing(room, 9, status=BookingStatus.PENDING, expires_at=NOW - timedelta(minutes=1))
+    stale = existing(room, 9, status=BookingStatus.HOLD, expires_at=NOW - timedelta(minutes=1))
 
     with pytest.raises(SlotUnavailable):
         booking_move(booking=stale, requests=[request(room, 10)], now=NOW)
 
     stale.refresh_from_db()
-    assert stale.status in (BookingStatus.PENDING, BookingStatus.EXPIRED)
+    assert stale.status in (BookingStatus.HOLD, BookingStatus.EXPIRED)
     assert list(Allocation.objects.filter(booking=stale).values_list("start", flat=True)) == [at(9)]
     assert "10:00" in free_starts(room)
 
 
 def test_booking_move_onto_a_time_held_by_an_expired_hold_succeeds(room):
-    stale = existing(room, 11, status=BookingStatus.RESERVED, expires_at=NOW - timedelta(hours=1))
-    booking, _ = booking_create(purpose="wedding", requests=[request(room, 9)], now=NOW)
+    stale = existing(room, 11, status=BookingStatus.HOLD, expires_at=NOW - timedelta(hours=1))
+    booking = booking_create(purpose="wedding", requests=[request(room, 9)], now=NOW)
 
     booking_move(booking=booking, requests=[request(room, 11)], now=NOW)
 
@@ -532,13 +521,11 @@ def test_booking_move_onto_a_time_held_by_an_expired_hold_succeeds(room):
 
 def test_bookings_expire_due_marks_each_hold_once(room):
     late_pending = existing(
-        room, 9, status=BookingStatus.PENDING, expires_at=NOW - timedelta(minutes=5)
+        room, 9, status=BookingStatus.HOLD, expires_at=NOW - timedelta(minutes=5)
     )
-    late_reserved = existing(room, 9, 30, status=BookingStatus.RESERVED, expires_at=NOW)
-    running = existing(
-        room, 10, status=BookingStatus.PENDING, expires_at=NOW + timedelta(minutes=5)
-    )
-    open_ended = existing(room, 10, 30, status=BookingStatus.PENDING)
+    late_reserved = existing(room, 9, 30, status=BookingStatus.HOLD, expires_at=NOW)
+    running = existing(room, 10, status=BookingStatus.HOLD, expires_at=NOW + timedelta(minutes=5))
+    open_ended = existing(room, 10, 30, status=BookingStatus.HOLD)
     confirmed = existing(room, 11, status=BookingStatus.CONFIRMED)
     cancelled = existing(
         room, 11, 30, status=BookingStatus.CANCELLED, expires_at=NOW - timedelta(days=1)
@@ -552,8 +539,8 @@ def test_bookings_expire_due_marks_each_hold_once(room):
     assert statuses == {
         late_pending.pk: BookingStatus.EXPIRED,
         late_reserved.pk: BookingStatus.EXPIRED,
-        running.pk: BookingStatus.PENDING,
-        open_ended.pk: BookingStatus.PENDING,
+        running.pk: BookingStatus.HOLD,
+        open_ended.pk: BookingStatus.HOLD,
         confirmed.pk: BookingStatus.CONFIRMED,
         cancelled.pk: BookingStatus.CANCELLED,
     }
@@ -571,7 +558,7 @@ def test_bookings_expire_due_marks_each_hold_once(room):
 
 
 def test_bookings_expire_due_after_booking_create_already_expired_a_hold(room):
-    stale = existing(room, 10, status=BookingStatus.PENDING, expires_at=NOW - timedelta(minutes=1))
+    stale = existing(room, 10, status=BookingStatus.HOLD, expires_at=NOW - timedelta(minutes=1))
     booking_create(purpose="wedding", requests=[request(room, 10)], now=NOW)
 
     assert bookings_expire_due(now=NOW) == []
@@ -583,7 +570,7 @@ def test_bookings_expire_due_after_booking_create_already_expired_a_hold(room):
 
 
 def held(room, hour=10, minutes=15):
-    booking, _ = booking_create(
+    booking = booking_create(
         purpose="wedding",
         requests=[request(room, hour)],
         hold_for=timedelta(minutes=minutes),
@@ -604,26 +591,26 @@ def test_confirming_a_hold_removes_its_expiry(room):
 
 def test_reserving_with_a_new_hold_time_extends_the_expiry(room):
     booking = booking_set_status(
-        booking=held(room), status=BookingStatus.RESERVED, hold_for=timedelta(days=2), now=NOW
+        booking=held(room), status=BookingStatus.HOLD, hold_for=timedelta(days=2), now=NOW
     )
 
-    assert (booking.status, booking.expires_at) == (BookingStatus.RESERVED, NOW + timedelta(days=2))
+    assert (booking.status, booking.expires_at) == (BookingStatus.HOLD, NOW + timedelta(days=2))
     assert booking.allocations.get().expires_at == NOW + timedelta(days=2)
     assert "10:00" not in free_starts(room, now=NOW + timedelta(days=1))
 
 
 def test_reserving_without_a_hold_time_keeps_the_expiry(room):
-    booking = booking_set_status(booking=held(room), status=BookingStatus.RESERVED, now=NOW)
+    booking = booking_set_status(booking=held(room), status=BookingStatus.HOLD, now=NOW)
 
     assert (booking.status, booking.expires_at) == (
-        BookingStatus.RESERVED,
+        BookingStatus.HOLD,
         NOW + timedelta(minutes=15),
     )
     assert booking.allocations.get().expires_at == NOW + timedelta(minutes=15)
 
 
 def test_cancelling_frees_the_time(room):
-    booking, _ = booking_create(
+    booking = booking_create(
         purpose="wedding", requests=[request(room, 10)], status=BookingStatus.CONFIRMED, now=NOW
     )
 
@@ -635,7 +622,7 @@ def test_cancelling_frees_the_time(room):
     booking_create(purpose="wedding", requests=[request(room, 10)], now=NOW)
 
 
-@pytest.mark.parametrize("status", [BookingStatus.CONFIRMED, BookingStatus.RESERVED])
+@pytest.mark.parametrize("status", [BookingStatus.CONFIRMED, BookingStatus.HOLD])
 def test_an_expired_hold_cannot_be_revived(room, status):
     booking = held(room)
     later = NOW + timedelta(minutes=16)
@@ -644,7 +631,7 @@ def test_an_expired_hold_cannot_be_revived(room, status):
         booking_set_status(booking=booking, status=status, now=later)
 
     booking.refresh_from_db()
-    assert booking.status in (BookingStatus.PENDING, BookingStatus.EXPIRED)
+    assert booking.status in (BookingStatus.HOLD, BookingStatus.EXPIRED)
     assert booking.expires_at is None or booking.expires_at <= later
     assert "10:00" in free_starts(room, now=later)
     booking_create(purpose="wedding", requests=[request(room, 10)], now=later)
@@ -660,7 +647,7 @@ def test_cancelling_an_expired_hold_leaves_it_expired(room):
 
 
 @pytest.mark.parametrize("lapse", ["cancelled", "expired-by-cleanup", "expired-by-next-booking"])
-@pytest.mark.parametrize("new_status", [BookingStatus.CONFIRMED, BookingStatus.RESERVED])
+@pytest.mark.parametrize("new_status", [BookingStatus.CONFIRMED, BookingStatus.HOLD])
 def test_a_lapsed_booking_cannot_be_revived_over_someone_elses(room, lapse, new_status):
     """Once the time has gone to someone else, no status change may bring the first one back."""
     first = held(room)
@@ -669,7 +656,7 @@ def test_a_lapsed_booking_cannot_be_revived_over_someone_elses(room, lapse, new_
         booking_set_status(booking=first, status=BookingStatus.CANCELLED, now=NOW)
     elif lapse == "expired-by-cleanup":
         bookings_expire_due(now=later)
-    second, _ = booking_create(
+    second = booking_create(
         purpose="wedding", requests=[request(room, 10)], status=BookingStatus.CONFIRMED, now=later
     )
 
@@ -757,8 +744,8 @@ def test_slots_free_between_costs_the_same_few_queries_for_a_day_or_a_quarter(
 
 
 def test_one_read_tells_lapsed_holds_from_clashing_bookings(room, registrar):
-    lapsed = existing(room, 9, status=BookingStatus.PENDING, expires_at=NOW - timedelta(minutes=1))
-    held = existing(room, 10, status=BookingStatus.PENDING, expires_at=NOW + timedelta(hours=1))
+    lapsed = existing(room, 9, status=BookingStatus.HOLD, expires_at=NOW - timedelta(minutes=1))
+    held = existing(room, 10, status=BookingStatus.HOLD, expires_at=NOW + timedelta(hours=1))
     confirmed = existing(registrar, 11)
     existing(room, 11, status=BookingStatus.CANCELLED)  # inactive: neither
     elsewhere = existing(ResourceFactory(), 10)  # another resource: neither
@@ -773,9 +760,7 @@ def test_one_read_tells_lapsed_holds_from_clashing_bookings(room, registrar):
 
 
 def test_a_lapsed_hold_on_the_resource_is_lapsed_wherever_it_lies(room):
-    far = existing(
-        room, 9, day=DAY + timedelta(weeks=5), status=BookingStatus.RESERVED, expires_at=NOW
-    )
+    far = existing(room, 9, day=DAY + timedelta(weeks=5), status=BookingStatus.HOLD, expires_at=NOW)
 
     found_lapsed, clashing = allocations_lapsed_or_clashing([(room.id, at(9), at(9, 30))], NOW)
 

@@ -7,5 +7,10 @@ class LotteryConfig(AppConfig):
     label = "wedding_lottery"
     verbose_name = _("Wedding-date lottery")
 
-    def ready(self):
+    def ready(self) -> None:
+        from rathaus.weddings.draws import draw_days_provider_register
+
         from . import audit_events  # noqa: F401 - registers the app's audit sentences
+        from .selectors import lottery_days_blocking
+
+        draw_days_provider_register(lottery_days_blocking)

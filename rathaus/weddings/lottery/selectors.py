@@ -21,7 +21,9 @@ from django.utils import timezone
 
 from rathaus.core.revision import cached
 from rathaus.core.timezone import BERLIN
+from rathaus.weddings import release
 from rathaus.weddings.dates import day_plausible, is_high_demand
+from rathaus.weddings.selectors import reservation_policy
 
 from . import pure_draw
 from .constants import ApplicationStatus, LotteryState
@@ -42,15 +44,11 @@ def announce_days() -> int:
 
 
 def policy_current():
-    from rathaus.weddings.selectors import reservation_policy
-
     return reservation_policy()
 
 
 def release_moment(day: date, policy=None) -> datetime:
     """When `day` becomes reservable (rathaus/weddings/release.py)."""
-    from rathaus.weddings import release
-
     return release.release_moment(day, policy or policy_current())
 
 
@@ -144,6 +142,18 @@ def lottery_days_between(first: date, last: date, now: datetime | None = None) -
             if day in possible:
                 result[day] = _virtual(day, opens_at, closes_at, now)
     return dict(sorted(result.items()))
+
+
+def lottery_days_blocking(first: date, last: date, now: datetime) -> set[date]:
+    """The days whose slots still go to a lottery, for the Traukalender (`weddings.draws`): one
+    day from the cached per-day answer, a range from the calendar's lottery days."""
+    if first == last:
+        return {first} if lottery_blocks_day(first, now) else set()
+    return {
+        day
+        for day, info in lottery_days_between(first, last, now=now).items()
+        if info.state != LotteryState.DRAWN
+    }
 
 
 def day_parse(value: str) -> date | None:

@@ -1,5 +1,5 @@
 """Release windows, the per-couple limit, the reappear delay after a cancellation and the
-keywords the lottery and the waiting list use (`confirmed`, `bypass_gates`, `supersede`)."""
+services of the lottery and the waiting list (winner reserved at once, offer taking over a slot)."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -226,29 +226,33 @@ def test_delays_differ_between_cancellations(settings):
     assert len(delays) > 1
 
 
-# --- keywords for the lottery and the waiting list ----------------------------------------------
+# --- the lottery's and the waiting list's own services ---------------------------------------
 
 
-def test_confirmed_creates_a_reserved_reservation_held_until_the_notice_deadline(mailoutbox):
+def test_a_lottery_winner_gets_a_reserved_reservation_held_until_the_notice_deadline(mailoutbox):
     now = datetime.now(tz=BERLIN)
     slot = _slots(now)[0]
-    created = services.reservation_create(request=_request(slot), now=now, confirmed=True)
+    created = services.reservation_create_for_lottery_winner(
+        request=_request(slot), now=now, mail_template="weddings/email/reserved"
+    )
 
     reservation = created.reservation
     assert reservation.status == ReservationStatus.RESERVED
     assert reservation.confirmed_email_at == now
     booking = reservation.booking
-    assert booking.status == BookingStatus.RESERVED
+    assert booking.status == BookingStatus.HOLD
     assert booking.expires_at == local_datetime(
         reservation.notice_deadline + timedelta(days=1), time.min
     )
 
 
-def test_bypass_gates_reserves_a_day_that_is_not_open_yet():
+def test_a_lottery_winner_gets_a_day_that_is_not_open_yet():
     now = datetime.now(tz=BERLIN).replace(microsecond=0)
     venue = Venue.objects.get(slug="rathaus-trauzimmer")
     _day, _opens_at, slots = _day_opening_soon(now, venue)
-    created = services.reservation_create(request=_request(slots[0]), now=now, bypass_gates=True)
+    created = services.reservation_create_for_lottery_winner(
+        request=_request(slots[0]), now=now, mail_template="weddings/email/reserved"
+    )
     assert created.reservation.start == slots[0].start
 
 
@@ -263,12 +267,12 @@ def test_supersede_hands_a_quarantined_slot_to_the_next_couple_at_once():
 
     with pytest.raises(SlotUnavailable):
         services.reservation_create(request=other, now=now)
-    offer = services.reservation_create(
+    offer = services.reservation_create_for_waitlist_offer(
         request=other,
         now=now,
         hold_for=timedelta(hours=48),
-        bypass_gates=True,
         supersede_booking_ids=[first.reservation.booking_id],
+        mail_template="weddings/email/confirm_request",
     )
     assert offer.reservation.booking.expires_at == now + timedelta(hours=48)
     assert offer.reservation.start == slot.start

@@ -1,6 +1,7 @@
 """Writes of the waiting list: wishes (create, opt-in, withdraw) and offers (make, decline, settle).
 
-An offer is a pending reservation made through `weddings.services.reservation_create`, so the
+An offer is a pending reservation made through
+`weddings.services.reservation_create_for_waitlist_offer`, so the
 scheduling core holds the slot for it under its usual locks and constraint: an offer for a
 slot that is not free cannot come into being. The offer row is claimed first (at most one open
 offer per wish, a constraint), then the reservation is made; a failed reservation removes the
@@ -283,7 +284,7 @@ def offer_make(
     if claim is None:
         return Outcome.WISH_SKIPPED
     try:
-        created = weddings.reservation_create(
+        created = weddings.reservation_create_for_waitlist_offer(
             request=weddings.ReservationRequest(
                 venue=venue,
                 start=start,

@@ -1,11 +1,11 @@
 """Writes of the back office on reservations. Each records its audit entry in the same
 transaction as the change; e-mails to the couple go out after the commit.
 
-Moving a wedding and changing its registrar go through `scheduling.services.booking_move`,
-which swaps all allocations of the booking in one durable transaction under the no-overlap
-guarantee (the old time is never released before the new one is held). The reservation row,
-its audit entry and the e-mail are written by `attach` inside that same transaction, from the
-allocations themselves (`_reservation_sync`).
+Moving a wedding and changing its registrar go through the booking door
+(`scheduling.services.booking_door`), which swaps all allocations of the booking in one durable
+transaction under the no-overlap guarantee (the old time is never released before the new one
+is held). The reservation row, its audit entry and the e-mail are written inside that same
+transaction, from the allocations themselves (`_reservation_sync`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from rathaus.scheduling.exceptions import SchedulingError
 from rathaus.scheduling.services import (
     AllocationRequest,
     AvailabilityRefused,
-    booking_move,
+    booking_door,
     booking_set_status,
 )
 from rathaus.weddings import audit_events as audit
@@ -97,7 +97,7 @@ def _notice_record(actor, reservation: Reservation, notice_filed_on: date, now) 
     before = audit.snapshot(reservation, fields)
     _booking_status_set(
         reservation,
-        BookingStatus.RESERVED,
+        BookingStatus.HOLD,
         now,
         hold_for=max(reservation.end - now, timedelta(minutes=1)),
     )
@@ -186,17 +186,15 @@ def _requests(venue: Venue, registrar: Registrar, start, end, *, venue_offered=T
 
 def _move_booking(reservation: Reservation, requests, now, finish) -> Reservation:
     """Move the booking and run `finish(reservation)` in the same transaction."""
-    done: list[Reservation] = []
+    old_ids = list(reservation.booking.allocations.values_list("resource_id", flat=True))
     try:
-        booking_move(
-            booking=reservation.booking,
-            requests=requests,
-            now=now,
-            attach=lambda booking: done.append(finish(_reservation_sync(_locked(reservation)))),
-        )
+        with booking_door(
+            resource_ids=[*old_ids, *(r.resource_id for r in requests)], now=now
+        ) as door:
+            door.move(booking=reservation.booking, requests=requests)
+            return finish(_reservation_sync(_locked(reservation)))
     except SchedulingError as error:
         raise BackofficeError(error.message) from error
-    return done[0]
 
 
 def _renew_notice_deadline(reservation: Reservation, now: datetime) -> None:
@@ -214,7 +212,7 @@ def _renew_notice_deadline(reservation: Reservation, now: datetime) -> None:
     if reservation.status == ReservationStatus.RESERVED and expiry > now:
         booking_set_status(
             booking=reservation.booking,
-            status=BookingStatus.RESERVED,
+            status=BookingStatus.HOLD,
             hold_for=expiry - now,
             now=now,
         )

@@ -3,7 +3,7 @@ everyone. Idempotent and safe to run twice at once; a run that died is resumed.
 
 The order and the choices come from `pure_draw.allocation_compute`, the same function the replay
 and the published verification use; only `attempt` differs (here it books through
-`reservation_create`, whose refusals are recorded so the replay can repeat them).
+`reservation_create_for_lottery_winner`, whose refusals are recorded so the replay can repeat them).
 """
 
 from __future__ import annotations
@@ -20,7 +20,11 @@ from rathaus.scheduling.exceptions import SlotNotOffered, SlotUnavailable
 from rathaus.weddings.constants import ReservationStatus
 from rathaus.weddings.lottery import audit_events as audit
 from rathaus.weddings.models import Reservation
-from rathaus.weddings.services import Partner, ReservationRequest, reservation_create
+from rathaus.weddings.services import (
+    Partner,
+    ReservationRequest,
+    reservation_create_for_lottery_winner,
+)
 
 from .. import pure_draw
 from ..constants import ApplicationStatus
@@ -187,8 +191,8 @@ def _book(application: Application, preference: Preference, now: datetime):
         phone=application.phone,
     )
     try:
-        created = reservation_create(
-            request=request, now=now, confirmed=True, bypass_gates=True, mail_template=WON_MAIL
+        created = reservation_create_for_lottery_winner(
+            request=request, now=now, mail_template=WON_MAIL
         )
     except (ValidationError, SlotUnavailable, SlotNotOffered):
         return None

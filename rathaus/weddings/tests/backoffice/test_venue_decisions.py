@@ -139,7 +139,7 @@ def test_the_notice_is_recorded_before_the_venue_agrees_and_reminders_stop(offic
     assert services.reservations_expire(now=after_deadline) == 0
     reservation.refresh_from_db()
     assert reservation.status == "reserved"
-    assert reservation.booking.status == BookingStatus.RESERVED
+    assert reservation.booking.status == BookingStatus.HOLD
     assert reservation.booking.expires_at >= reservation.end
 
     mail.outbox.clear()

@@ -1,0 +1,96 @@
+"""At most N active bookings for one person: the per-identity limit of the booking door.
+
+The domain computes the person's normalised keys (weddings: the e-mail address and the couple);
+the core stores them with each booking (`BookingIdentity`) and counts by them. Simultaneous
+requests of one person are counted one after the other: on PostgreSQL behind transaction-scoped
+advisory locks on the hashed keys, taken in ascending order (no deadlock between two requests);
+on SQLite the IMMEDIATE transaction already serialises every writer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection
+
+from rathaus.core import sql
+
+from ..constants import ACTIVE_STATUSES
+from ..exceptions import IdentityLimitReached
+from ..models import BookingIdentity
+
+
+@dataclass(frozen=True)
+class IdentityLimit:
+    """Who a booking is for (`keys`, stored with it) and how many active bookings those keys may
+    have (`limit`; None or 0 = no limit, the keys are stored all the same)."""
+
+    keys: Sequence[str]
+    limit: int | None = None
+
+
+def identity_lock_ids(keys: Sequence[str]) -> list[int]:
+    """64-bit advisory-lock ids of the keys, in ascending order."""
+    return sorted(
+        {
+            int.from_bytes(
+                hashlib.sha256(f"booking-identity\x1f{key}".encode()).digest()[:8],
+                "big",
+                signed=True,
+            )
+            for key in keys
+        }
+    )
+
+
+# One statement on every attempt: plain equality on an indexed column.
+_ACTIVE_FOR_KEYS = """
+SELECT COUNT(DISTINCT b.id) FROM scheduling_bookingidentity i
+JOIN scheduling_booking b ON b.id = i.booking_id
+WHERE i.key IN ({keys}) AND b.status IN ({statuses}) AND b."end" > %s
+  AND (b.expires_at IS NULL OR b.expires_at > %s)
+"""
+
+
+def identity_active_count(*, keys: Sequence[str], now: datetime) -> int:
+    """Active bookings of any of the keys that have not ended. A hold past its expiry does not
+    count, whether or not a job or the booking door has marked it expired yet."""
+    keys = sorted(set(keys))
+    if not keys:
+        return 0
+    found = sql.rows(
+        sql.with_lists(_ACTIVE_FOR_KEYS, keys=len(keys), statuses=len(ACTIVE_STATUSES)),
+        [*keys, *ACTIVE_STATUSES, now, now],
+    )
+    return int(found[0][0])
+
+
+def identity_lock(keys: Sequence[str]) -> None:
+    """Wait for every other transaction holding one of these keys (PostgreSQL; SQLite's
+    IMMEDIATE transaction has serialised all writers already)."""
+    if connection.vendor == "postgresql":
+        lock_ids = identity_lock_ids(keys)
+        calls = ", ".join(["pg_advisory_xact_lock(%s)"] * len(lock_ids))
+        sql.rows(f"SELECT {calls}", lock_ids)  # evaluated left to right: ascending order
+
+
+def identity_limit_enforce(identity: IdentityLimit, now: datetime) -> None:
+    """Lock the identity's keys, then refuse when it already has `limit` active bookings.
+    Runs first inside the booking door's transaction."""
+    if not identity.limit or not identity.keys:
+        return
+    identity_lock(identity.keys)
+    if identity_active_count(keys=identity.keys, now=now) >= identity.limit:
+        raise IdentityLimitReached(limit=identity.limit)
+
+
+def booking_identity_replace(*, booking_id: int, keys: Sequence[str]) -> None:
+    """The booking is for someone else now (edited or erased personal data): its keys follow."""
+    BookingIdentity.objects.filter(booking_id=booking_id).exclude(key__in=list(keys)).delete()
+    known = set(BookingIdentity.objects.filter(booking_id=booking_id).values_list("key", flat=True))
+    BookingIdentity.objects.bulk_create(
+        [BookingIdentity(booking_id=booking_id, key=key) for key in set(keys) - known]
+    )
