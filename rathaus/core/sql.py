@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeAlias, TypeVar, overload
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Field, ForeignObjectRel, Model
 
 M = TypeVar("M", bound=Model)
@@ -102,6 +102,26 @@ def insert(instance: M, *, unless_taken: str | None = None) -> M | None:
     instance._state.adding = False
     instance._state.db = connection.alias
     return instance
+
+
+def insert_or_increment(
+    instance: Model, *, unique: str, counter: str, using: str = DEFAULT_DB_ALIAS
+) -> int:
+    """INSERT `instance`; when a row with its `unique` value exists already, add one to that
+    row's `counter` instead. Returns the counter afterwards. One statement, so parallel callers
+    are counted exactly (the rate limits' windows)."""
+    database = connections[using]
+    query, fields = _insert_statement(type(instance), False, 1)
+    quote = database.ops.quote_name
+    table = quote(instance._meta.db_table)
+    key = quote(_column(instance._meta.get_field(unique)))
+    count = quote(_column(instance._meta.get_field(counter)))
+    query += f" ON CONFLICT ({key}) DO UPDATE SET {count} = {table}.{count} + 1 RETURNING {count}"
+    values = [f.get_db_prep_save(f.pre_save(instance, True), database) for f in fields]
+    with database.cursor() as cursor:
+        cursor.execute(query, values)
+        row = cursor.fetchone()
+    return int(row[0])
 
 
 def insert_many(instances: Sequence[Model]) -> None:

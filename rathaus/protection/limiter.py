@@ -12,8 +12,11 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import F
 from django.utils import timezone
+
+from rathaus.core import sql
 
 from .conf import Rule, keyed_digest
 from .exceptions import Throttled
@@ -39,26 +42,18 @@ def bucket_hit(
     moment = (now or timezone.now()).timestamp()
     window = int(moment // rule.seconds)
     window_end = (window + 1) * rule.seconds
-    connection = connections[using]
-    quote = connection.ops.quote_name
-    table = quote(RateLimitBucket._meta.db_table)
-    hits = quote("hits")
-    sql = (
-        f"INSERT INTO {table} ({quote('bucket')}, {quote('scope')}, {quote('kind')}, {hits}, "  # noqa: S608
-        f"{quote('expires_at')}) VALUES (%s, %s, %s, 1, %s) "
-        f"ON CONFLICT ({quote('bucket')}) DO UPDATE SET {hits} = {table}.{hits} + 1 "
-        f"RETURNING {hits}"
+    count = sql.insert_or_increment(
+        RateLimitBucket(
+            bucket=_bucket_key(scope, kind, identity, rule.seconds, window),
+            scope=scope[:60],
+            kind=kind,
+            hits=1,
+            expires_at=datetime.fromtimestamp(window_end, tz=UTC),
+        ),
+        unique="bucket",
+        counter="hits",
+        using=using,
     )
-    expires_at = datetime.fromtimestamp(window_end, tz=UTC)
-    params = [
-        _bucket_key(scope, kind, identity, rule.seconds, window),
-        scope[:60],
-        kind,
-        connection.ops.adapt_datetimefield_value(expires_at),
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        (count,) = cursor.fetchone()
     return count, max(1, math.ceil(window_end - moment))
 
 
@@ -80,19 +75,11 @@ def bucket_refund(
     identity: str,
     rule: Rule,
     now: datetime | None = None,
-    using: str = DEFAULT_DB_ALIAS,
 ) -> None:
     """Take back one hit of the current window, for an attempt that turned out to gain nothing
     (a counted allowance is only used up by what succeeds). Never below zero."""
     moment = (now or timezone.now()).timestamp()
     window = int(moment // rule.seconds)
-    connection = connections[using]
-    quote = connection.ops.quote_name
-    table = quote(RateLimitBucket._meta.db_table)
-    hits = quote("hits")
-    sql = (
-        f"UPDATE {table} SET {hits} = {hits} - 1 "  # noqa: S608
-        f"WHERE {quote('bucket')} = %s AND {hits} > 0"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [_bucket_key(scope, kind, identity, rule.seconds, window)])
+    RateLimitBucket.objects.filter(
+        bucket=_bucket_key(scope, kind, identity, rule.seconds, window), hits__gt=0
+    ).update(hits=F("hits") - 1)

@@ -13,15 +13,7 @@ PYPROJECT = PACKAGE.parent / "pyproject.toml"
 SQL_APPS = {"core", "scheduling"}  # the reservation path's statements (decision 0007)
 
 # (module path, what) found outside SQL_APPS on purpose; each entry says why and until when.
-ALLOWED_SQL = {
-    # The per-couple count of active reservations moves into scheduling (a booking rule);
-    # remove both entries once weddings/services.py no longer calls sql.rows.
-    ("rathaus/weddings/services.py", "sql.rows"),
-    # The rate limiter's atomic counter: one INSERT … ON CONFLICT … RETURNING per hit, which
-    # the ORM cannot express as one statement (exactness under parallel requests).
-    ("rathaus/protection/limiter.py", "connection.cursor"),
-    ("rathaus/protection/limiter.py", "cursor.execute"),
-}
+ALLOWED_SQL: set[tuple[str, str]] = set()
 
 
 def _sql_uses(tree: ast.AST) -> list[tuple[int, str]]:
