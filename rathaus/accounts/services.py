@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
@@ -83,3 +84,18 @@ def login_lockout_notify(*, username: str, now: datetime | None = None) -> bool:
             return False
         mail_queue(mail)
     return True
+
+
+def totp_device_pending_ensure(*, user: User) -> Any:
+    """The authenticator being set up: the unconfirmed TOTP device of `user`, created once.
+    django-otp is imported here: the app works before `django_otp` is installed (see views)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=False)
+
+
+def totp_device_confirm(*, device: Any) -> None:
+    """The first correct code confirms the device: from now on it is the second factor."""
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
