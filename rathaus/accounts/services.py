@@ -1,6 +1,7 @@
 from datetime import datetime
 from typing import Any
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import transaction
@@ -99,3 +100,10 @@ def totp_device_confirm(*, device: Any) -> None:
     """The first correct code confirms the device: from now on it is the second factor."""
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+
+
+def login_failures_reset(*, username: str, ip_address: str | None) -> int:
+    """After a successful login only this account's failures from this address go: the
+    holder's login must not unlock a stranger elsewhere or empty the account's ceiling."""
+    count, _ = AccessAttempt.objects.filter(username=username, ip_address=ip_address).delete()
+    return count
