@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from datetime import datetime, timedelta
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
@@ -20,7 +21,7 @@ from django.utils import timezone
 from rathaus.core.timezone import BERLIN
 from rathaus.weddings.constants import ReservationStatus
 from rathaus.weddings.models import Reservation
-from rathaus.weddings.selectors import ceremony_slots_free, slots_by_day
+from rathaus.weddings.selectors import CeremonySlot, ceremony_slots_free, slots_by_day
 
 from .. import selectors
 from ..constants import (
@@ -123,7 +124,9 @@ def _offer_free_slots(now: datetime) -> int:
     return offered
 
 
-def _slots_for(criteria: Criteria, by_day: dict, first, last):
+def _slots_for(
+    criteria: Criteria, by_day: dict[date, list[CeremonySlot]], first: date, last: date
+) -> Iterator[CeremonySlot]:
     for day in criteria.candidate_days(first, last):
         for slot in by_day.get(day, ()):
             if criteria.slot_fits(slot.venue, slot.start):

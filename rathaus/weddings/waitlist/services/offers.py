@@ -17,7 +17,7 @@ from rathaus.core.timezone import BERLIN
 from rathaus.scheduling.exceptions import SlotNotOffered, SlotUnavailable
 from rathaus.weddings import audit_events as audit
 from rathaus.weddings import services as weddings
-from rathaus.weddings.models import Venue
+from rathaus.weddings.models import Reservation, Venue
 
 from .. import selectors
 from ..constants import (
@@ -106,7 +106,7 @@ def offer_make(
     return Outcome.OFFERED
 
 
-def _offer_link(claim: Offer, reservation, now: datetime) -> None:
+def _offer_link(claim: Offer, reservation: Reservation, now: datetime) -> None:
     with transaction.atomic():
         offer = Offer.objects.select_for_update().get(pk=claim.pk)
         offer.reservation = reservation
@@ -162,8 +162,8 @@ def offer_settle(*, offer: Offer, now: datetime | None = None, pass_on: bool = T
             and offer.wish.offers.filter(status=OfferStatus.LAPSED).count() >= MAX_LAPSES
         ):
             wish_end(wish=offer.wish, status=WishStatus.ENDED, now=now)
-    if state == OfferStatus.LAPSED and pass_on:
-        reservation = offer.reservation
+    reservation = offer.reservation  # set on every offer that can lapse
+    if state == OfferStatus.LAPSED and pass_on and reservation is not None:
         waitlist_slot_freed(
             venue=reservation.venue,
             start=reservation.start,
