@@ -5,6 +5,7 @@ from django_otp.admin import OTPAdminSite
 
 from rathaus.api.api import api
 from rathaus.core.redirects import moved_permanently
+from rathaus.weddings.lottery import urls as lottery_urls
 
 if settings.RATHAUS_STAFF_OTP_REQUIRED:
     admin.site.__class__ = OTPAdminSite  # /admin/ must not bypass the second factor
@@ -15,11 +16,19 @@ OLD_BACKOFFICE = (
     "plan|reservierungen|trauorte|mein-plan|standesbeamte|regeln|zusatztermine|schliessungen"
     "|reservierungsregeln|statistik|statistik\\.csv|statistik\\.svg|feed"
 )
+# The lottery's public pages and its registry-office pages share the namespace `lottery:`.
+LOTTERY = (
+    [
+        path("trauung/verlosung/", include(lottery_urls.public)),
+        path("verwaltung/trauungen/verlosung/", include(lottery_urls.staff)),
+    ],
+    "lottery",
+)
 
 urlpatterns = [
     path("", include("rathaus.core.urls")),
     path("", include("rathaus.accounts.urls")),
-    path("trauung/verlosung/", include("rathaus.weddings.lottery.urls")),
+    path("", include(LOTTERY)),
     path("trauung/warteliste/", include("rathaus.weddings.waitlist.urls")),
     path("trauung/", include("rathaus.weddings.urls")),
     # The staff shell: its start page, and each domain at /verwaltung/<slug>/
@@ -35,6 +44,12 @@ urlpatterns = [
     re_path(
         rf"^verwaltung/(?:{OLD_BACKOFFICE})(?:/.*)?$",
         moved_permanently("/verwaltung/", "/verwaltung/trauungen/"),
+    ),
+    re_path(
+        r"^trauung/verlosung/verwaltung/termine/.*$",
+        moved_permanently(
+            "/trauung/verlosung/verwaltung/termine/", "/verwaltung/trauungen/verlosung/"
+        ),
     ),
     re_path(
         r"^wohngeld/(?:planung/|berechnung/|berechnung\.pdf)$",

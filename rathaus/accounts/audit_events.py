@@ -5,8 +5,11 @@ Recorded on the member of staff who handled the request; never with the e-mail a
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.audit.models import AuditEntry
 from rathaus.audit.registry import event_register
 from rathaus.audit.services import audit_record
 
@@ -23,11 +26,11 @@ event_register(
 )
 
 
-def privacy_request_exported(*, actor, records: int):
+def privacy_request_exported(*, actor: Any, records: int) -> AuditEntry:
     return audit_record(code="privacy.request.exported", obj=actor, actor=actor, records=records)
 
 
-def privacy_request_erased(*, actor, erased: int, cancelled: int):
+def privacy_request_erased(*, actor: Any, erased: int, cancelled: int) -> AuditEntry:
     return audit_record(
         code="privacy.request.erased", obj=actor, actor=actor, erased=erased, cancelled=cancelled
     )

@@ -21,11 +21,10 @@ from __future__ import annotations
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_failure_limit, get_lockout_parameters
-from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
 
-from .services import login_lockout_notify
+from .services import login_failures_reset, login_lockout_notify
 
 
 def _ceiling(parameter, limit: int) -> int:
@@ -51,13 +50,11 @@ class AccountAndAddressHandler(AxesDatabaseHandler):
         return fullest
 
     def reset_user_attempts(self, request, credentials: dict | None = None) -> int:
-        """After a successful login only this account's failures from this address go: the
-        holder's login must not unlock a stranger elsewhere or empty the account's ceiling."""
-        username = get_client_username(request, credentials)
-        count, _ = AccessAttempt.objects.filter(
-            username=username, ip_address=request.axes_ip_address
-        ).delete()
-        return count
+        """After a successful login only this account's failures from this address go."""
+        return login_failures_reset(
+            username=get_client_username(request, credentials),
+            ip_address=request.axes_ip_address,
+        )
 
     def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
         already_locked = getattr(request, "axes_locked_out", False)

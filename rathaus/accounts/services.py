@@ -1,5 +1,7 @@
 from datetime import datetime
+from typing import Any
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import transaction
@@ -83,3 +85,25 @@ def login_lockout_notify(*, username: str, now: datetime | None = None) -> bool:
             return False
         mail_queue(mail)
     return True
+
+
+def totp_device_pending_ensure(*, user: User) -> Any:
+    """The authenticator being set up: the unconfirmed TOTP device of `user`, created once.
+    django-otp is imported here: the app works before `django_otp` is installed (see views)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=False)
+
+
+def totp_device_confirm(*, device: Any) -> None:
+    """The first correct code confirms the device: from now on it is the second factor."""
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+
+
+def login_failures_reset(*, username: str, ip_address: str | None) -> int:
+    """After a successful login only this account's failures from this address go: the
+    holder's login must not unlock a stranger elsewhere or empty the account's ceiling."""
+    count, _ = AccessAttempt.objects.filter(username=username, ip_address=ip_address).delete()
+    return count

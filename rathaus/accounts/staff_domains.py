@@ -72,7 +72,7 @@ def staff_domains_registered() -> list[StaffDomain]:
     return sorted(_domains.values(), key=lambda domain: (domain.order, domain.slug))
 
 
-def staff_domains_for(user) -> list[StaffDomain]:
+def staff_domains_for(user: Any) -> list[StaffDomain]:
     """The domains `user`'s roles allow, in order; none for anonymous or inactive accounts."""
     if not (user is not None and user.is_authenticated and user.is_active):
         return []

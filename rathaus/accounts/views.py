@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from . import services
 from .middleware import session_remaining, session_touch
 
 
@@ -97,12 +98,7 @@ class SecondFactorSetupView(LoginRequiredMixin, View):
     template_name = "accounts/otp_setup.html"
 
     def _device(self, request):
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-        return device or TOTPDevice.objects.create(
-            user=request.user, name="Authenticator", confirmed=False
-        )
+        return services.totp_device_pending_ensure(user=request.user)
 
     def _render(self, request, form):
         device = self._device(request)
@@ -128,8 +124,7 @@ class SecondFactorSetupView(LoginRequiredMixin, View):
         form = TokenForm(request.POST)
         device = self._device(request)
         if form.is_valid() and device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+            services.totp_device_confirm(device=device)
             otp_login(request, device)
             return redirect(_next(request))
         form.add_error("token", _("The code is not valid. Please try the current one."))

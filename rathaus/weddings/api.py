@@ -216,11 +216,7 @@ def _replay_or(key: str | None, fingerprint: str, otherwise=None):
         return Status(
             422, {"detail": gettext("This Idempotency-Key was already used for another request.")}
         )
-    reservation = (
-        Reservation.objects.select_related("venue", "booking").filter(pk=reservation_id).first()
-        if reservation_id
-        else None
-    )
+    reservation = selectors.reservation_by_id(reservation_id) if reservation_id else None
     if reservation is None:
         return otherwise
     return Status(201, {**_out(reservation), "token": reservation.manage_token})
@@ -228,7 +224,7 @@ def _replay_or(key: str | None, fingerprint: str, otherwise=None):
 
 @router.get("/venues", response=list[VenueOut], summary="All wedding venues")
 def venues_list(request):
-    return list(selectors.Venue.objects.all())
+    return selectors.venues_all()
 
 
 @router.get(

@@ -10,9 +10,12 @@ those events belong to `rathaus.scheduling.audit_events`.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.audit.models import AuditEntry
 from rathaus.audit.registry import event_register
 from rathaus.audit.services import audit_record, changes, personal_data_scrub, snapshot
 from rathaus.scheduling.audit_events import (
@@ -45,8 +48,8 @@ REMINDER_KINDS = {
 }
 
 
-def _reminder_kind(data: dict, shown: dict) -> dict:
-    return {"kind": str(REMINDER_KINDS.get(data.get("kind"), shown.get("kind", "")))}
+def _reminder_kind(data: dict[str, Any], shown: dict[str, Any]) -> dict[str, str]:
+    return {"kind": str(REMINDER_KINDS.get(data.get("kind") or "", shown.get("kind", "")))}
 
 
 event_register(
@@ -153,7 +156,9 @@ event_register(
 # `changes` is `changes(snapshot(before), snapshot(after))`: the fields that changed.
 
 
-def reservation_confirmed(*, actor, reservation, notice_filed_on: date, changes: list[dict]):
+def reservation_confirmed(
+    *, actor: Any, reservation: Model, notice_filed_on: date, changes: list[dict[str, Any]]
+) -> AuditEntry:
     return audit_record(
         code="weddings.reservation.confirmed",
         obj=reservation,
@@ -163,7 +168,9 @@ def reservation_confirmed(*, actor, reservation, notice_filed_on: date, changes:
     )
 
 
-def reservation_cancelled(*, actor, reservation, reason: str, changes: list[dict]):
+def reservation_cancelled(
+    *, actor: Any, reservation: Model, reason: str, changes: list[dict[str, Any]]
+) -> AuditEntry:
     return audit_record(
         code="weddings.reservation.cancelled",
         obj=reservation,
@@ -173,25 +180,29 @@ def reservation_cancelled(*, actor, reservation, reason: str, changes: list[dict
     )
 
 
-def reservation_requested_by_couple(*, reservation):
+def reservation_requested_by_couple(*, reservation: Model) -> AuditEntry:
     return audit_record(code="weddings.reservation.requested", obj=reservation)
 
 
-def reservation_email_confirmed_by_couple(*, reservation):
+def reservation_email_confirmed_by_couple(*, reservation: Model) -> AuditEntry:
     return audit_record(code="weddings.reservation.email_confirmed", obj=reservation)
 
 
-def reservation_cancelled_by_couple(*, reservation):
+def reservation_cancelled_by_couple(*, reservation: Model) -> AuditEntry:
     return audit_record(code="weddings.reservation.cancelled_by_couple", obj=reservation)
 
 
-def reservation_moved(*, actor, reservation, changes: list[dict]):
+def reservation_moved(
+    *, actor: Any, reservation: Model, changes: list[dict[str, Any]]
+) -> AuditEntry:
     return audit_record(
         code="weddings.reservation.moved", obj=reservation, actor=actor, changes=changes
     )
 
 
-def reservation_registrar_assigned(*, actor, reservation, changes: list[dict]):
+def reservation_registrar_assigned(
+    *, actor: Any, reservation: Model, changes: list[dict[str, Any]]
+) -> AuditEntry:
     return audit_record(
         code="weddings.reservation.registrar_assigned",
         obj=reservation,
@@ -200,7 +211,9 @@ def reservation_registrar_assigned(*, actor, reservation, changes: list[dict]):
     )
 
 
-def reservation_venue_agreed(*, actor, reservation, agreed: bool, reason: str = ""):
+def reservation_venue_agreed(
+    *, actor: Any, reservation: Model, agreed: bool, reason: str = ""
+) -> AuditEntry:
     if agreed:
         return audit_record(code="weddings.reservation.venue_agreed", obj=reservation, actor=actor)
     if reason:
@@ -213,13 +226,15 @@ def reservation_venue_agreed(*, actor, reservation, agreed: bool, reason: str = 
     return audit_record(code="weddings.reservation.venue_declined", obj=reservation, actor=actor)
 
 
-def reservation_venue_decline_undone(*, actor, reservation):
+def reservation_venue_decline_undone(*, actor: Any, reservation: Model) -> AuditEntry:
     return audit_record(
         code="weddings.reservation.venue_decline_undone", obj=reservation, actor=actor
     )
 
 
-def reservation_notice_recorded(*, actor, reservation, notice_filed_on: date, changes: list[dict]):
+def reservation_notice_recorded(
+    *, actor: Any, reservation: Model, notice_filed_on: date, changes: list[dict[str, Any]]
+) -> AuditEntry:
     """The marriage notice is filed while the venue's agreement is still outstanding."""
     return audit_record(
         code="weddings.reservation.notice_recorded",
@@ -230,28 +245,30 @@ def reservation_notice_recorded(*, actor, reservation, notice_filed_on: date, ch
     )
 
 
-def reservation_expired(*, reservation, changes: list[dict]):
+def reservation_expired(*, reservation: Model, changes: list[dict[str, Any]]) -> AuditEntry:
     return audit_record(code="weddings.reservation.expired", obj=reservation, changes=changes)
 
 
-def reservation_reminder_sent(*, reservation, kind: str):
+def reservation_reminder_sent(*, reservation: Model, kind: str) -> AuditEntry:
     return audit_record(code="weddings.reservation.reminder_sent", obj=reservation, kind=kind)
 
 
-def reservation_personal_data_erased(*, reservation):
+def reservation_personal_data_erased(*, reservation: Model) -> AuditEntry:
     return audit_record(code="weddings.reservation.personal_data_erased", obj=reservation)
 
 
-def waitlist_offer_made(*, reservation, hours: int):
+def waitlist_offer_made(*, reservation: Model, hours: int) -> AuditEntry:
     """The reservation is an offer to a couple from the waiting list, held for `hours`."""
     return audit_record(code="weddings.waitlist.offer_made", obj=reservation, hours=hours)
 
 
-def waitlist_offer_declined(*, reservation):
+def waitlist_offer_declined(*, reservation: Model) -> AuditEntry:
     return audit_record(code="weddings.waitlist.offer_declined", obj=reservation)
 
 
-def reservation_cancelled_on_request(*, actor, reservation, changes: list[dict]):
+def reservation_cancelled_on_request(
+    *, actor: Any, reservation: Model, changes: list[dict[str, Any]]
+) -> AuditEntry:
     """Cancelled because the couple asked for the erasure of their data (Art. 17 DSGVO)."""
     return audit_record(
         code="weddings.reservation.cancelled_on_request",
@@ -261,7 +278,7 @@ def reservation_cancelled_on_request(*, actor, reservation, changes: list[dict])
     )
 
 
-def reservation_personal_data_erased_on_request(*, actor, reservation):
+def reservation_personal_data_erased_on_request(*, actor: Any, reservation: Model) -> AuditEntry:
     return audit_record(
         code="weddings.reservation.personal_data_erased_on_request", obj=reservation, actor=actor
     )
@@ -270,25 +287,27 @@ def reservation_personal_data_erased_on_request(*, actor, reservation):
 # --- Venues, the policy, calendar feeds and imports -------------------------------------------
 
 
-def venue_updated(*, actor, venue, changes: list[dict]):
+def venue_updated(*, actor: Any, venue: Model, changes: list[dict[str, Any]]) -> AuditEntry:
     return audit_record(code="weddings.venue.updated", obj=venue, actor=actor, changes=changes)
 
 
-def reservation_policy_updated(*, actor, policy, changes: list[dict]):
+def reservation_policy_updated(
+    *, actor: Any, policy: Model, changes: list[dict[str, Any]]
+) -> AuditEntry:
     return audit_record(code="weddings.policy.updated", obj=policy, actor=actor, changes=changes)
 
 
-def feed_token_created(*, actor, owner):
+def feed_token_created(*, actor: Any, owner: Model) -> AuditEntry:
     return audit_record(code="weddings.feed.created", obj=owner, actor=actor)
 
 
-def feed_token_revoked(*, actor, owner):
+def feed_token_revoked(*, actor: Any, owner: Model) -> AuditEntry:
     return audit_record(code="weddings.feed.revoked", obj=owner, actor=actor)
 
 
 def venue_calendar_imported(
-    *, actor, venue, created: int, updated: int, removed: int, conflicts: int
-):
+    *, actor: Any, venue: Model, created: int, updated: int, removed: int, conflicts: int
+) -> AuditEntry:
     return audit_record(
         code="weddings.venue_calendar.imported",
         obj=venue,
@@ -300,7 +319,9 @@ def venue_calendar_imported(
     )
 
 
-def venue_calendar_source_set(*, actor, venue, changes: list[dict]):
+def venue_calendar_source_set(
+    *, actor: Any, venue: Model, changes: list[dict[str, Any]]
+) -> AuditEntry:
     return audit_record(
         code="weddings.venue_calendar.source_set", obj=venue, actor=actor, changes=changes
     )

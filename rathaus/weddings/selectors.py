@@ -80,6 +80,11 @@ SLUG_SHAPE = re.compile(r"[a-z0-9-]{1,80}")
 REFERENCE_SHAPE = re.compile(r"TK-\d{4}-[A-Z0-9]{4}")
 
 
+def venues_all() -> list[Venue]:
+    """Every venue, active or not (the API lists them all, with their `active` flag)."""
+    return list(Venue.objects.all())
+
+
 def venue_public_get(slug: str) -> Venue | None:
     if not isinstance(slug, str) or not SLUG_SHAPE.fullmatch(slug):
         return None
@@ -339,6 +344,10 @@ def reservation_by_reference(reference: str) -> Reservation | None:
         .filter(reference=reference)
         .first()
     )
+
+
+def reservation_by_id(reservation_id: int) -> Reservation | None:
+    return Reservation.objects.select_related("venue", "booking").filter(pk=reservation_id).first()
 
 
 def venue_refusal(reservation: Reservation) -> VenueAgreement | None:

@@ -1,6 +1,8 @@
 """The registry office's back office (Traukalender) in the staff shell
 (`rathaus.accounts.staff_domains`)."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.accounts.staff_domains import staff_domain_register
@@ -8,7 +10,7 @@ from rathaus.accounts.staff_domains import staff_domain_register
 from .backoffice.selectors import BACKOFFICE_ROLES, user_roles
 
 
-def _backoffice_role(user) -> bool:
+def _backoffice_role(user: Any) -> bool:
     return user.is_staff and bool(user_roles(user) & set(BACKOFFICE_ROLES))
 
 

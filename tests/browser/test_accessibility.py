@@ -345,7 +345,7 @@ def test_staff_pages_fit_320_px_without_sideways_scrolling(staff, narrow_page, s
         "/verwaltung/trauungen/schliessungen/",
         "/verwaltung/trauungen/reservierungsregeln/",
         "/verwaltung/trauungen/statistik/",
-        "/trauung/verlosung/verwaltung/termine/",
+        "/verwaltung/trauungen/verlosung/",
         "/verwaltung/datenschutz/",
         "/login/konto/",
         "/login/passwort/",

@@ -211,6 +211,10 @@ MOVED = {
         "/verwaltung/plan/tag/?tag=2030-06-01",
         "/verwaltung/trauungen/plan/tag/?tag=2030-06-01",
     ),
+    r"^trauung/verlosung/verwaltung/termine/.*$": (
+        "/trauung/verlosung/verwaltung/termine/2030-06-01/?x=1",
+        "/verwaltung/trauungen/verlosung/2030-06-01/?x=1",
+    ),
     r"^wohngeld/(?:planung/|berechnung/|berechnung\.pdf)$": (
         "/wohngeld/berechnung/?rent=600",
         "/verwaltung/wohngeld/berechnung/?rent=600",

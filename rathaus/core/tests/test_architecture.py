@@ -1,6 +1,7 @@
 """Rules of docs/architecture.md that the import contracts cannot see (they see imports, not
-attribute use): plain SQL only in core and scheduling, and every `*_views` module named in
-the contract that keeps services below views (pyproject.toml, [tool.importlinter])."""
+attribute use): plain SQL only in core and scheduling, views and API endpoints without ORM
+queries or writes, and every `*_views` module named in the contract that keeps services below
+views (pyproject.toml, [tool.importlinter])."""
 
 from __future__ import annotations
 
@@ -106,3 +107,70 @@ def test_every_prefixed_views_module_is_kept_above_the_services():
     assert views, "no *_views module found: is the search right?"
     missing = views - set(contract["forbidden_modules"])
     assert not missing, f"add to the contract's forbidden_modules: {sorted(missing)}"
+
+
+# Attribute uses that are ORM queries, and calls that are writes; a view or endpoint goes
+# through a selector or a service instead. Querysets are hard to see statically: a manager
+# (`.objects`), locking, and joins on a related manager are enough to catch the habit.
+ORM_ATTRIBUTES = {"objects", "select_for_update", "select_related", "prefetch_related"}
+WRITE_CALLS = {"save", "delete", "create", "get_or_create", "update_or_create", "bulk_create"}
+
+
+def _orm_uses(tree: ast.AST) -> list[tuple[int, str]]:
+    found = []
+    for node in ast.walk(tree):
+        call = isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        if call and node.func.attr in WRITE_CALLS:
+            found.append((node.lineno, f".{node.func.attr}("))
+        if isinstance(node, ast.Attribute) and node.attr in ORM_ATTRIBUTES:
+            found.append((node.lineno, f".{node.attr}"))
+    return found
+
+
+def _is_view_or_api(path: Path) -> bool:
+    parts = path.relative_to(PACKAGE).parts
+    return (
+        path.name in ("views.py", "api.py") or path.stem.endswith("_views") or "views" in parts[:-1]
+    )
+
+
+def test_views_and_api_endpoints_neither_query_nor_write():
+    checked, found = 0, []
+    for path in _modules():
+        if not _is_view_or_api(path):
+            continue
+        checked += 1
+        name = path.relative_to(PACKAGE.parent).as_posix()
+        found += [f"{name}:{line}: {what}" for line, what in _orm_uses(ast.parse(path.read_text()))]
+    assert checked > 10, "few view modules found: is the search right?"
+    assert not found, (
+        "ORM in views or API endpoints (read through selectors.py, write through services):\n"
+        + "\n".join(found)
+    )
+
+
+def test_the_check_finds_queries_and_writes():
+    source = """
+Venue.objects.all()
+Reservation.objects.select_for_update().get(pk=1)
+application.preferences.select_related("venue")
+lottery.applications.prefetch_related("preferences")
+venue.save()
+venue.delete()
+lottery.applications.create(reference="X")
+Group.objects.get_or_create(name="x")
+"""
+    kinds = {what for _line, what in _orm_uses(ast.parse(source))}
+    assert kinds == {
+        ".objects",
+        ".select_for_update",
+        ".select_related",
+        ".prefetch_related",
+        ".save(",
+        ".delete(",
+        ".create(",
+        ".get_or_create(",
+    }
+    views = [PACKAGE / p for p in ("a/views.py", "a/staff_views.py", "a/views/x.py", "a/api.py")]
+    assert all(_is_view_or_api(path) for path in views)
+    assert not _is_view_or_api(PACKAGE / "a/services.py")

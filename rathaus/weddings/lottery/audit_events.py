@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.audit.models import AuditEntry
 from rathaus.audit.registry import event_register
 from rathaus.audit.services import audit_record
+
+if TYPE_CHECKING:
+    from .models import Lottery
 
 ERASED = "weddings.lottery.application_personal_data_erased"
 ERASED_ON_REQUEST = "weddings.lottery.application_personal_data_erased_on_request"
@@ -47,15 +54,15 @@ event_register(
 )
 
 
-def lottery_marked(*, actor, lottery):
+def lottery_marked(*, actor: Any, lottery: Lottery) -> AuditEntry:
     return audit_record(code="weddings.lottery.marked", obj=lottery, actor=actor, day=lottery.day)
 
 
-def lottery_unmarked(*, actor, lottery):
+def lottery_unmarked(*, actor: Any, lottery: Lottery) -> AuditEntry:
     return audit_record(code="weddings.lottery.unmarked", obj=lottery, actor=actor, day=lottery.day)
 
 
-def lottery_drawn(*, lottery, participants: int, won: int, duplicates: int):
+def lottery_drawn(*, lottery: Lottery, participants: int, won: int, duplicates: int) -> AuditEntry:
     return audit_record(
         code="weddings.lottery.drawn",
         obj=lottery,
@@ -65,19 +72,21 @@ def lottery_drawn(*, lottery, participants: int, won: int, duplicates: int):
     )
 
 
-def lottery_application_submitted(*, application):
+def lottery_application_submitted(*, application: Model) -> AuditEntry:
     return audit_record(code="weddings.lottery.application_submitted", obj=application)
 
 
-def lottery_application_confirmed(*, application):
+def lottery_application_confirmed(*, application: Model) -> AuditEntry:
     return audit_record(code="weddings.lottery.application_confirmed", obj=application)
 
 
-def lottery_application_withdrawn(*, application):
+def lottery_application_withdrawn(*, application: Model) -> AuditEntry:
     return audit_record(code="weddings.lottery.application_withdrawn", obj=application)
 
 
-def lottery_application_personal_data_erased(*, application, actor=None, on_request=False):
+def lottery_application_personal_data_erased(
+    *, application: Model, actor: Any = None, on_request: bool = False
+) -> AuditEntry:
     return audit_record(
         code=ERASED_ON_REQUEST if on_request else ERASED, obj=application, actor=actor
     )

@@ -2,8 +2,8 @@
 
 Export: every application made with the address, with its preferences, its result and its
 audit history. Erasure: an application that can still take part is withdrawn first (it then
-takes no part in the draw), then its names and contact data are erased by the retention job's
-own `jobs.application_personal_data_erase`. Reference, preferences and result stay: they are
+takes no part in the draw), then its names and contact data are erased as the retention job
+does (`services.application_withdraw_and_erase`). Reference, preferences and result stay: they are
 in the published result document and keep the draw verifiable; without the names they no
 longer relate to a person. A reservation won in the draw is the Traukalender's
 (`rathaus/weddings/privacy.py`).
@@ -13,16 +13,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.audit.privacy import audit_history
 from rathaus.core.privacy import Erasure, Section, model_record
-from rathaus.weddings.lottery import audit_events as audit
 
-from .constants import ApplicationStatus
 from .models import Application
-from .services.retention import application_personal_data_erase
+from .services.retention import application_withdraw_and_erase
 
 FIELDS = [
     "reference",
@@ -37,7 +34,6 @@ FIELDS = [
     "language",
     "email_confirmed_at",
 ]
-ACTIVE = (ApplicationStatus.PENDING, ApplicationStatus.ENTERED)
 
 
 def _applications(email: str):
@@ -78,27 +74,9 @@ def personal_data_for_email(email: str) -> list[Section]:
     return [Section("wedding_lottery.applications", _("Lottery applications"), records, note)]
 
 
-def _withdraw_and_erase(pk: int, *, actor, now: datetime) -> tuple[bool, bool]:
-    with transaction.atomic():
-        application = (
-            Application.objects.select_for_update(of=("self",))
-            .filter(pk=pk, erased_at__isnull=True)
-            .first()
-        )
-        if application is None:  # erased meanwhile by the retention job
-            return False, False
-        withdrawn = application.status in ACTIVE
-        if withdrawn:
-            application.status = ApplicationStatus.WITHDRAWN
-            application.save(update_fields=["status", "updated_at"])
-            audit.lottery_application_withdrawn(application=application)
-        application_personal_data_erase(application, now=now, actor=actor, on_request=True)
-    return True, withdrawn
-
-
 def personal_data_erase_for_email(email: str, *, actor, now: datetime) -> Erasure:
     pks = list(_applications(email).values_list("pk", flat=True))
-    outcomes = [_withdraw_and_erase(pk, actor=actor, now=now) for pk in pks]
+    outcomes = [application_withdraw_and_erase(pk=pk, actor=actor, now=now) for pk in pks]
     return Erasure(
         erased=sum(erased for erased, _withdrawn in outcomes),
         cancelled=sum(withdrawn for _erased, withdrawn in outcomes),

@@ -23,11 +23,12 @@ from rathaus.core.revision import cached
 from rathaus.core.timezone import BERLIN
 from rathaus.weddings import release
 from rathaus.weddings.dates import day_plausible, is_high_demand
+from rathaus.weddings.models import Venue
 from rathaus.weddings.selectors import reservation_policy
 
 from . import pure_draw
 from .constants import ApplicationStatus, LotteryState
-from .models import Application, Lottery
+from .models import Application, DrawResult, Lottery, Preference
 from .tokens import REFERENCE_SHAPE
 
 ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")
@@ -196,6 +197,25 @@ def application_counts(lottery: Lottery) -> dict[str, int]:
     return counts
 
 
+def draw_results_public(lottery: Lottery) -> list[DrawResult]:
+    """The drawn order; each allocated slot key also as "10:00 · venue name" for people
+    (`slot_display`)."""
+    names = {venue.slug: venue.name for venue in Venue.objects.all()}
+    results = list(
+        DrawResult.objects.filter(application__lottery=lottery, position__isnull=False)
+        .select_related("application")
+        .order_by("position")
+    )
+    for result in results:
+        slug, _, at = result.slot.partition("@")
+        result.slot_display = f"{at} · {names.get(slug, slug)}" if result.slot else ""
+    return results
+
+
+def application_preferences(application: Application) -> list[Preference]:
+    return list(application.preferences.select_related("venue"))
+
+
 def lotteries_staff(*, first: date, last: date) -> list[Lottery]:
     return list(
         Lottery.objects.filter(day__gte=first, day__lte=last)
@@ -207,6 +227,15 @@ def lotteries_staff(*, first: date, last: date) -> list[Lottery]:
             won=Count("applications", filter=Q(applications__status=ApplicationStatus.WON)),
         )
         .order_by("day")
+    )
+
+
+def applications_staff(lottery: Lottery) -> list[Application]:
+    """Every application of `lottery`, in the drawn order, then by arrival."""
+    return list(
+        Application.objects.filter(lottery=lottery)
+        .select_related("result__reservation")
+        .order_by("result__position", "created_at")
     )
 
 

@@ -22,7 +22,6 @@ from rathaus.weddings.backoffice.views.base import BackofficeView, done
 
 from . import selectors, services
 from .forms import MarkForm
-from .models import Application
 
 PAST_DAYS = 120
 AHEAD_MONTHS_DAYS = 500
@@ -86,11 +85,7 @@ class StaffLotteryDetailView(BackofficeView):
         lottery = selectors.lottery_for_day(parsed) if parsed else None
         if lottery is None:
             raise Http404
-        applications = (
-            Application.objects.filter(lottery=lottery)
-            .select_related("result__reservation")
-            .order_by("result__position", "created_at")
-        )
+        applications = selectors.applications_staff(lottery)
         context = {
             "lottery": lottery,
             "state": selectors.lottery_state(lottery, timezone.now()),

@@ -15,13 +15,11 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from rathaus.weddings.dates import is_high_demand
-from rathaus.weddings.models import Venue
 from rathaus.weddings.services import Partner
 
 from . import selectors, services
 from .constants import LotteryState
 from .forms import ApplicationForm
-from .models import DrawResult
 from .publication import lottery_document
 from .slots import lottery_slots_offered
 from .tokens import CONFIRM, MANAGE, application_token_matches
@@ -145,24 +143,12 @@ class LotteryDetailView(View):
             "slots": form.slots.values(),
             "form": form,
             "window_days": selectors.window_days(),
-            "results": _results(self.lottery) if state == LotteryState.DRAWN else [],
+            "results": selectors.draw_results_public(self.lottery)
+            if state == LotteryState.DRAWN
+            else [],
             "counts": selectors.application_counts(self.lottery) if self.lottery else {},
         }
         return render(self.request, self.template_name, context, status=status)
-
-
-def _results(lottery):
-    """The drawn order; each allocated slot key also as "10:00 · venue name" for people."""
-    names = {venue.slug: venue.name for venue in Venue.objects.all()}
-    results = list(
-        DrawResult.objects.filter(application__lottery=lottery, position__isnull=False)
-        .select_related("application")
-        .order_by("position")
-    )
-    for result in results:
-        slug, _, at = result.slot.partition("@")
-        result.slot_display = f"{at} · {names.get(slug, slug)}" if result.slot else ""
-    return results
 
 
 def _errors_onto(form, error: ValidationError) -> None:
@@ -267,7 +253,7 @@ class ApplicationStatusView(_TokenMixin, View):
             "application": application,
             "lottery": lottery,
             "state": selectors.lottery_state(lottery, now),
-            "preferences": application.preferences.select_related("venue"),
+            "preferences": selectors.application_preferences(application),
             "result": result,
             "reservation": result.reservation if result else None,
             "can_withdraw": application.status in ("pending", "entered")

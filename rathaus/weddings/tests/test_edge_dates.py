@@ -94,7 +94,7 @@ def test_no_form_of_the_site_answers_500_to_an_edge_date(office_client, edge):
 def test_the_plans_answer_404_for_a_day_beyond_the_calendar(office_client, edge):
     for url in ["/verwaltung/trauungen/plan/tag/?tag=", "/verwaltung/trauungen/plan/woche/?woche="]:
         assert office_client.get(url + edge).status_code == 404
-    for url in ["/trauung/verlosung/", "/trauung/verlosung/verwaltung/termine/"]:
+    for url in ["/trauung/verlosung/", "/verwaltung/trauungen/verlosung/"]:
         assert office_client.get(f"{url}{edge}/").status_code == 404
 
 
@@ -102,7 +102,7 @@ def test_the_plans_answer_404_for_a_day_beyond_the_calendar(office_client, edge)
 def test_staff_cannot_make_a_lottery_of_a_day_beyond_the_calendar(office_client, edge):
     from rathaus.weddings.lottery.models import Lottery
 
-    response = office_client.post("/trauung/verlosung/verwaltung/termine/", {"day": edge})
+    response = office_client.post("/verwaltung/trauungen/verlosung/", {"day": edge})
 
     assert response.status_code == 422
     assert response.context["form"].errors["day"]

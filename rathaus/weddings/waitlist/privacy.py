@@ -3,7 +3,7 @@
 Export: every wish made with the address, with its criteria and the offers made to it.
 Erasure: a wish still in line is withdrawn first through `services.wish_withdraw` (an open,
 unaccepted offer is declined and its date goes to the next couple), then the wish and its
-offers are deleted by the retention job's own `jobs.wish_erase`. A reservation that came from
+offers are deleted by `services.wish_erase`, as the retention job does. A reservation that came from
 an offer is the Traukalender's (`rathaus/weddings/privacy.py`).
 """
 
@@ -16,9 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from rathaus.core.privacy import Erasure, Section, model_record
 
 from .constants import WAITING_STATUSES
-from .jobs import wish_erase
 from .models import Wish
-from .services import wish_withdraw
+from .services import wish_erase, wish_withdraw
 
 FIELDS = [
     "reference",
@@ -87,7 +86,7 @@ def _withdraw_and_erase(pk: int, *, now: datetime) -> tuple[bool, bool]:
     withdrawn = wish.status in WAITING_STATUSES
     if withdrawn:
         wish_withdraw(wish=wish, now=now)
-    return wish_erase(pk), withdrawn
+    return wish_erase(pk=pk), withdrawn
 
 
 def personal_data_erase_for_email(email: str, *, actor, now: datetime) -> Erasure:

@@ -15,7 +15,11 @@ from .applications import (
     lottery_unmark,
 )
 from .draw_run import lotteries_draw_due, lottery_draw
-from .retention import application_personal_data_erase, applications_erase_due
+from .retention import (
+    application_personal_data_erase,
+    application_withdraw_and_erase,
+    applications_erase_due,
+)
 
 __all__ = [
     "ApplicationRequest",
@@ -25,6 +29,7 @@ __all__ = [
     "application_personal_data_erase",
     "application_submit",
     "application_withdraw",
+    "application_withdraw_and_erase",
     "applications_erase_due",
     "lotteries_draw_due",
     "lottery_draw",

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from rathaus.weddings.lottery import audit_events as audit
 
+from ..constants import ApplicationStatus
 from ..models import Application
 
 logger = logging.getLogger("rathaus.weddings.lottery")
@@ -69,3 +70,27 @@ def application_personal_data_erase(
     audit.lottery_application_personal_data_erased(
         application=application, actor=actor, on_request=on_request
     )
+
+
+WITHDRAWABLE = (ApplicationStatus.PENDING, ApplicationStatus.ENTERED)
+
+
+def application_withdraw_and_erase(*, pk: int, actor, now: datetime) -> tuple[bool, bool]:
+    """An erasure request (privacy.py): an application that can still take part is withdrawn
+    first, then its names and contact data are erased. (erased, withdrawn); nothing when the
+    retention job erased it meanwhile."""
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update(of=("self",))
+            .filter(pk=pk, erased_at__isnull=True)
+            .first()
+        )
+        if application is None:
+            return False, False
+        withdrawn = application.status in WITHDRAWABLE
+        if withdrawn:
+            application.status = ApplicationStatus.WITHDRAWN
+            application.save(update_fields=["status", "updated_at"])
+            audit.lottery_application_withdrawn(application=application)
+        application_personal_data_erase(application, now=now, actor=actor, on_request=True)
+    return True, withdrawn

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from rathaus.weddings.backoffice.services import reservations_expire
-from rathaus.weddings.waitlist.jobs import waitlist_match
+from rathaus.weddings.waitlist.services import waitlist_match
 
 
 class Command(BaseCommand):

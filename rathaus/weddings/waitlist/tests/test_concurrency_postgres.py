@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 
 from rathaus.weddings.models import Reservation
-from rathaus.weddings.waitlist import jobs
 from rathaus.weddings.waitlist.models import Offer
+from rathaus.weddings.waitlist.services import jobs
 
 from .conftest import free_slots, wish_for
 

@@ -16,8 +16,9 @@ from rathaus.weddings import services as weddings
 from rathaus.weddings.backoffice.services import reservations_expire
 from rathaus.weddings.models import Reservation, Venue
 from rathaus.weddings.selectors import SlotFilter, ceremony_slots_free
-from rathaus.weddings.waitlist import jobs, services
+from rathaus.weddings.waitlist import services
 from rathaus.weddings.waitlist.models import Offer, Wish
+from rathaus.weddings.waitlist.services import jobs
 
 from .conftest import committed, free_slots, reserve, wish_for
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from rathaus.weddings.waitlist.jobs import wishes_erase_due
+from rathaus.weddings.waitlist.services import wishes_erase_due
 
 
 class Command(BaseCommand):

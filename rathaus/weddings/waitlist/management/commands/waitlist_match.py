@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from rathaus.weddings.waitlist.jobs import waitlist_match
+from rathaus.weddings.waitlist.services import waitlist_match
 
 
 class Command(BaseCommand):

@@ -1,4 +1,5 @@
-"""Scheduled jobs of the waiting list (cron lines: docs/runbooks/jobs.md).
+"""Scheduled jobs of the waiting list (cron lines: docs/runbooks/jobs.md): the sweep and
+the retention.
 
 `waitlist_match` records what became of open offers, passes lapsed offers' slots on, ends
 wishes whose dates have passed and offers free slots to the wishes in line. It is idempotent
@@ -11,7 +12,8 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from datetime import datetime, timedelta
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
@@ -19,10 +21,10 @@ from django.utils import timezone
 from rathaus.core.timezone import BERLIN
 from rathaus.weddings.constants import ReservationStatus
 from rathaus.weddings.models import Reservation
-from rathaus.weddings.selectors import ceremony_slots_free, slots_by_day
+from rathaus.weddings.selectors import CeremonySlot, ceremony_slots_free, slots_by_day
 
-from . import selectors
-from .constants import (
+from .. import selectors
+from ..constants import (
     OPTIN_VALID_DAYS,
     ORPHAN_CLAIM_MINUTES,
     RETENTION_DAYS,
@@ -30,9 +32,10 @@ from .constants import (
     OfferStatus,
     WishStatus,
 )
-from .matching import Criteria
-from .models import Offer, Wish
-from .services import Outcome, offer_make, offer_settle
+from ..matching import Criteria
+from ..models import Offer, Wish
+from .offers import Outcome, offer_make, offer_settle
+from .wishes import wish_erase
 
 logger = logging.getLogger("rathaus.weddings.waitlist.jobs")
 
@@ -121,7 +124,9 @@ def _offer_free_slots(now: datetime) -> int:
     return offered
 
 
-def _slots_for(criteria: Criteria, by_day: dict, first, last):
+def _slots_for(
+    criteria: Criteria, by_day: dict[date, list[CeremonySlot]], first: date, last: date
+) -> Iterator[CeremonySlot]:
     for day in criteria.candidate_days(first, last):
         for slot in by_day.get(day, ()):
             if criteria.slot_fits(slot.venue, slot.start):
@@ -142,12 +147,6 @@ def wishes_erase_due(*, now: datetime | None = None) -> int:
         | Q(confirmed_at__isnull=True, created_at__lt=now - timedelta(days=OPTIN_VALID_DAYS))
         | Q(ended_at__lt=cutoff)
     )
-    count = sum(wish_erase(pk) for pk in list(due.values_list("pk", flat=True)))
+    count = sum(wish_erase(pk=pk) for pk in list(due.values_list("pk", flat=True)))
     logger.info("waiting-list wishes erased: %s", count)
     return count
-
-
-def wish_erase(pk: int) -> bool:
-    """Delete a wish with its offers; its reservations are the Traukalender's and stay."""
-    deleted, _ = Wish.objects.filter(pk=pk).delete()
-    return bool(deleted)
