@@ -69,7 +69,8 @@ def seed(bookings: int, first: date, last: date) -> int:
                         registrars[0].resource_id, slot.start - travel, slot.end + travel
                     ),
                 ],
-                status=rng.choice(["hold", "hold", "confirmed"]),  # as many holds as before the core knew one
+                # two in three are holds, as when the core still had pending and reserved
+                status=rng.choice(["hold", "hold", "confirmed"]),
                 hold_for=timedelta(days=400),
             )
         except Exception:  # a clash with an earlier pick; skip it
