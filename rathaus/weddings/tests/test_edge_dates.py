@@ -120,7 +120,7 @@ def test_a_block_beyond_the_calendar_is_a_form_error(office_client, edge):
 
 
 @pytest.mark.parametrize("edge", ["9999-12-31", "0001-01-01", ""])
-def test_the_api_answers_400_for_an_edge_date(client, bottrop, edge):
+def test_the_api_answers_400_for_an_edge_date(client, town, edge):
     response = client.get("/api/v1/slots", {"from": edge, "to": edge})
     assert response.status_code == 400
     assert "date" in response.json()["detail"]

@@ -20,6 +20,7 @@ from rathaus.weddings.lottery.slots import lottery_slots_offered
 from rathaus.weddings.models import Venue
 from rathaus.weddings.selectors import ceremony_slots_free
 from rathaus.weddings.services import Partner
+from rathaus.weddings.tests.factories import town as town_build
 
 _capture = None
 
@@ -36,7 +37,14 @@ def committed():
 
 
 @pytest.fixture
+def town(db):
+    """A small town built with the factories: what most tests need."""
+    return town_build()
+
+
+@pytest.fixture
 def bottrop(db):
+    """Bottrop's real data: only for the integration tests that prove it works."""
     bottrop_data_load(today=local_today())
 
 

@@ -13,6 +13,7 @@ from rathaus.weddings import services as weddings
 from rathaus.weddings.bootstrap import bottrop_data_load
 from rathaus.weddings.models import Venue
 from rathaus.weddings.selectors import SlotFilter, ceremony_slots_free
+from rathaus.weddings.tests.factories import town as town_build
 from rathaus.weddings.waitlist import services
 from rathaus.weddings.waitlist.models import Wish
 
@@ -32,7 +33,14 @@ def committed():
 
 
 @pytest.fixture
+def town(db):
+    """A small town built with the factories: what most tests need."""
+    return town_build()
+
+
+@pytest.fixture
 def bottrop(db):
+    """Bottrop's real data: only for the integration tests that prove it works."""
     bottrop_data_load(today=local_today())
 
 
