@@ -1,4 +1,5 @@
-"""Fixtures of the back-office tests: Bottrop's data, one account per role, reservations."""
+"""Fixtures of the back-office tests: a small town built with the factories, one account per
+role, reservations."""
 
 from __future__ import annotations
 
@@ -53,33 +54,33 @@ def _user(username, role, first="Test", last="Person") -> User:
 
 
 @pytest.fixture
-def office(bottrop) -> User:
+def office(town) -> User:
     return _user("standesamt", roles.REGISTRY_OFFICE, "Sina", "Standesamt")
 
 
 @pytest.fixture
-def registrar_user(bottrop) -> User:
+def registrar_user(town) -> User:
     user = _user("standesbeamtin", roles.REGISTRAR, "Anna", "Schneider")
     Registrar.objects.filter(name="Anna Schneider").update(user=user)
     return user
 
 
 @pytest.fixture
-def beck_operator(bottrop) -> User:
+def beck_operator(town) -> User:
     user = _user("schlossbeck", roles.VENUE_OPERATOR, "Viktor", "Betreiber")
     VenueMembership.objects.create(user=user, venue=Venue.objects.get(slug="schloss-beck"))
     return user
 
 
 @pytest.fixture
-def juenger_operator(bottrop) -> User:
+def juenger_operator(town) -> User:
     user = _user("hofjuenger", roles.VENUE_OPERATOR, "Hanna", "Hof")
     VenueMembership.objects.create(user=user, venue=Venue.objects.get(slug="hof-juenger"))
     return user
 
 
 @pytest.fixture
-def housing_staff(bottrop) -> User:
+def housing_staff(town) -> User:
     return _user("wohngeld", roles.HOUSING_BENEFIT_STAFF, "Wolf", "Wohngeld")
 
 
