@@ -69,6 +69,10 @@ COUPLES = (
     (("Anna", "Schmidt"), ("Ben", "Schmidt")),
     (("Mia", "Nowak"), ("Lea", "Kowalski")),
     (("Jonas", "Weber"), ("Emma", "Fischer")),
+    (("Noah", "Wagner"), ("Sofia", "Becker")),
+    (("Elias", "Hoffmann"), ("Marie", "Schulz")),
+    (("Paul", "Koch"), ("Hannah", "Richter")),
+    (("Finn", "Klein"), ("Lina", "Wolf")),
     (("Jürgen", "Müller"), ("Renate", "Groß")),
 )
 

@@ -18,7 +18,7 @@ from rathaus.weddings.lottery.selectors import lottery_blocks_day
 
 from .conftest import apply, lottery_day, lottery_open, schnapszahl_ceremony_day, slots_of
 
-pytestmark = pytest.mark.usefixtures("bottrop")
+pytestmark = pytest.mark.usefixtures("town")
 LIST = "/trauung/verlosung/verwaltung/termine/"
 
 
