@@ -9,14 +9,13 @@ import pytest
 from django.contrib.auth.models import User
 
 from rathaus.accounts import roles
-from rathaus.accounts.services import roles_ensure, staff_user_ensure
+from rathaus.accounts.tests.factories import PASSWORD, StaffUserFactory
 from rathaus.core.timezone import local_today
 from rathaus.weddings import services
 from rathaus.weddings.models import Registrar, Venue, VenueMembership
 from rathaus.weddings.selectors import SlotFilter, ceremony_slots_free
 
-PASSWORD = "Richtig-Geheim-2027"
-
+__all__ = ["PASSWORD"]
 
 _capture = None
 
@@ -46,11 +45,7 @@ def client(client):
 
 
 def _user(username, role, first="Test", last="Person") -> User:
-    roles_ensure()
-    user, _ = staff_user_ensure(
-        username=username, password=PASSWORD, first_name=first, last_name=last, role=role
-    )
-    return user
+    return StaffUserFactory(username=username, first_name=first, last_name=last, roles=[role])
 
 
 @pytest.fixture
