@@ -11,9 +11,10 @@ from django.contrib.auth.models import User
 from rathaus.accounts import roles
 from rathaus.accounts.tests.factories import PASSWORD, StaffUserFactory
 from rathaus.core.timezone import local_today
-from rathaus.weddings import services
 from rathaus.weddings.models import Registrar, Venue, VenueMembership
 from rathaus.weddings.selectors import SlotFilter, ceremony_slots_free
+
+from ..factories import ReservationFactory
 
 __all__ = ["PASSWORD"]
 
@@ -90,25 +91,12 @@ def free_slot(venue_slug: str, *, skip: int = 0, days_ahead: int = 40):
 
 def reserve(venue_slug: str = "rathaus-trauzimmer", *, skip: int = 0, confirm_email=True, **kw):
     """A reservation made by a couple, confirmed by e-mail (status reserved) unless told not to."""
-    slot = free_slot(venue_slug, skip=skip, days_ahead=kw.pop("days_ahead", 40))
     with committed():
-        return _reserve(slot, confirm_email, **kw)
-
-
-def _reserve(slot, confirm_email, **kw):
-    created = services.reservation_create(
-        request=services.ReservationRequest(
-            venue=slot.venue,
-            start=slot.start,
-            partners=(services.Partner("Çağla", "Öztürk"), services.Partner("Luca", "D'Amato")),
+        return ReservationFactory(
+            venue=Venue.objects.get(slug=venue_slug),
+            skip=skip,
+            days_ahead=kw.pop("days_ahead", 40),
+            pending=not confirm_email,
             email=kw.pop("email", "paar@example.org"),
-            guests=kw.pop("guests", 10),
-            language=kw.pop("language", "de"),
+            **kw,
         )
-    )
-    reservation = created.reservation
-    if confirm_email:
-        reservation = services.reservation_confirm_email(
-            reservation=reservation, token=created.confirm_token
-        )
-    return reservation
