@@ -62,6 +62,12 @@ from rathaus.weddings.tests.conftest import bottrop  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def town(bottrop):  # noqa: F811 - the fixture imported above
+    """The back-office fixtures ask for a town; here it is Bottrop's real data, on purpose."""
+
+
 CITIZEN_ADMIN, NO_ROLE = "citizen_admin", "no_role"
 ALL_ROLES = (OFFICE, REGISTRAR, BECK, JUENGER, HOUSING, CITIZEN_ADMIN, NO_ROLE)
 DENIED = (403, 404)

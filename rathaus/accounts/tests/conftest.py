@@ -6,21 +6,20 @@ import pytest
 from django.utils import timezone
 
 from rathaus.accounts import roles
-from rathaus.accounts.services import roles_ensure, staff_user_ensure
 
-PASSWORD = "Richtig-Geheim-2027"
+from .factories import PASSWORD, StaffUserFactory
+
+__all__ = ["PASSWORD"]
 
 
 @pytest.fixture
 def staff(db):
-    roles_ensure()
-    return staff_user_ensure(
+    return StaffUserFactory(
         username="standesamt",
-        password=PASSWORD,
         first_name="Sina",
         last_name="Standesamt",
-        role=roles.REGISTRY_OFFICE,
-    )[0]
+        roles=[roles.REGISTRY_OFFICE],
+    )
 
 
 class Clock:

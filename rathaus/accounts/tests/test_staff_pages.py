@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from rathaus.accounts import roles
-from rathaus.accounts.services import roles_ensure
 
 from .conftest import PASSWORD
+from .factories import StaffUserFactory
 
 pytestmark = pytest.mark.django_db
 SKIPPED_PREFIXES = ("/admin/", "/api/", "/i18n/")  # the admin has OTPAdminSite; the API tokens
@@ -33,17 +33,7 @@ def _paths(patterns, prefix="/"):
 
 
 def _user(username, *, role=None, superuser=False) -> User:
-    roles_ensure()
-    user = User.objects.create_user(
-        username,
-        email=f"{username}@bottrop.example",
-        password=PASSWORD,
-        is_staff=True,
-        is_superuser=superuser,
-    )
-    if role:
-        user.groups.add(Group.objects.get(name=role))
-    return user
+    return StaffUserFactory(username=username, is_superuser=superuser, roles=[role] if role else [])
 
 
 def _signed_in(username) -> Client:

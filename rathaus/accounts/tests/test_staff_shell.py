@@ -6,12 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
 from rathaus.accounts import roles
-from rathaus.accounts.services import roles_ensure
 from rathaus.accounts.staff_domains import (
     staff_domain_register,
     staff_domains_for,
@@ -19,14 +17,13 @@ from rathaus.accounts.staff_domains import (
 )
 
 from .conftest import PASSWORD
+from .factories import StaffUserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _signed_in(username: str, *role_names: str, staff: bool = True) -> Client:
-    roles_ensure()
-    user = User.objects.create_user(username, password=PASSWORD, is_staff=staff)
-    user.groups.add(*Group.objects.filter(name__in=role_names))
+    StaffUserFactory(username=username, is_staff=staff, roles=role_names)
     browser = Client(HTTP_ACCEPT_LANGUAGE="de")
     assert browser.post("/login/", {"username": username, "password": PASSWORD})["Location"] == (
         "/verwaltung/" if staff else "/"

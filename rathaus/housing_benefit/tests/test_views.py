@@ -6,7 +6,6 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from rathaus.core.timezone import BERLIN
@@ -184,13 +183,9 @@ def test_result_page_carries_the_answers_for_the_pdf(client):
 @pytest.fixture
 def staff(client):
     from rathaus.accounts import roles
-    from rathaus.accounts.services import roles_ensure
+    from rathaus.accounts.tests.factories import StaffUserFactory
 
-    roles_ensure()
-    user = get_user_model().objects.create_user("sachbearbeitung", password="x" * 12)
-    user.is_staff = True
-    user.save()
-    user.groups.add(Group.objects.get(name=roles.HOUSING_BENEFIT_STAFF))
+    user = StaffUserFactory(username="sachbearbeitung", roles=[roles.HOUSING_BENEFIT_STAFF])
     client.force_login(user)
     return client
 
@@ -198,14 +193,9 @@ def staff(client):
 @pytest.mark.parametrize("name", ["calculation", "caseload-plan"])
 def test_other_staff_such_as_registrars_cannot_open_the_wohngeld_pages(client, name):
     from rathaus.accounts import roles
-    from rathaus.accounts.services import roles_ensure
+    from rathaus.accounts.tests.factories import StaffUserFactory
 
-    roles_ensure()
-    user = get_user_model().objects.create_user("standesbeamtin", password="x" * 12)
-    user.is_staff = True
-    user.save()
-    user.groups.add(Group.objects.get(name=roles.REGISTRAR))
-    client.force_login(user)
+    client.force_login(StaffUserFactory(username="standesbeamtin", roles=[roles.REGISTRAR]))
     assert client.get(reverse(f"housing_benefit_staff:{name}")).status_code == 403
 
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from rathaus.protection.testing import protection_off, rate_limits_off  # noqa: F401
 
 # Input handling, not bot protection (rathaus/protection/tests) is under test here.
-pytestmark = pytest.mark.usefixtures("bottrop", "protection_off", "rate_limits_off")
+pytestmark = pytest.mark.usefixtures("town", "protection_off", "rate_limits_off")
 FUZZ = settings(
     max_examples=60,
     deadline=None,

@@ -16,7 +16,7 @@ from rathaus.weddings import services
 
 from .test_release_and_limits import _request, _slots
 
-pytestmark = pytest.mark.usefixtures("bottrop")
+pytestmark = pytest.mark.usefixtures("town")
 
 keys_migration = importlib.import_module("rathaus.weddings.migrations.0010_booking_identity_keys")
 statuses_migration = importlib.import_module("rathaus.scheduling.migrations.0005_general_core")

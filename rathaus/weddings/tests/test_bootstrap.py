@@ -1,3 +1,9 @@
+"""Loading Bottrop's 14 venues, 10 registrars, rules and closures.
+
+On Bottrop's real data on purpose (docs/decisions/0015-test-data.md): this proves the real data
+loads and stays as staff left it; every other unit test builds its data with the factories.
+"""
+
 from datetime import date
 from decimal import Decimal
 

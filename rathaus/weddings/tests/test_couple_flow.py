@@ -19,7 +19,7 @@ from .test_views import (
     _reserve_url,
 )
 
-pytestmark = pytest.mark.usefixtures("bottrop")
+pytestmark = pytest.mark.usefixtures("town")
 
 
 @pytest.fixture
@@ -139,12 +139,13 @@ def test_lotteries_are_advertised_only_for_days_with_ceremonies(client, time_mac
     from datetime import date, datetime
 
     from rathaus.core.timezone import BERLIN
-    from rathaus.weddings.bootstrap import bottrop_data_load
+
+    from .factories import city_closures_create
 
     # December 2027 seen on 20.12.2026: 12.12. is a Sunday, 27.12. lies in the Christmas
     # closure; both are high-demand dates whose lottery period is open or announced
     time_machine.move_to(datetime(2026, 12, 20, 10, 0, tzinfo=BERLIN))
-    bottrop_data_load(today=date(2026, 12, 20))  # the city's closures of these years
+    city_closures_create(date(2026, 12, 20))  # the city's closures of these years
     december = client.get("/trauung/", {"month": "2027-12"}).content.decode()
     assert LOTTERY_LINK.findall(december) == []
     # nor marked as a high-demand date to apply for

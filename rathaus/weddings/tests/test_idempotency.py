@@ -72,7 +72,7 @@ def _post(client, body, key: str | None = KEY, **headers):
 
 
 @pytest.fixture
-def post(client, bottrop, django_capture_on_commit_callbacks):
+def post(client, town, django_capture_on_commit_callbacks):
     """POST like a client (with a solved ALTCHA proof) and run the on-commit hooks."""
 
     def send(body, key: str | None = KEY, proof: str | None = None, **headers):
@@ -287,7 +287,7 @@ def _assert_exactly_one(report: dict) -> None:
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("protection_off", "rate_limits_off")
-def test_ten_identical_requests_at_once_make_one_reservation_on_postgres(bottrop):
+def test_ten_identical_requests_at_once_make_one_reservation_on_postgres(town):
     _assert_exactly_one(race_one_key(_body(_slot(Client()))))
 
 
@@ -319,12 +319,12 @@ def sqlite_race_main() -> None:
     from django.conf import settings
     from django.test.utils import setup_test_environment
 
-    from rathaus.weddings.bootstrap import bottrop_data_load
+    from rathaus.weddings.tests.factories import town
 
     assert settings.DATABASES["default"]["NAME"] != ":memory:"
     setup_test_environment()  # the locmem mail outbox
     settings.RATHAUS_BOT_PROTECTION = False  # one proof is single-use: see docs/api.md
     settings.RATHAUS_RATE_LIMITS = False
     call_command("migrate", verbosity=0)
-    bottrop_data_load(today=local_today())
+    town()
     print(json.dumps(race_one_key(_body(_slot(Client())))))

@@ -97,7 +97,7 @@ def test_plus_tags_dots_and_case_never_make_a_new_address(local, tag, dots):
 
 # --- the limit itself ---------------------------------------------------------------------------
 
-pytestmark_db = pytest.mark.usefixtures("bottrop")
+pytestmark_db = pytest.mark.usefixtures("town")
 
 
 @pytestmark_db

@@ -15,7 +15,7 @@ from rathaus.weddings.constants import ReservationStatus
 from rathaus.weddings.dates import is_high_demand
 from rathaus.weddings.models import ReservationPolicy, Venue
 
-pytestmark = pytest.mark.usefixtures("bottrop")
+pytestmark = pytest.mark.usefixtures("town")
 
 
 def _policy() -> ReservationPolicy:

@@ -2,7 +2,8 @@
 
 The figure behind docs/benchmarks.md: a new statement on this path is a decision, not an
 accident. Committed transactions (transaction=True): inside a test transaction nothing is
-cached.
+cached. On Bottrop's real data on purpose (docs/decisions/0015-test-data.md): the figure is the
+one of the real configuration.
 """
 
 from __future__ import annotations

@@ -1,5 +1,9 @@
 """Venue contact and status (issue 12): sourced data only, registry office as fallback, no German
-sentences from the data on English pages."""
+sentences from the data on English pages.
+
+On Bottrop's real data on purpose (docs/decisions/0015-test-data.md): what is proven is that
+the real venues' contact and status data carry their sources and render as they should.
+"""
 
 import json
 import re

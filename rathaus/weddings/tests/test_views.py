@@ -17,7 +17,7 @@ from rathaus.weddings.constants import ReservationStatus
 from rathaus.weddings.dates import is_high_demand
 from rathaus.weddings.models import Reservation, Venue
 
-pytestmark = pytest.mark.usefixtures("bottrop")
+pytestmark = pytest.mark.usefixtures("town")
 
 RESERVE_LINK = re.compile(r"/trauung/reservieren/([\w-]+)/(\d+)/")
 CONFIRM_LINK = re.compile(r"/trauung/reservierung/(TK-[\w-]+)/bestaetigen/([\w=-]+)/")
@@ -261,7 +261,7 @@ def test_venue_page_separates_the_two_kinds_of_costs(client):
     )
     assert "<caption>" in html and RESERVE_LINK.search(html)
 
-    html = client.get("/trauung/orte/bahnhof-nord/").content.decode()
+    html = client.get("/trauung/orte/brauhaus-am-ring/").content.decode()  # no costs note
     assert _german("by agreement with the venue") in html
 
     html = client.get("/trauung/orte/rathaus-trauzimmer/").content.decode()

@@ -21,7 +21,7 @@ from rathaus.weddings.models import Reservation
 
 from .conftest import apply, close, committed, lottery_open, slots_of
 
-pytestmark = pytest.mark.usefixtures("bottrop")
+pytestmark = pytest.mark.usefixtures("town")
 
 
 def _key(slot):
@@ -190,7 +190,7 @@ def test_losers_get_alternatives_and_the_waiting_list():
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_draw_runs_at_once_draw_each_application_once(bottrop):
+def test_two_draw_runs_at_once_draw_each_application_once(town):
     lottery = lottery_open()
     slots = slots_of(lottery)[:3]
     for i in range(5):

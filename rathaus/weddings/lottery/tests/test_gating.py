@@ -29,7 +29,7 @@ OPENS = local_datetime(date(2028, 8, 8), timezone.datetime.min.time().replace(ho
 
 
 @pytest.fixture
-def no_row(bottrop):
+def no_row(town):
     assert not Lottery.objects.filter(day=SCHNAPS).exists()
 
 
@@ -45,7 +45,7 @@ def test_an_ordinary_date_is_never_blocked(db):
     assert not lottery_blocks_day(date(2029, 8, 7), OPENS)
 
 
-def test_a_lottery_blocks_until_drawn_and_not_when_taken_out(bottrop):
+def test_a_lottery_blocks_until_drawn_and_not_when_taken_out(town):
     lottery = lottery_open()
     now = timezone.now()
     assert lottery_blocks_day(lottery.day, now)
@@ -58,7 +58,7 @@ def test_a_lottery_blocks_until_drawn_and_not_when_taken_out(bottrop):
     assert not lottery_blocks_day(lottery.day, now)
 
 
-def test_calendar_marks_with_states(bottrop):
+def test_calendar_marks_with_states(town):
     lottery = lottery_open()
     now = timezone.now()
     infos = lottery_days_between(lottery.day, lottery.day, now=now)
@@ -76,7 +76,7 @@ def test_calendar_marks_with_states(bottrop):
     assert lottery_days_between(SCHNAPS, SCHNAPS, now=OPENS + timedelta(days=15)) == {}
 
 
-def test_the_calendar_and_direct_reservations_leave_the_day_to_the_lottery(bottrop):
+def test_the_calendar_and_direct_reservations_leave_the_day_to_the_lottery(town):
     lottery = lottery_open()
     slot = slots_of(lottery)[0]
     assert ceremony_slots_free(first=lottery.day, last=lottery.day) == []
@@ -93,7 +93,7 @@ def test_the_calendar_and_direct_reservations_leave_the_day_to_the_lottery(bottr
         )
 
 
-def test_automatic_lottery_rows_are_created_lazily_and_once(bottrop):
+def test_automatic_lottery_rows_are_created_lazily_and_once(town):
     now = OPENS - timedelta(days=10)  # inside the announcement period
     first = services.lottery_get_or_create(SCHNAPS, now=now)
     second = services.lottery_get_or_create(SCHNAPS, now=now)
@@ -103,13 +103,13 @@ def test_automatic_lottery_rows_are_created_lazily_and_once(bottrop):
     assert services.lottery_get_or_create(date(2029, 8, 7), now=now) is None
 
 
-def test_no_row_far_ahead_nor_after_a_window_closed_without_one(bottrop):
+def test_no_row_far_ahead_nor_after_a_window_closed_without_one(town):
     assert services.lottery_get_or_create(SCHNAPS, now=OPENS - timedelta(days=200)) is None
     assert services.lottery_get_or_create(SCHNAPS, now=OPENS + timedelta(days=15)) is None
     assert not Lottery.objects.exists()
 
 
-def test_the_schedule_job_announces_upcoming_lotteries_idempotently(bottrop):
+def test_the_schedule_job_announces_upcoming_lotteries_idempotently(town):
     now = OPENS - timedelta(days=30)
     created = services.lottery_schedule(now=now)
     assert created >= 1 and Lottery.objects.filter(day=SCHNAPS).exists()
@@ -118,7 +118,7 @@ def test_the_schedule_job_announces_upcoming_lotteries_idempotently(bottrop):
         assert lottery.opens_at <= now + timedelta(days=60)
 
 
-def test_applications_only_while_the_window_is_open(bottrop):
+def test_applications_only_while_the_window_is_open(town):
     lottery = lottery_open()
     slot = slots_of(lottery)[0]
     before = lottery.opens_at - timedelta(minutes=1)
@@ -134,7 +134,7 @@ def test_applications_only_while_the_window_is_open(bottrop):
         )
 
 
-def test_a_confirmation_after_the_close_is_not_drawn(bottrop):
+def test_a_confirmation_after_the_close_is_not_drawn(town):
     lottery = lottery_open()
     slot = slots_of(lottery)[0]
     late = apply(lottery, [slot], confirm=False)
@@ -146,7 +146,7 @@ def test_a_confirmation_after_the_close_is_not_drawn(bottrop):
     assert on_time.status == ApplicationStatus.WON
 
 
-def test_preferences_must_be_offered_times_with_room_for_the_guests(bottrop):
+def test_preferences_must_be_offered_times_with_room_for_the_guests(town):
     lottery = lottery_open()
     slots = slots_of(lottery)
     with pytest.raises(ValidationError):
@@ -161,7 +161,7 @@ def test_preferences_must_be_offered_times_with_room_for_the_guests(bottrop):
         apply(lottery, [other_day], confirm=False)
 
 
-def test_withdrawn_applications_take_no_part(bottrop):
+def test_withdrawn_applications_take_no_part(town):
     lottery = lottery_open()
     slot = slots_of(lottery)[0]
     application = apply(lottery, [slot])
@@ -202,7 +202,7 @@ def _high_demand_days(years: int = 2):
     ]
 
 
-def test_lotteries_are_held_and_announced_only_on_days_with_ceremonies(bottrop):
+def test_lotteries_are_held_and_announced_only_on_days_with_ceremonies(town):
     """Sundays, 27.12. (the Christmas closure) and 01.01. are Schnapszahl dates without any
     ceremony: no lottery, no announcement, no page."""
     days = _high_demand_days()
@@ -218,7 +218,7 @@ def test_lotteries_are_held_and_announced_only_on_days_with_ceremonies(bottrop):
     assert not Lottery.objects.filter(day__in=empty).exists()
 
 
-def test_the_list_of_lotteries_names_no_day_without_ceremonies(bottrop, client):
+def test_the_list_of_lotteries_names_no_day_without_ceremonies(town, client):
     from rathaus.weddings.lottery.selectors import lotteries_public
 
     for day in _high_demand_days(years=1):
@@ -229,7 +229,7 @@ def test_the_list_of_lotteries_names_no_day_without_ceremonies(bottrop, client):
     assert client.get(f"/trauung/verlosung/{empty.isoformat()}/").status_code == 404
 
 
-def test_staff_cannot_make_a_lottery_of_a_day_without_ceremonies(bottrop):
+def test_staff_cannot_make_a_lottery_of_a_day_without_ceremonies(town):
     from rathaus.core.timezone import local_today
 
     sunday = local_today() + timedelta(days=90)

@@ -19,7 +19,7 @@ from rathaus.weddings.models import Reservation
 
 from .conftest import close, committed, lottery_open, schnapszahl_ceremony_day, slots_of
 
-pytestmark = pytest.mark.usefixtures("bottrop")
+pytestmark = pytest.mark.usefixtures("town")
 
 CONFIRM_LINK = re.compile(r"/trauung/verlosung/bewerbung/(TV-[\w-]+)/bestaetigen/([\w=-]+)/")
 STATUS_LINK = re.compile(r"/trauung/verlosung/bewerbung/(TV-[\w-]+)/([\w=-]+)/")

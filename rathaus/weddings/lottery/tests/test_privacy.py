@@ -19,7 +19,7 @@ from rathaus.weddings.lottery.services import lottery_draw, retention
 
 from .conftest import apply, close, committed, lottery_open, slots_of
 
-pytestmark = pytest.mark.usefixtures("bottrop")
+pytestmark = pytest.mark.usefixtures("town")
 
 
 def _drawn_lottery():

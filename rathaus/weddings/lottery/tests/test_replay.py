@@ -21,7 +21,7 @@ from rathaus.weddings.lottery.services import lottery_draw
 
 from .conftest import COUPLES, apply, close, committed, lottery_open, slots_of
 
-pytestmark = pytest.mark.usefixtures("bottrop")
+pytestmark = pytest.mark.usefixtures("town")
 
 
 @pytest.fixture
@@ -100,7 +100,7 @@ def test_result_document_verifies_and_names_no_person(client, drawn):
     assert not re.search(r"TK-\d{4}-", text)  # no reservation references either
 
 
-def test_before_the_draw_the_document_has_the_commitment_but_no_seed(client, bottrop):
+def test_before_the_draw_the_document_has_the_commitment_but_no_seed(client, town):
     lottery = lottery_open()
     apply(lottery, slots_of(lottery)[:1])
     document = client.get(f"/trauung/verlosung/{lottery.day.isoformat()}/ergebnis.json").json()

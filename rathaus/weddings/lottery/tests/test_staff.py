@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from rathaus.accounts import roles
-from rathaus.accounts.services import roles_ensure, staff_user_ensure
+from rathaus.accounts.tests.factories import StaffUserFactory
 from rathaus.audit.models import AuditEntry
 from rathaus.core.timezone import local_today
 from rathaus.weddings.lottery.constants import LotterySource
@@ -18,16 +18,12 @@ from rathaus.weddings.lottery.selectors import lottery_blocks_day
 
 from .conftest import apply, lottery_day, lottery_open, schnapszahl_ceremony_day, slots_of
 
-pytestmark = pytest.mark.usefixtures("bottrop")
+pytestmark = pytest.mark.usefixtures("town")
 LIST = "/verwaltung/trauungen/verlosung/"
 
 
 def _user(username, role) -> User:
-    roles_ensure()
-    user, _ = staff_user_ensure(
-        username=username, password="Richtig-Geheim-2027", first_name="T", last_name="P", role=role
-    )
-    return user
+    return StaffUserFactory(username=username, roles=[role])
 
 
 @pytest.fixture
@@ -51,6 +47,16 @@ def test_only_the_registry_office_may_use_the_staff_pages(client, role):
     assert client.post(f"{LIST}{day}/entfernen/").status_code in (302, 403)
     assert not Lottery.objects.filter(excluded=True).exists()
     assert Lottery.objects.count() == 1
+
+
+@pytest.mark.parametrize("edge", ["9999-12-31", "0001-01-01", ""])
+def test_staff_cannot_make_a_lottery_of_a_day_beyond_the_calendar(client, office, edge):
+    client.force_login(office)
+    response = client.post(LIST, {"day": edge})
+
+    assert response.status_code == 422
+    assert response.context["form"].errors["day"]
+    assert not Lottery.objects.exists()
 
 
 def test_mark_a_date_then_take_it_out_again(client, office):

@@ -38,7 +38,7 @@ from rathaus.weddings.services import Partner
 
 from .conftest import close, committed, lottery_open, slots_of
 
-pytestmark = pytest.mark.usefixtures("bottrop")
+pytestmark = pytest.mark.usefixtures("town")
 APPLICATIONS = 27
 
 

@@ -1,4 +1,5 @@
-"""Fixtures of the back-office tests: Bottrop's data, one account per role, reservations."""
+"""Fixtures of the back-office tests: a small town built with the factories, one account per
+role, reservations."""
 
 from __future__ import annotations
 
@@ -8,14 +9,14 @@ import pytest
 from django.contrib.auth.models import User
 
 from rathaus.accounts import roles
-from rathaus.accounts.services import roles_ensure, staff_user_ensure
+from rathaus.accounts.tests.factories import PASSWORD, StaffUserFactory
 from rathaus.core.timezone import local_today
-from rathaus.weddings import services
 from rathaus.weddings.models import Registrar, Venue, VenueMembership
 from rathaus.weddings.selectors import SlotFilter, ceremony_slots_free
 
-PASSWORD = "Richtig-Geheim-2027"
+from ..factories import ReservationFactory
 
+__all__ = ["PASSWORD"]
 
 _capture = None
 
@@ -45,41 +46,37 @@ def client(client):
 
 
 def _user(username, role, first="Test", last="Person") -> User:
-    roles_ensure()
-    user, _ = staff_user_ensure(
-        username=username, password=PASSWORD, first_name=first, last_name=last, role=role
-    )
-    return user
+    return StaffUserFactory(username=username, first_name=first, last_name=last, roles=[role])
 
 
 @pytest.fixture
-def office(bottrop) -> User:
+def office(town) -> User:
     return _user("standesamt", roles.REGISTRY_OFFICE, "Sina", "Standesamt")
 
 
 @pytest.fixture
-def registrar_user(bottrop) -> User:
+def registrar_user(town) -> User:
     user = _user("standesbeamtin", roles.REGISTRAR, "Anna", "Schneider")
     Registrar.objects.filter(name="Anna Schneider").update(user=user)
     return user
 
 
 @pytest.fixture
-def beck_operator(bottrop) -> User:
+def beck_operator(town) -> User:
     user = _user("schlossbeck", roles.VENUE_OPERATOR, "Viktor", "Betreiber")
     VenueMembership.objects.create(user=user, venue=Venue.objects.get(slug="schloss-beck"))
     return user
 
 
 @pytest.fixture
-def juenger_operator(bottrop) -> User:
+def juenger_operator(town) -> User:
     user = _user("hofjuenger", roles.VENUE_OPERATOR, "Hanna", "Hof")
     VenueMembership.objects.create(user=user, venue=Venue.objects.get(slug="hof-juenger"))
     return user
 
 
 @pytest.fixture
-def housing_staff(bottrop) -> User:
+def housing_staff(town) -> User:
     return _user("wohngeld", roles.HOUSING_BENEFIT_STAFF, "Wolf", "Wohngeld")
 
 
@@ -94,25 +91,12 @@ def free_slot(venue_slug: str, *, skip: int = 0, days_ahead: int = 40):
 
 def reserve(venue_slug: str = "rathaus-trauzimmer", *, skip: int = 0, confirm_email=True, **kw):
     """A reservation made by a couple, confirmed by e-mail (status reserved) unless told not to."""
-    slot = free_slot(venue_slug, skip=skip, days_ahead=kw.pop("days_ahead", 40))
     with committed():
-        return _reserve(slot, confirm_email, **kw)
-
-
-def _reserve(slot, confirm_email, **kw):
-    created = services.reservation_create(
-        request=services.ReservationRequest(
-            venue=slot.venue,
-            start=slot.start,
-            partners=(services.Partner("Çağla", "Öztürk"), services.Partner("Luca", "D'Amato")),
+        return ReservationFactory(
+            venue=Venue.objects.get(slug=venue_slug),
+            skip=skip,
+            days_ahead=kw.pop("days_ahead", 40),
+            pending=not confirm_email,
             email=kw.pop("email", "paar@example.org"),
-            guests=kw.pop("guests", 10),
-            language=kw.pop("language", "de"),
+            **kw,
         )
-    )
-    reservation = created.reservation
-    if confirm_email:
-        reservation = services.reservation_confirm_email(
-            reservation=reservation, token=created.confirm_token
-        )
-    return reservation

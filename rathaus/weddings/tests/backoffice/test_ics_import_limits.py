@@ -313,7 +313,7 @@ def test_https_goes_to_the_checked_address_with_sni_and_certificate_of_the_name(
 # --- The nightly job -----------------------------------------------------------------------------
 
 
-def test_one_venue_failing_does_not_stop_the_others(bottrop, monkeypatch, caplog):
+def test_one_venue_failing_does_not_stop_the_others(town, monkeypatch, caplog):
     venues = list(Venue.objects.order_by("pk")[:3])
     broken, crashing, good = venues
     start = datetime.combine(local_today() + timedelta(days=30), datetime.min.time(), BERLIN)

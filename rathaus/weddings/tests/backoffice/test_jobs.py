@@ -23,7 +23,7 @@ from rathaus.weddings.models import Reservation, ReservationErasure, Reservation
 
 from .conftest import committed, reserve
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bottrop")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("town")]
 
 
 def _at(day, hour=9):
@@ -158,7 +158,7 @@ def test_commands_run_and_log_no_personal_data(caplog):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_expiry_runs_at_once_expire_each_reservation_once(bottrop):
+def test_two_expiry_runs_at_once_expire_each_reservation_once(town):
     holds = [reserve(skip=i, confirm_email=False) for i in range(6)]
     later = timezone.now() + timedelta(hours=3)
     counts, errors = [], []

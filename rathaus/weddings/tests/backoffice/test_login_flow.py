@@ -1,4 +1,9 @@
-"""The way into the back office, and the demo accounts of each role."""
+"""The way into the back office, and the demo accounts of each role.
+
+The demo accounts belong to Bottrop's real venues and registrars, so that one test loads
+Bottrop's data on purpose (docs/decisions/0015-test-data.md); the others use the small town of
+the factories.
+"""
 
 from io import StringIO
 

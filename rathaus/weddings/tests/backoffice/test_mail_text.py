@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("language", ["de", "en"])
-def test_plain_text_e_mails_have_no_html_entities(bottrop, language):
+def test_plain_text_e_mails_have_no_html_entities(town, language):
     slot = free_slot("schloss-beck")
     mail.outbox.clear()
     with committed():

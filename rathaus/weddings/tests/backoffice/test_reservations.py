@@ -130,21 +130,21 @@ def test_cancel_needs_a_reason_and_mails_the_couple(client, office):
 
 def test_move_to_another_venue_in_one_step(client, office):
     reservation = reserve()
-    target = free_slot("overbeckshof")
+    target = free_slot("hof-juenger")
     mail.outbox.clear()
     client.force_login(office)
     page = client.get(
         _url("reservation-move", reservation),
-        {"venue": "overbeckshof", "day": target.start.astimezone(BERLIN).date().isoformat()},
+        {"venue": "hof-juenger", "day": target.start.astimezone(BERLIN).date().isoformat()},
     )
     assert str(int(target.start.timestamp())) in page.content.decode()
     response = client.post(
         _url("reservation-move", reservation),
-        {"venue": "overbeckshof", "start": int(target.start.timestamp())},
+        {"venue": "hof-juenger", "start": int(target.start.timestamp())},
     )
     assert response.status_code == 303, response.content.decode()
     reservation.refresh_from_db()
-    venue = Venue.objects.get(slug="overbeckshof")
+    venue = Venue.objects.get(slug="hof-juenger")
     assert reservation.venue == venue and reservation.start == target.start
     assert reservation.fee_eur == venue.fee_outside_hours_eur
     allocations = _allocations(reservation)

@@ -14,6 +14,7 @@ from rathaus.scheduling.models import Closure, ExtraOpening, WeeklyRule
 from rathaus.weddings.models import Registrar, ReservationPolicy, Venue
 from rathaus.weddings.selectors import SlotFilter, ceremony_slots_free
 
+from ..factories import VenueFactory
 from .conftest import reserve
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +74,7 @@ def test_extra_opening_opens_capacity_on_one_date(client, office):
 
 
 def test_weekly_rule_add_edit_delete_with_validation(client, office):
-    venue = Venue.objects.get(slug="malakoffturm")
+    venue = VenueFactory(slug="malakoffturm", name="Malakoffturm")
     client.force_login(office)
     url = reverse("backoffice:venue-rules", args=[venue.slug])
     bad = client.post(

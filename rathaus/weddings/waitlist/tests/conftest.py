@@ -1,20 +1,21 @@
-"""Fixtures of the waiting-list tests: Bottrop's data, wishes in line, reservations to cancel."""
+"""Fixtures of the waiting-list tests: a small town built with the factories, wishes in line,
+reservations to cancel."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
-from rathaus.core.timezone import BERLIN, local_today
+from rathaus.core.timezone import local_today
 from rathaus.protection.testing import protection_off, rate_limits_off  # noqa: F401
 from rathaus.weddings import services as weddings
-from rathaus.weddings.bootstrap import bottrop_data_load
 from rathaus.weddings.models import Venue
 from rathaus.weddings.selectors import SlotFilter, ceremony_slots_free
-from rathaus.weddings.waitlist import services
+from rathaus.weddings.tests.factories import town as town_build
 from rathaus.weddings.waitlist.models import Wish
+
+from .factories import WishFactory
 
 _capture = None
 _line = {"n": 0}
@@ -32,8 +33,9 @@ def committed():
 
 
 @pytest.fixture
-def bottrop(db):
-    bottrop_data_load(today=local_today())
+def town(db):
+    """A small town built with the factories: what most tests need."""
+    return town_build()
 
 
 @pytest.fixture
@@ -80,23 +82,6 @@ def reserve(slot, email="andere@example.org"):
 def wish_for(slot=None, *, confirm=True, email=None, **criteria) -> Wish:
     """A wish, by default for exactly the slot's day, venue and time of day; confirmed in line."""
     _line["n"] += 1
-    if slot is not None:
-        local = slot.start.astimezone(BERLIN)
-        criteria.setdefault("days", (local.date(),))
-        criteria.setdefault("venues", (slot.venue,))
-        criteria.setdefault("time_of_day", "morning" if local.hour < 12 else "afternoon")
+    extra = {"email": email} if email else {}
     with committed():
-        wish = services.wish_create(
-            request=services.WishRequest(
-                partners=(weddings.Partner("Çağla", "Öztürk"), weddings.Partner("Luca", "D'Amato")),
-                email=email or f"paar{_line['n']}@example.org",
-                guests=criteria.pop("guests", 12),
-                language=criteria.pop("language", "de"),
-                **criteria,
-            )
-        )
-    if confirm:
-        wish = services.wish_confirm(
-            wish=wish, token=wish.confirm_token, now=timezone.now() + timedelta(seconds=_line["n"])
-        )
-    return wish
+        return WishFactory(slot=slot, confirm=confirm, position=_line["n"], **extra, **criteria)

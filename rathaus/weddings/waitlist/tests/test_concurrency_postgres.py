@@ -17,7 +17,7 @@ from .conftest import free_slots, wish_for
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def test_two_sweeps_at_once_offer_each_slot_and_each_wish_once(bottrop):
+def test_two_sweeps_at_once_offer_each_slot_and_each_wish_once(town):
     slots = free_slots()
     day = slots[0].day
     wishes = [wish_for(slots[0], time_of_day="") for _ in range(6)]  # all want that day

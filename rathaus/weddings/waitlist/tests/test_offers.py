@@ -22,7 +22,7 @@ from rathaus.weddings.waitlist.services import jobs
 
 from .conftest import committed, free_slots, reserve, wish_for
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bottrop")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("town")]
 
 
 def _publicly_free(slot) -> bool:

@@ -16,7 +16,7 @@ from rathaus.weddings.waitlist.models import Offer, Wish
 
 from .conftest import committed, free_slots, reserve, wish_for
 
-pytestmark = pytest.mark.usefixtures("bottrop")
+pytestmark = pytest.mark.usefixtures("town")
 
 
 def test_export_and_erasure_of_one_couple_leave_the_others_alone():

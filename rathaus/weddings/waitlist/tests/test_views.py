@@ -16,7 +16,7 @@ from rathaus.weddings.waitlist.models import Offer, Wish
 
 from .conftest import committed, free_slots, reserve, wish_for
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bottrop")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("town")]
 
 URL = "/trauung/warteliste/"
 CONFIRM_LINK = re.compile(r"/trauung/warteliste/(WL-\w+)/bestaetigen/([\w=-]+)/")
