@@ -126,6 +126,7 @@ def nginx(live_server, tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+        process.stderr.close()
 
 
 class Client:

@@ -70,17 +70,18 @@ http {{
         deadline = time.monotonic() + 10
         while True:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).close()
                 break
             except OSError:
                 assert process.poll() is None, process.stderr.read().decode()
                 assert time.monotonic() < deadline, "nginx did not start"
                 time.sleep(0.1)
         for path in ASKED:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5).close()
     finally:
         process.terminate()
         process.wait(timeout=10)
+        process.stderr.close()
     logged = log.read_text()
     assert TOKEN not in logged
     for expected in ASKED.values():
