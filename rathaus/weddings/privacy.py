@@ -23,10 +23,10 @@ from rathaus.weddings import audit_events as audit
 from . import services
 from .audit_events import REMINDER_KINDS
 from .backoffice import services as office_services
-from .constants import ReservationStatus
+from .constants import ACTIVE_RESERVATION_STATUSES
 from .models import Reservation
 
-ACTIVE = (ReservationStatus.PENDING, ReservationStatus.RESERVED, ReservationStatus.CONFIRMED)
+ACTIVE = ACTIVE_RESERVATION_STATUSES
 FIELDS = [
     "reference",
     "status",

@@ -23,7 +23,7 @@ from rathaus.scheduling import engine
 from rathaus.scheduling.models import Closure, ExtraOpening, Resource, WeeklyRule
 from rathaus.scheduling.selectors import calendars_between
 
-from ..constants import ReservationStatus
+from ..constants import ACTIVE_RESERVATION_STATUSES, ReservationStatus
 from ..ics import ceremonies_ics
 from ..models import (
     FeedToken,
@@ -37,7 +37,7 @@ from ..selectors import REFERENCE_SHAPE, registrars_active, slot_fee
 from .ics_import import SOURCE as IMPORTED_SOURCE
 
 BACKOFFICE_ROLES = (roles.REGISTRY_OFFICE, roles.REGISTRAR, roles.VENUE_OPERATOR)
-ACTIVE = (ReservationStatus.PENDING, ReservationStatus.RESERVED, ReservationStatus.CONFIRMED)
+ACTIVE = ACTIVE_RESERVATION_STATUSES
 
 
 class SecondFactorRequired(PermissionDenied):
