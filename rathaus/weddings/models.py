@@ -152,6 +152,17 @@ class CoupleFields(models.Model):
         )
 
 
+# The couple's names and contact data: what erasing a reservation, application or wish blanks
+# (guests and language stay; they name nobody).
+COUPLE_CONTACT_FIELDS = (
+    "partner1_given_name",
+    "partner1_family_name",
+    "partner2_given_name",
+    "partner2_family_name",
+    "email",
+    "phone",
+)
+
 IDENTITY_SOURCE_FIELDS = (
     "email",
     "partner1_given_name",

@@ -26,6 +26,7 @@ from rathaus.weddings import audit_events as audit
 
 from ...constants import ReservationStatus
 from ...models import (
+    COUPLE_CONTACT_FIELDS,
     Reservation,
     ReservationErasure,
     ReservationReminder,
@@ -250,16 +251,7 @@ def reservation_personal_data_erase(
 ) -> None:
     """Erase one locked reservation's personal data: by the retention rule, or on request
     (Art. 17 DSGVO, `rathaus/weddings/privacy.py`). Both ways erase exactly the same fields."""
-    for name in (
-        "partner1_given_name",
-        "partner1_family_name",
-        "partner2_given_name",
-        "partner2_family_name",
-        "email",
-        "phone",
-        "note",
-        "cancelled_reason",
-    ):
+    for name in (*COUPLE_CONTACT_FIELDS, "note", "cancelled_reason"):
         setattr(reservation, name, "")
     reservation.token_nonce = nonce_new()  # old links stop working
     reservation.save()

@@ -11,20 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from rathaus.weddings.lottery import audit_events as audit
+from rathaus.weddings.models import COUPLE_CONTACT_FIELDS
 
 from ..constants import ApplicationStatus
 from ..models import Application
 
 logger = logging.getLogger("rathaus.weddings.lottery")
 BATCH = 500
-ERASED_FIELDS = (
-    "partner1_given_name",
-    "partner1_family_name",
-    "partner2_given_name",
-    "partner2_family_name",
-    "email",
-    "phone",
-)
 
 
 def retention_days_after_draw() -> int:
@@ -62,7 +55,7 @@ def application_personal_data_erase(
 ) -> None:
     """Erase one locked application's names and contact data: by the retention rule or on
     request (privacy.py). Reference, preferences, status and result stay for the replay."""
-    for name in ERASED_FIELDS:
+    for name in COUPLE_CONTACT_FIELDS:
         setattr(application, name, "")
     application.token_nonce = ""  # links stop working
     application.erased_at = now
