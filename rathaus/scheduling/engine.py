@@ -52,6 +52,10 @@ class OpeningSpec:
     start_time: time
     end_time: time
     pattern: Pattern
+    despite_closures: bool = False
+
+    def bounds(self) -> Interval:
+        return local_epoch(self.date, self.start_time), local_epoch(self.date, self.end_time)
 
 
 @dataclass(slots=True)
@@ -175,6 +179,23 @@ def _merge(intervals: Iterable[Interval]) -> tuple[list[int], list[int]]:
             starts.append(start)
             ends.append(end)
     return starts, ends
+
+
+def subtract(intervals: Iterable[Interval], holes: Iterable[Interval]) -> list[Interval]:
+    """The parts of `intervals` outside every hole (e.g. a closure minus an emergency opening)."""
+    hole_starts, hole_ends = _merge(holes)
+    result: list[Interval] = []
+    for start, end in intervals:
+        cursor = start
+        index = max(bisect_left(hole_ends, start + 1), 0)
+        while index < len(hole_starts) and hole_starts[index] < end:
+            if hole_starts[index] > cursor:
+                result.append((cursor, hole_starts[index]))
+            cursor = max(cursor, hole_ends[index])
+            index += 1
+        if cursor < end:
+            result.append((cursor, end))
+    return result
 
 
 def overlaps_blocked(calendar: ResourceCalendar, start: int, end: int) -> bool:

@@ -27,6 +27,7 @@ class IdentityLimitReached(SchedulingError):
 
     default_message = _("There are already too many active bookings for this person.")
 
-    def __init__(self, message: str | None = None, *, limit: int = 0) -> None:
+    def __init__(self, message: str | None = None, *, limit: int = 0, key: str = "") -> None:
         self.limit = limit
+        self.key = key  # the key over its own limit (`IdentityLimit.key_limits`), else ""
         super().__init__(message)

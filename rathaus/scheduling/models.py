@@ -126,6 +126,11 @@ class ExtraOpening(SlotPattern, TimeStampedModel):
     start_time = models.TimeField(_("from"))
     end_time = models.TimeField(_("until"))
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # An emergency service: open even while a closure of all resources (the administration's
+    # Christmas break) lasts. Closures of this resource itself still close it.
+    despite_closures = models.BooleanField(
+        _("open despite closures of all resources"), default=False
+    )
 
     class Meta:
         ordering = ["date", "start_time"]

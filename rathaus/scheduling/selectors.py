@@ -83,7 +83,11 @@ def _availability_load() -> Availability:
     for opening in ExtraOpening.objects.all():
         openings[opening.resource_id].append(
             engine.OpeningSpec(
-                opening.date, opening.start_time, opening.end_time, _pattern(opening)
+                opening.date,
+                opening.start_time,
+                opening.end_time,
+                _pattern(opening),
+                opening.despite_closures,
             )
         )
     closures = defaultdict(list)
@@ -130,6 +134,14 @@ def calendars_between(
     )
     for resource_id, start, end in bookings:
         blocked[resource_id].append((start, end))
+    openings = {
+        resource_id: [
+            opening
+            for opening in data.openings.get(resource_id, ())
+            if first <= opening.date <= last
+        ]
+        for resource_id in ids
+    }
 
     return [
         engine.ResourceCalendar(
@@ -140,15 +152,20 @@ def calendars_between(
                 if (rule.valid_from is None or rule.valid_from <= last)
                 and (rule.valid_until is None or rule.valid_until >= first)
             ],
-            openings=[
-                opening
-                for opening in data.openings.get(resource_id, ())
-                if first <= opening.date <= last
-            ],
-            blocked=blocked[resource_id] + global_closures,
+            openings=openings[resource_id],
+            blocked=blocked[resource_id]
+            + _global_closures_for(global_closures, openings[resource_id]),
         )
         for resource_id in ids
     ]
+
+
+def _global_closures_for(
+    closures: list[tuple[int, int]], openings: list[engine.OpeningSpec]
+) -> list[tuple[int, int]]:
+    """Closures of every resource, less this resource's emergency openings."""
+    holes = [opening.bounds() for opening in openings if opening.despite_closures]
+    return engine.subtract(closures, holes) if holes and closures else closures
 
 
 _BLOCKING = """

@@ -10,8 +10,8 @@ on SQLite the IMMEDIATE transaction already serialises every writer.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection
@@ -30,6 +30,9 @@ class IdentityLimit:
 
     keys: Sequence[str]
     limit: int | None = None
+    # A limit of its own per key, counted for that key alone (an appointment: at most 2 per
+    # person, at most 3 per e-mail address); keys not named here count only under `limit`.
+    key_limits: Mapping[str, int] = field(default_factory=dict)
 
 
 def identity_lock_ids(keys: Sequence[str]) -> list[int]:
@@ -87,10 +90,13 @@ def identity_lock(keys: Sequence[str]) -> None:
 def identity_limit_enforce(identity: IdentityLimit, now: datetime) -> None:
     """Lock the identity's keys, then refuse when it already has `limit` active bookings.
     Runs first inside the booking door's transaction."""
-    if not identity.limit or not identity.keys:
+    if not identity.keys or not (identity.limit or identity.key_limits):
         return
     identity_lock(identity.keys)
-    if identity_active_count(keys=identity.keys, now=now) >= identity.limit:
+    for key, limit in sorted(identity.key_limits.items()):
+        if identity_active_count(keys=[key], now=now) >= limit:
+            raise IdentityLimitReached(limit=limit, key=key)
+    if identity.limit and identity_active_count(keys=identity.keys, now=now) >= identity.limit:
         raise IdentityLimitReached(limit=identity.limit)
 
 

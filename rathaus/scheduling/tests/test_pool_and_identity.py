@@ -149,3 +149,21 @@ def test_keys_follow_edited_or_erased_personal_data(desks):
     assert set(BookingIdentity.objects.values_list("key", flat=True)) == {"mail:new", "name:x"}
     booking_identity_replace(booking_id=booking.pk, keys=[])
     assert not BookingIdentity.objects.exists()
+
+
+def test_key_limits_count_each_key_alone(desks):
+    """Two people sharing one address: each person may have one, the address three."""
+
+    def family(name):
+        keys = ["mail:family", f"name:{name}"]
+        return IdentityLimit(keys=keys, key_limits={"mail:family": 3, f"name:{name}": 1})
+
+    book(desks[0], 8, identity=family("anna"))
+    book(desks[1], 8, identity=family("ben"))  # a union limit of 1 would refuse this one
+    with pytest.raises(IdentityLimitReached) as refused:
+        book(desks[2], 8, identity=family("anna"))
+    assert (refused.value.key, refused.value.limit) == ("name:anna", 1)
+    book(desks[2], 8, identity=family("clara"))
+    with pytest.raises(IdentityLimitReached) as refused:
+        book(desks[0], 9, identity=family("dora"))
+    assert (refused.value.key, refused.value.limit) == ("mail:family", 3)
