@@ -28,7 +28,7 @@ intervals = st.lists(
 @given(intervals, intervals)
 def test_subtract_keeps_exactly_the_points_outside_every_hole(blocks, holes):
     kept = engine.subtract(blocks, holes)
-    for point in range(0, 80):
+    for point in range(80):
         inside_block = any(s <= point < e for s, e in blocks)
         inside_hole = any(s <= point < e for s, e in holes)
         assert any(s <= point < e for s, e in kept) == (inside_block and not inside_hole)
