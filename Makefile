@@ -23,6 +23,7 @@ prepare: install
 	$(COMPILE_MESSAGES)
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py load_bottrop
+	$(BIN)/python manage.py appointments_load
 
 setup: prepare
 	$(BIN)/python manage.py create_demo_accounts

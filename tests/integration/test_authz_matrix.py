@@ -172,6 +172,22 @@ CITIZEN_ELSEWHERE = {
         ["=WL-NOTAREF", "=" + "A" * 32],
         "rathaus/weddings/waitlist/tests/test_views.py::test_token_pages_are_not_found_with_a_wrong_token",
     ),
+    "appointments:confirm": (
+        ["=BB-AAAAAA", "=" + "A" * 32],
+        "rathaus/appointments/tests/test_pages.py::test_token_pages_are_not_found_with_a_wrong_token",
+    ),
+    "appointments:status": (
+        ["=BB-AAAAAA", "=" + "A" * 32],
+        "rathaus/appointments/tests/test_pages.py::test_token_pages_are_not_found_with_a_wrong_token",
+    ),
+    "appointments:cancel": (
+        ["=BB-AAAAAA", "=" + "A" * 32],
+        "rathaus/appointments/tests/test_pages.py::test_token_pages_are_not_found_with_a_wrong_token",
+    ),
+    "appointments:ics": (
+        ["=BB-AAAAAA", "=" + "A" * 32],
+        "rathaus/appointments/tests/test_pages.py::test_token_pages_are_not_found_with_a_wrong_token",
+    ),
     "waitlist:offer-decline": (
         ["b_reference", "=" + "A" * 32],
         "rathaus/weddings/waitlist/tests/test_views.py::test_token_pages_are_not_found_with_a_wrong_token",

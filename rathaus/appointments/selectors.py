@@ -1,0 +1,502 @@
+"""Reads of the appointments app: the catalogue, current fees, and free times.
+
+The catalogue is configuration (cached per process until it changes, see
+rathaus/core/revision.py), so a free-time search costs the scheduling core's one query for
+bookings plus one revision check.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter as Tally
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.core.revision import cached
+from rathaus.core.timezone import BERLIN
+from rathaus.scheduling import engine
+from rathaus.scheduling.selectors import calendars_between
+
+from .constants import ACTIVE_STATUSES, MAX_PERSONS, STEP_MINUTES, AppointmentStatus
+from .models import Appointment, Counter, Fee, Location, Service
+
+
+class PlanInvalid(ValueError):
+    """The requested persons and services cannot be booked together; `message` says why."""
+
+    def __init__(self, message: object) -> None:
+        self.message = message
+        super().__init__(str(message))
+
+
+@dataclass(frozen=True)
+class CounterInfo:
+    id: int
+    resource_id: int
+    location_id: int
+    name: str
+    services: frozenset[int]
+    emergency_only: bool
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    services: dict[str, Service]
+    locations: dict[str, Location]
+    counters: dict[int, list[CounterInfo]]  # by location id, ordered by name
+    offered_at: dict[int, frozenset[int]]  # service id -> location ids
+
+
+def _catalogue_load() -> Catalogue:
+    services = {
+        service.slug: service
+        for service in Service.objects.prefetch_related(
+            Prefetch("locations", queryset=Location.objects.only("id"))
+        )
+    }
+    locations = {location.slug: location for location in Location.objects.all()}
+    counters: dict[int, list[CounterInfo]] = {}
+    for counter in Counter.objects.filter(resource__active=True).prefetch_related("services"):
+        counters.setdefault(counter.location_id, []).append(
+            CounterInfo(
+                id=counter.pk,
+                resource_id=counter.resource_id,
+                location_id=counter.location_id,
+                name=counter.name,
+                services=frozenset(service.pk for service in counter.services.all()),
+                emergency_only=counter.emergency_only,
+            )
+        )
+    for infos in counters.values():
+        infos.sort(key=lambda info: (_natural(info.name), info.id))
+    offered_at = {
+        service.pk: frozenset(location.pk for location in service.locations.all())
+        for service in services.values()
+    }
+    return Catalogue(services, locations, counters, offered_at)
+
+
+def _natural(name: str) -> tuple[str, int]:
+    head, _, tail = name.rpartition(" ")
+    return (head, int(tail)) if tail.isdigit() else (name, 0)
+
+
+def catalogue() -> Catalogue:
+    return cached("appointments.catalogue", _catalogue_load)
+
+
+def services_public() -> list[Service]:
+    """The A–Z list: every service, also those only for information, alphabetically."""
+    return sorted(catalogue().services.values(), key=lambda service: service.name.casefold())
+
+
+def services_search(query: str) -> list[Service]:
+    words = [word.casefold() for word in query.split() if word]
+    found = []
+    for service in services_public():
+        text = " ".join(
+            [service.name_de, service.name_en, service.keywords, service.summary]
+        ).casefold()
+        if all(word in text for word in words):
+            found.append(service)
+    return found
+
+
+def service_get(slug: str) -> Service | None:
+    return catalogue().services.get(slug)
+
+
+def location_get(slug: str) -> Location | None:
+    return catalogue().locations.get(slug)
+
+
+def locations_public() -> list[Location]:
+    return sorted(
+        catalogue().locations.values(), key=lambda location: (location.order, location.slug)
+    )
+
+
+def service_locations(service: Service) -> list[Location]:
+    ids = catalogue().offered_at.get(service.pk, frozenset())
+    return [location for location in locations_public() if location.pk in ids]
+
+
+def fees_current(service: Service, on: date) -> list[Fee]:
+    """The fee of each variant that applies on `on` (the latest `valid_from` not after it)."""
+    latest: dict[str, Fee] = {}
+    for fee in Fee.objects.filter(service=service, valid_from__lte=on).order_by("valid_from"):
+        latest[fee.variant] = fee
+    return sorted(
+        latest.values(), key=lambda fee: (fee.min_age is None, -(fee.min_age or 0), fee.variant)
+    )
+
+
+def fee_for(service: Service, *, on: date, age: int | None) -> Decimal:
+    """What one person of `age` pays for one count of the service on `on`: the variant for
+    the age (else the standard one); extras such as 48 pages are not included."""
+    fees = fees_current(service, on)
+    by_age = [fee for fee in fees if fee.min_age is not None or fee.max_age is not None]
+    if by_age and age is not None:
+        for fee in by_age:
+            if fee.applies_to_age(age):
+                return fee.amount_eur
+    if by_age:  # age unknown: the adult fee
+        return max(fee.amount_eur for fee in by_age)
+    standard = [fee for fee in fees if fee.variant in ("standard", "per-document")]
+    return standard[0].amount_eur if standard else Decimal("0")
+
+
+# --- what a booking is for: persons and their services ---------------------------------
+
+
+@dataclass(frozen=True)
+class PersonNeed:
+    """One person's services as (slug, count) pairs."""
+
+    services: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Validated needs: each person's services and minutes at one location."""
+
+    location: Location
+    persons: tuple[tuple[tuple[Service, int], ...], ...]
+    person_minutes: tuple[int, ...]
+    service_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def minutes(self) -> int:
+        return sum(self.person_minutes)
+
+    @property
+    def parallel_minutes(self) -> int:
+        return max(self.person_minutes)
+
+    def person_service_ids(self, index: int) -> frozenset[int]:
+        return frozenset(service.pk for service, _count in self.persons[index])
+
+    def service_counts(self) -> dict[str, int]:
+        tally: Tally[str] = Tally()
+        for person in self.persons:
+            for service, count in person:
+                tally[service.slug] += count
+        return dict(tally)
+
+
+def plan_make(
+    location: Location | str | None, needs: Sequence[PersonNeed], *, online: bool = True
+) -> Plan:
+    """Check the needs against the catalogue; raises PlanInvalid with a message for people."""
+    data = catalogue()
+    if isinstance(location, str) or location is None:
+        location = data.locations.get(location or "")
+    if location is None:
+        raise PlanInvalid(_("This location is unknown."))
+    if not needs:
+        raise PlanInvalid(_("Please choose at least one service."))
+    if len(needs) > MAX_PERSONS:
+        raise PlanInvalid(_("At most %(count)d persons per appointment.") % {"count": MAX_PERSONS})
+    persons = []
+    groups = set()
+    for need in needs:
+        if not need.services:
+            raise PlanInvalid(_("Please choose at least one service for every person."))
+        chosen = []
+        for slug, count in need.services:
+            service = data.services.get(slug)
+            if service is None:
+                raise PlanInvalid(_("The service “%(slug)s” is unknown.") % {"slug": slug})
+            if service.information_only or (online and not service.online):
+                raise PlanInvalid(
+                    _("“%(service)s” cannot be booked online.") % {"service": service.name}
+                )
+            if location.pk not in data.offered_at.get(service.pk, ()):
+                raise PlanInvalid(
+                    _("“%(service)s” is not offered at %(location)s.")
+                    % {"service": service.name, "location": location.name}
+                )
+            if not 1 <= count <= service.max_count:
+                raise PlanInvalid(
+                    _("“%(service)s”: at most %(count)d per person.")
+                    % {"service": service.name, "count": service.max_count}
+                )
+            if any(other.pk == service.pk for other, _count in chosen):
+                raise PlanInvalid(
+                    _("“%(service)s” is chosen twice for one person.") % {"service": service.name}
+                )
+            chosen.append((service, count))
+            groups.add(service.combination_group)
+        persons.append(tuple(chosen))
+    if len(groups) > 1:
+        raise PlanInvalid(_("These services cannot be combined in one appointment."))
+    minutes = tuple(sum(service.minutes * count for service, count in person) for person in persons)
+    service_ids = frozenset(service.pk for person in persons for service, _count in person)
+    return Plan(location, tuple(persons), minutes, service_ids)
+
+
+def needs_parse(text: str) -> list[PersonNeed]:
+    """'personalausweis:2,reisepass:1' (one person, the API's form) -> needs; ValueError."""
+    services = []
+    for part in (text or "").split(","):
+        slug, _sep, count = part.strip().partition(":")
+        if not slug:
+            raise ValueError("empty service")
+        services.append((slug, int(count) if count else 1))
+    return [PersonNeed(tuple(services))]
+
+
+# --- free times -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FreeTime:
+    start_epoch: int
+    end_epoch: int
+    free: int  # how many such appointments can still start then
+    parallel: bool = False  # the persons side by side at several counters
+
+    @property
+    def start(self) -> datetime:
+        return engine.from_epoch(self.start_epoch)
+
+    @property
+    def end(self) -> datetime:
+        return engine.from_epoch(self.end_epoch)
+
+
+def counters_able(plan: Plan, service_ids: frozenset[int] | None = None) -> list[CounterInfo]:
+    wanted = plan.service_ids if service_ids is None else service_ids
+    return [
+        info for info in catalogue().counters.get(plan.location.pk, []) if wanted <= info.services
+    ]
+
+
+def counters_kept_for_same_day(location: Location) -> set[int]:
+    """The counters whose time waits for the same-day draw: the location's share of its
+    regular counters, the last ones by name (rounded up)."""
+    regular = [
+        info for info in catalogue().counters.get(location.pk, []) if not info.emergency_only
+    ]
+    kept = math.ceil(len(regular) * location.same_day_percent / 100)
+    return {info.id for info in regular[len(regular) - kept :]} if kept else set()
+
+
+def same_day_released(location: Location, day: date, now: datetime) -> bool:
+    """Whether today's kept capacity is open to everyone: after the draw, for today only."""
+    from .same_day import release_moment
+
+    return day == now.astimezone(BERLIN).date() and now >= release_moment(location, day)
+
+
+def bookable_counters(
+    plan: Plan, day: date, now: datetime, *, with_kept: bool = False
+) -> list[CounterInfo]:
+    """Counters that may take an appointment of `plan` on `day` for first-come booking."""
+    able = counters_able(plan)
+    if with_kept or same_day_released(plan.location, day, now):
+        return able
+    kept = counters_kept_for_same_day(plan.location)
+    return [info for info in able if info.id not in kept]
+
+
+def booking_range(location: Location, now: datetime) -> tuple[date, date]:
+    today = now.astimezone(BERLIN).date()
+    return today, today + timedelta(days=location.horizon_days)
+
+
+def free_times(
+    plan: Plan,
+    first: date,
+    last: date,
+    *,
+    now: datetime | None = None,
+    with_kept: bool = False,
+    parallel: bool | None = None,
+) -> list[FreeTime]:
+    """Every start on the 5-minute grid from `first` to `last` at which the whole plan fits:
+    at one counter able to do every service (`free` = how many such counters), or — where the
+    location allows it and one counter is not free — the persons side by side at distinct
+    counters. Sorted by start."""
+    now = now or timezone.now()
+    today = now.astimezone(BERLIN).date()
+    if last < first:
+        return []
+    step = STEP_MINUTES * 60
+    not_before = engine.epoch(now) + 1
+    # Today may have the kept counters released; every other day has one counter set.
+    spans: list[tuple[date, date, list[CounterInfo]]] = []
+    if first <= today <= last:
+        spans.append((today, today, bookable_counters(plan, today, now, with_kept=with_kept)))
+        if today < last:
+            spans.append(
+                (
+                    today + timedelta(days=1),
+                    last,
+                    bookable_counters(plan, last, now, with_kept=with_kept),
+                )
+            )
+    elif first > today:
+        spans.append((first, last, bookable_counters(plan, first, now, with_kept=with_kept)))
+    found: dict[int, FreeTime] = {}
+    use_parallel = plan.location.parallel_counters if parallel is None else parallel
+    for span_first, span_last, counters in spans:
+        if not counters and not use_parallel:
+            continue
+        calendars = calendars_between(
+            [info.resource_id for info in _all_counters(plan, counters, use_parallel)],
+            span_first,
+            span_last,
+            now=now,
+        )
+        by_resource = {calendar.resource_id: calendar for calendar in calendars}
+        tally: Tally[int] = Tally()
+        length = plan.minutes * 60
+        for info in counters:
+            tally.update(
+                engine.free_starts(
+                    by_resource[info.resource_id],
+                    span_first,
+                    span_last,
+                    length=length,
+                    step=step,
+                    not_before=not_before,
+                )
+            )
+        for start, free in tally.items():
+            found[start] = FreeTime(start, start + length, free)
+        if use_parallel and len(plan.persons) > 1:
+            for start in _parallel_starts(
+                plan,
+                by_resource,
+                span_first,
+                span_last,
+                step,
+                not_before,
+                day_counters=counters_for_parallel(plan, now, span_first, with_kept),
+            ):
+                if start not in found:
+                    found[start] = FreeTime(start, start + plan.parallel_minutes * 60, 1, True)
+    return [found[start] for start in sorted(found)]
+
+
+def counters_for_parallel(
+    plan: Plan, now: datetime, day: date, with_kept: bool
+) -> dict[int, list[CounterInfo]]:
+    """Per person: the counters able to serve that person's services (first-come rules)."""
+    kept = (
+        set()
+        if with_kept or same_day_released(plan.location, day, now)
+        else counters_kept_for_same_day(plan.location)
+    )
+    return {
+        index: [
+            info
+            for info in counters_able(plan, plan.person_service_ids(index))
+            if info.id not in kept
+        ]
+        for index in range(len(plan.persons))
+    }
+
+
+def _all_counters(plan: Plan, counters: list[CounterInfo], use_parallel: bool) -> list[CounterInfo]:
+    if not use_parallel or len(plan.persons) < 2:
+        return counters
+    every = {info.id: info for info in catalogue().counters.get(plan.location.pk, [])}
+    return list(every.values())
+
+
+def _parallel_starts(
+    plan: Plan,
+    calendars: dict[int, engine.ResourceCalendar],
+    first: date,
+    last: date,
+    step: int,
+    not_before: int,
+    *,
+    day_counters: dict[int, list[CounterInfo]],
+) -> list[int]:
+    """Starts at which every person gets a distinct counter for their own minutes."""
+    free_for: dict[tuple[int, int], set[int]] = {}  # (resource, minutes) -> starts
+    options: list[dict[int, list[int]]] = []  # per person: start -> resources
+    for index, minutes in enumerate(plan.person_minutes):
+        per_start: dict[int, list[int]] = {}
+        for info in day_counters[index]:
+            key = (info.resource_id, minutes)
+            if key not in free_for:
+                free_for[key] = set(
+                    engine.free_starts(
+                        calendars[info.resource_id], first, last,
+                        length=minutes * 60, step=step, not_before=not_before,
+                    )
+                )  # fmt: skip
+            for start in free_for[key]:
+                per_start.setdefault(start, []).append(info.resource_id)
+        options.append(per_start)
+    common = set.intersection(*(set(per_start) for per_start in options)) if options else set()
+    return sorted(
+        start for start in common if parallel_assignment([o[start] for o in options]) is not None
+    )
+
+
+def parallel_assignment(candidates: Sequence[Sequence[int]]) -> list[int] | None:
+    """A distinct resource for every person (bipartite matching by augmenting paths), or None."""
+    owner: dict[int, int] = {}
+
+    def place(person: int, seen: set[int]) -> bool:
+        for resource in candidates[person]:
+            if resource in seen:
+                continue
+            seen.add(resource)
+            if resource not in owner or place(owner[resource], seen):
+                owner[resource] = person
+                return True
+        return False
+
+    for person in range(len(candidates)):
+        if not place(person, set()):
+            return None
+    assignment = [0] * len(candidates)
+    for resource, person in owner.items():
+        assignment[person] = resource
+    return assignment
+
+
+# --- appointments ---------------------------------------------------------------------
+
+
+def appointment_by_reference(reference: str) -> Appointment | None:
+    return (
+        Appointment.objects.select_related("location", "booking")
+        .prefetch_related("persons__requests__service")
+        .filter(reference=reference)
+        .first()
+    )
+
+
+def appointments_of_day(location: Location, day: date) -> QuerySet[Appointment]:
+    from rathaus.core.timezone import local_datetime
+
+    start = local_datetime(day, datetime.min.time())
+    return (
+        Appointment.objects.filter(
+            location=location, start__gte=start, start__lt=start + timedelta(days=1)
+        )
+        .exclude(status__in=[AppointmentStatus.HELD])
+        .select_related("booking")
+        .prefetch_related("persons__requests__service", "persons__counter")
+        .order_by("start")
+    )
+
+
+def active_appointments(location_ids: Iterable[int] | None = None) -> QuerySet[Appointment]:
+    queryset = Appointment.objects.filter(status__in=ACTIVE_STATUSES)
+    if location_ids is not None:
+        queryset = queryset.filter(location_id__in=list(location_ids))
+    return queryset

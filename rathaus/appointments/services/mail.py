@@ -1,0 +1,44 @@
+"""E-mails to the citizen about an appointment, in their language, through the outbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from rathaus.core.mail import Attachment, mail_queue, mail_render
+
+from ..ics import appointment_ics
+from ..links import appointment_links
+from ..models import Appointment
+from ..readiness import checklist
+
+
+def appointment_mail(appointment: Appointment, template: str, **extra: Any) -> None:
+
+    if not appointment.email:
+        return
+    context = {
+        "appointment": appointment,
+        "persons": list(appointment.persons.prefetch_related("requests__service")),
+        "checklist": checklist(appointment),
+        "site_url": settings.SITE_URL,
+        **appointment_links(appointment),
+        **extra,
+    }
+    attachments = []
+    if template in ("confirmed", "moved"):
+        attachments.append(
+            Attachment(
+                f"{appointment.reference}.ics", appointment_ics(appointment), "text/calendar"
+            )
+        )
+    mail_queue(
+        mail_render(
+            to=appointment.email,
+            template_prefix=f"appointments/email/{template}",
+            context=context,
+            language=appointment.language,
+            attachments=attachments,
+        )
+    )
