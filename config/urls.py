@@ -38,6 +38,7 @@ urlpatterns = [
     path("verwaltung/wohngeld/", include("rathaus.housing_benefit.staff_urls")),
     path("wohngeld/", include("rathaus.housing_benefit.urls")),
     path("buergerbuero/", include("rathaus.appointments.urls")),
+    path("verwaltung/buergerbuero/statistik/", include("rathaus.appointments.statistics_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
