@@ -94,7 +94,8 @@ def _page(request: HttpRequest) -> HttpResponse:
         "capacity": stats.capacity_by_month(),
         "capacity_total": stats.capacity_total(),
         "same_day": [
-            (month, cell, cell.supply_appointments(mean)) for month, cell in stats.same_day_by_month()
+            (month, cell, cell.supply_appointments(mean))
+            for month, cell in stats.same_day_by_month()
         ],
         "same_day_total": stats.same_day_total(),
         "same_day_supply": stats.same_day_total().supply_appointments(mean),
@@ -121,9 +122,16 @@ def chart_svg(stats: Statistics, chart: str, name: str) -> str:
         return bars_svg(
             title=_("Lead time from booking to appointment, %(where)s %(year)s")
             % {"where": name, "year": year},
-            desc=desc + " " + _("Orange: beyond the target of %(days)d days.") % {"days": LEAD_TARGET_DAYS},
+            desc=desc
+            + " "
+            + _("Orange: beyond the target of %(days)d days.") % {"days": LEAD_TARGET_DAYS},
             rows=[
-                (_("%(key)s days") % {"key": bucket.key}, count, str(count), not bucket.within_target)
+                (
+                    _("%(key)s days") % {"key": bucket.key},
+                    count,
+                    str(count),
+                    not bucket.within_target,
+                )
                 for bucket, count in stats.lead.buckets()
             ],
         )
@@ -141,8 +149,12 @@ def chart_svg(stats: Statistics, chart: str, name: str) -> str:
             title=_("No-shows by lead time, %(where)s %(year)s") % {"where": name, "year": year},
             desc=desc,
             rows=[
-                (_("%(key)s days") % {"key": bucket.key}, share.percent or 0, _fmt(share.percent),
-                 not bucket.within_target)
+                (
+                    _("%(key)s days") % {"key": bucket.key},
+                    share.percent or 0,
+                    _fmt(share.percent),
+                    not bucket.within_target,
+                )
                 for bucket, share in stats.no_show_leads()
             ],
         )
@@ -150,13 +162,17 @@ def chart_svg(stats: Statistics, chart: str, name: str) -> str:
         months = stats.same_day_by_month()
         mean = stats.same_day_mean_minutes()
         series: list[tuple[str, list[float]]] = [
-            (_("Supply (appointments)"), [float(c.supply_appointments(mean) or 0) for _m, c in months]),
+            (
+                _("Supply (appointments)"),
+                [float(c.supply_appointments(mean) or 0) for _m, c in months],
+            ),
             (_("Served"), [float(c.served) for _m, c in months]),
         ]
         if stats.demand_known:
             series.append((_("Requests"), [float(c.demand or 0) for _m, c in months]))
         return grouped_svg(
-            title=_("Same-day supply and demand, %(where)s %(year)s") % {"where": name, "year": year},
+            title=_("Same-day supply and demand, %(where)s %(year)s")
+            % {"where": name, "year": year},
             desc=desc,
             categories=[month.strftime("%m") for month, _c in months],
             series=series,

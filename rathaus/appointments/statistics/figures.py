@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 LEAD_TARGET_DAYS = 14
 
@@ -74,17 +75,17 @@ def bucket_of(days: int) -> Bucket:
     return LEAD_BUCKETS[0]  # a negative lead (booked after the fact) counts as the same day
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One appointment as the statistics see it."""
+class Row(NamedTuple):
+    """Appointments as the statistics see them: `weight` of them alike in every field."""
 
     location_id: int
     status: str
     channel: str
     day: date  # local date of the start
     lead_days: int
-    minutes: int  # counter minutes
+    minutes: int  # counter minutes of one of them
     services: tuple[int, ...] = ()
+    weight: int = 1
 
 
 @dataclass(slots=True)
@@ -290,29 +291,30 @@ def statistics_compute(
     for row in rows:
         if row.location_id not in wanted or not first <= row.day <= last:
             continue
-        stats.appointments += 1
+        n = row.weight
+        stats.appointments += n
         status = row.status
         if status == CANCELLED:
-            stats.cancelled += 1
+            stats.cancelled += n
         if status not in HELD_A_COUNTER:
             continue
-        stats.held += 1
-        stats.channels[row.channel] += 1
+        stats.held += n
+        stats.channels[row.channel] += n
         month = row.day.replace(day=1)
-        stats.lead.histogram[row.lead_days] += 1
-        stats.lead_by_month.setdefault(month, LeadFigures()).histogram[row.lead_days] += 1
+        stats.lead.histogram[row.lead_days] += n
+        stats.lead_by_month.setdefault(month, LeadFigures()).histogram[row.lead_days] += n
         cell = stats.capacity_cell(row.location_id, month)
-        cell.booked += row.minutes
-        cell.appointments += 1
+        cell.booked += row.minutes * n
+        cell.appointments += n
         if row.channel == SAME_DAY:
             day_cell = same_day.setdefault(month, SameDayCell())
-            day_cell.served += 1
-            day_cell.served_minutes += row.minutes
+            day_cell.served += n
+            day_cell.served_minutes += row.minutes * n
         if status not in (DONE, NO_SHOW):
             continue
-        missed = int(status == NO_SHOW)
+        missed = n if status == NO_SHOW else 0
         if not missed:
-            cell.used += row.minutes
+            cell.used += row.minutes * n
         for share in (
             stats.no_show,
             by_weekday.setdefault(row.day.weekday(), Share()),
@@ -320,7 +322,7 @@ def statistics_compute(
             *(by_service.setdefault(service, Share()) for service in set(row.services)),
         ):
             share.count += missed
-            share.base += 1
+            share.base += n
     months = set(stats.months)
     for (location_id, month), (planned, kept) in (capacity or {}).items():
         if location_id in wanted and month in months:

@@ -136,8 +136,7 @@ def _free_intervals(
         [info.resource_id for _location, info, _kept in counters], first, last, now=now
     )
     return {
-        calendar.resource_id: engine.free_intervals(calendar, first, last)
-        for calendar in calendars
+        calendar.resource_id: engine.free_intervals(calendar, first, last) for calendar in calendars
     }
 
 
@@ -206,7 +205,7 @@ def appointments_simulate(
     *, year: int, count: int, seed: int, now: datetime, replace: bool = False
 ) -> SimulationResult:
     """Write about `count` appointments (exactly, when the counters have room) in `year`."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - a reproducible simulation, no secret
     prefix = f"{PREFIX}-{year}-"
     if replace:
         doomed = Appointment.objects.filter(reference__startswith=prefix)
@@ -218,9 +217,7 @@ def appointments_simulate(
     first, last = date(year, 1, 1), date(year, 12, 31)
     data = catalogue()
     services = {service.pk: service for service in data.services.values()}
-    bookable = {
-        pk: service for pk, service in services.items() if not service.information_only
-    }
+    bookable = {pk: service for pk, service in services.items() if not service.information_only}
     counters: list[tuple[Location, CounterInfo, bool]] = []
     for location in statistics_locations():
         kept = counters_kept_for_same_day(location)
