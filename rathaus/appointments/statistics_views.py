@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
 from rathaus.accounts.access import staff_page
 from rathaus.core.timezone import local_today
@@ -200,6 +201,6 @@ def _svg(request: HttpRequest) -> HttpResponse:
     return HttpResponse(chart_svg(stats, chart, name), content_type="image/svg+xml; charset=utf-8")
 
 
-statistics_page = staff_page(access_statistics)(_page)
-statistics_csv = staff_page(access_statistics)(_csv)
-statistics_chart = staff_page(access_statistics)(_svg)
+statistics_page = staff_page(access_statistics)(require_GET(_page))
+statistics_csv = staff_page(access_statistics)(require_GET(_csv))
+statistics_chart = staff_page(access_statistics)(require_GET(_svg))

@@ -202,6 +202,9 @@ STAFF_ELSEWHERE = {
     "privacy:request": ([], {OFFICE, CITIZEN_ADMIN}),
     "privacy:export-json": ([], {OFFICE, CITIZEN_ADMIN}),
     "privacy:erase": ([], {OFFICE, CITIZEN_ADMIN}),
+    "appointments_statistics:page": ([], {CITIZEN_ADMIN}),
+    "appointments_statistics:csv": ([], {CITIZEN_ADMIN}),
+    "appointments_statistics:svg": ([], {CITIZEN_ADMIN}),
 }
 BACKOFFICE_EXTRA = {
     # back-office URLs the role matrix of test_access does not list, proven in this module

@@ -71,7 +71,7 @@ SERVICE_WEIGHTS = {
 FAMILY_SIZES = ((1, 85), (2, 8), (3, 5), (4, 2))
 SECOND_SERVICE = 0.15  # a person's second service (an ID card and a passport)
 # No-show probability: base + per day of lead time + by weekday.
-NO_SHOW_BASE = 0.075
+NO_SHOW_BASE = 0.10
 NO_SHOW_PER_LEAD_DAY = 0.0035
 NO_SHOW_WEEKDAY = {0: 0.03, 1: 0.0, 2: -0.01, 3: 0.01, 4: 0.04, 5: 0.05, 6: 0.0}
 NO_SHOW_SAME_DAY = 0.03
