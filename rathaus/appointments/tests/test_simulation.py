@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
+from itertools import pairwise
 
 import pytest
 from django.core.management import call_command
@@ -40,7 +41,7 @@ def test_a_simulated_year_has_the_shape_of_a_year():
         by_counter[counter_of[appointment.pk]].append((appointment.start, appointment.end))
     for spans in by_counter.values():
         spans.sort()
-        assert all(end <= following for (_s, end), (following, _e) in zip(spans, spans[1:]))
+        assert all(end <= following for (_s, end), (following, _e) in pairwise(spans))
     assert Allocation.objects.filter(active=True).count() == sum(
         1 for a in held if a.status == AppointmentStatus.CONFIRMED
     )
