@@ -69,9 +69,7 @@ def test_a_simulated_year_has_the_shape_of_a_year():
         persons[appointment_id] += 1
     assert max(persons.values()) > 1
     minutes = defaultdict(int)
-    for appointment_id, planned in Request.objects.values_list(
-        "person__appointment_id", "minutes"
-    ):
+    for appointment_id, planned in Request.objects.values_list("person__appointment_id", "minutes"):
         minutes[appointment_id] += planned
     for appointment in appointments:
         assert appointment.minutes == minutes[appointment.pk]
