@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 LEAD_TARGET_DAYS = 14
 
@@ -282,27 +282,31 @@ def statistics_compute(
     day); `demand`: month -> same-day requests, when known."""
     stats = Statistics(first, last, months_between(first, last), list(location_ids))
     wanted = set(location_ids)
-    by_weekday, by_lead, by_service = (
-        stats.no_show_by_weekday,
-        stats.no_show_by_lead,
-        stats.no_show_by_service,
-    )
+    # Tallies in plain dictionaries (the hot loop runs once per appointment); Shares at the end.
+    decided: Counter[tuple[str, object]] = Counter()
+    missed: Counter[tuple[str, object]] = Counter()
+    buckets: dict[int, Bucket] = {}
     same_day = stats.same_day
+    histogram = stats.lead.histogram
     for row in rows:
         if row.location_id not in wanted or not first <= row.day <= last:
             continue
         n = row.weight
         stats.appointments += n
         status = row.status
-        if status == CANCELLED:
-            stats.cancelled += n
         if status not in HELD_A_COUNTER:
+            if status == CANCELLED:
+                stats.cancelled += n
             continue
         stats.held += n
         stats.channels[row.channel] += n
         month = row.day.replace(day=1)
-        stats.lead.histogram[row.lead_days] += n
-        stats.lead_by_month.setdefault(month, LeadFigures()).histogram[row.lead_days] += n
+        lead = row.lead_days
+        histogram[lead] += n
+        by_month = stats.lead_by_month.get(month)
+        if by_month is None:
+            by_month = stats.lead_by_month[month] = LeadFigures()
+        by_month.histogram[lead] += n
         cell = stats.capacity_cell(row.location_id, month)
         cell.booked += row.minutes * n
         cell.appointments += n
@@ -310,19 +314,29 @@ def statistics_compute(
             day_cell = same_day.setdefault(month, SameDayCell())
             day_cell.served += n
             day_cell.served_minutes += row.minutes * n
-        if status not in (DONE, NO_SHOW):
+        if status != DONE and status != NO_SHOW:
             continue
-        missed = n if status == NO_SHOW else 0
-        if not missed:
+        bucket = buckets.get(lead)
+        if bucket is None:
+            bucket = buckets[lead] = bucket_of(lead)
+        keys = [("all", None), ("weekday", row.day.weekday()), ("lead", bucket)]
+        keys += [("service", service) for service in set(row.services)]
+        decided.update(dict.fromkeys(keys, n))
+        if status == NO_SHOW:
+            missed.update(dict.fromkeys(keys, n))
+        else:
             cell.used += row.minutes * n
-        for share in (
-            stats.no_show,
-            by_weekday.setdefault(row.day.weekday(), Share()),
-            by_lead.setdefault(bucket_of(row.lead_days), Share()),
-            *(by_service.setdefault(service, Share()) for service in set(row.services)),
-        ):
-            share.count += missed
-            share.base += n
+    targets: dict[str, dict[Any, Share]] = {
+        "weekday": stats.no_show_by_weekday,
+        "lead": stats.no_show_by_lead,
+        "service": stats.no_show_by_service,
+    }
+    for (kind, key), base in decided.items():
+        share = Share(missed[(kind, key)], base)
+        if kind == "all":
+            stats.no_show = share
+        else:
+            targets[kind][key] = share
     months = set(stats.months)
     for (location_id, month), (planned, kept) in (capacity or {}).items():
         if location_id in wanted and month in months:

@@ -8,7 +8,7 @@ instead of a time-zone conversion per value (bench/appointments_stats.py).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from hashlib import sha256
@@ -98,51 +98,61 @@ def _offset_in_hour(hour: int) -> int:
 _ORDINAL_1970 = date(1970, 1, 1).toordinal()
 
 
-def _epoch(text: str) -> int:
-    """Epoch seconds of a stored instant read as text (UTC on SQLite, with offset on
-    PostgreSQL): cheaper than the database adapter's per-value datetime conversion."""
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return int(moment.timestamp())
-
-
 def _local_ordinal(seconds: int) -> int:
     return _ORDINAL_1970 + (seconds + _offset_in_hour(seconds // 3600)) // 86400
 
 
+@lru_cache(maxsize=65536)
+def _hour_ordinal(hour: str) -> int:
+    """The local date (ordinal) of a UTC hour written 'YYYY-MM-DD HH'."""
+    moment = datetime.fromisoformat(f"{hour}:00:00").replace(tzinfo=UTC)
+    return _local_ordinal(int(moment.timestamp()))
+
+
+def _local_day(text: str) -> int:
+    """The local date (ordinal) of a stored instant read as text: cheaper than the database
+    adapter's per-value datetime conversion. Django keeps instants in UTC (SQLite: no zone,
+    PostgreSQL: the connection's zone, UTC), so the hour decides the local date."""
+    zone = text[26:] if text[19:20] == "." else text[19:]
+    if zone in ("", "+00", "+00:00"):
+        return _hour_ordinal(text[:13])
+    return _local_ordinal(int(datetime.fromisoformat(text).timestamp()))
+
+
 def statistics_rows(location_ids: list[int], first: date, last: date) -> list[Row]:
-    """The appointments starting from `first` to `last` at these locations, as rows (alike
-    appointments counted in one row). Counter minutes are the sum of the requests' minutes."""
+    """The appointments starting from `first` to `last` at these locations, as rows. Counter
+    minutes are the sum of the requests' minutes."""
     start = local_datetime(first, time.min)
     end = local_datetime(last + timedelta(days=1), time.min)
     appointments = Appointment.objects.filter(
         location_id__in=location_ids, start__gte=start, start__lt=end
     )
     minutes: dict[int, int] = {}
-    services: dict[int, tuple[int, ...]] = {}
+    services: dict[int, list[int]] = {}
     for appointment_id, service_id, planned in Request.objects.filter(
         person__appointment__in=appointments
     ).values_list("person__appointment_id", "service_id", "minutes"):
         minutes[appointment_id] = minutes.get(appointment_id, 0) + planned
-        known = services.get(appointment_id, ())
-        if service_id not in known:
-            services[appointment_id] = (*known, service_id)
-    alike: Counter[tuple[int, str, str, int, int, int, tuple[int, ...]]] = Counter()
+        services.setdefault(appointment_id, []).append(service_id)
     text = CharField()
+    fromordinal, day_of, no_services = date.fromordinal, _local_day, ()
+    rows = []
     for pk, location_id, status, channel, begins, booked in appointments.values_list(
         "id", "location_id", "status", "channel", Cast("start", text), Cast("booked_at", text)
     ):
-        day = _local_ordinal(_epoch(begins))
-        lead = day - _local_ordinal(_epoch(booked))
-        alike[
-            (location_id, status, channel, day, lead, minutes.get(pk, 0), services.get(pk, ()))
-        ] += 1
-    fromordinal = date.fromordinal
-    return [
-        Row(location_id, status, channel, fromordinal(day), lead, planned, offered, count)
-        for (location_id, status, channel, day, lead, planned, offered), count in alike.items()
-    ]
+        day = day_of(begins)
+        rows.append(
+            Row(
+                location_id,
+                status,
+                channel,
+                fromordinal(day),
+                day - day_of(booked),
+                minutes.get(pk, 0),
+                tuple(services.get(pk, no_services)),
+            )
+        )
+    return rows
 
 
 def capacity_minutes(
