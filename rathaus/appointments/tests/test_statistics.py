@@ -257,3 +257,13 @@ def test_other_roles_are_refused(client, role):
 def test_anonymous_goes_to_the_login(client):
     answer = client.get(reverse("appointments_statistics:page"))
     assert answer.status_code == 302 and "/login/" in answer["Location"]
+
+
+def test_a_year_without_appointments_renders_everywhere(client):
+    office()
+    client.force_login(_user(roles.CITIZEN_OFFICE_ADMIN))
+    assert client.get(reverse("appointments_statistics:page"), {"year": "abc"}).status_code == 200
+    assert client.get(reverse("appointments_statistics:csv")).status_code == 200
+    for chart in ("lead", "capacity", "same-day", "unknown"):
+        answer = client.get(reverse("appointments_statistics:svg"), {"chart": chart})
+        assert answer.status_code == 200 and b"<title" in answer.content
