@@ -267,3 +267,27 @@ def test_a_year_without_appointments_renders_everywhere(client):
     for chart in ("lead", "capacity", "same-day", "unknown"):
         answer = client.get(reverse("appointments_statistics:svg"), {"chart": chart})
         assert answer.status_code == 200 and b"<title" in answer.content
+
+
+def test_the_page_is_valid_html(client, tmp_path):
+    """The Nu Html Checker, as tests/test_html_valid.py runs it (skips without Java)."""
+    import json
+    import subprocess
+
+    from tests.test_html_valid import _checker
+
+    command = _checker()
+    o = office(same_day_percent=50)
+    make(o, date(2027, 6, 7), lead=3)
+    make(o, date(2027, 6, 8), lead=20, status=AppointmentStatus.NO_SHOW, channel=Channel.SAME_DAY)
+    client.force_login(_user(roles.CITIZEN_OFFICE_ADMIN))
+    page = client.get(reverse("appointments_statistics:page"), {"year": "2027"})
+    (tmp_path / "page.html").write_bytes(page.content)
+    done = subprocess.run(  # noqa: S603 - the locked checker on our own file
+        [*command, "--errors-only", "--format", "json", "--exit-zero-always", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(done.stderr or done.stdout)["messages"]
+    assert [m["message"] for m in messages if m.get("type") == "error"] == []
