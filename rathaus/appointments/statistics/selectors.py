@@ -113,7 +113,7 @@ def _local_day(text: str) -> int:
     """The local date (ordinal) of a stored instant read as text: cheaper than the database
     adapter's per-value datetime conversion. Django keeps instants in UTC (SQLite: no zone,
     PostgreSQL: the connection's zone, UTC), so the hour decides the local date."""
-    zone = text[26:] if text[19:20] == "." else text[19:]
+    zone = text[19:].lstrip(".0123456789")  # after the seconds and their fraction
     if zone in ("", "+00", "+00:00"):
         return _hour_ordinal(text[:13])
     return _local_ordinal(int(datetime.fromisoformat(text).timestamp()))

@@ -291,3 +291,18 @@ def test_the_page_is_valid_html(client, tmp_path):
     )
     messages = json.loads(done.stderr or done.stdout)["messages"]
     assert [m["message"] for m in messages if m.get("type") == "error"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2027-06-07 21:59:59", date(2027, 6, 7)),  # SQLite: UTC without a zone; 23:59 in Berlin
+        ("2027-06-07 22:00:00.5", date(2027, 6, 8)),  # 00:00 in Berlin (summer time)
+        ("2027-01-07 23:00:00.1234+00", date(2027, 1, 8)),  # PostgreSQL, winter time
+        ("2027-01-07 23:30:00+01:00", date(2027, 1, 7)),  # another zone: parsed in full
+    ],
+)
+def test_local_dates_of_stored_instants(text, expected):
+    from rathaus.appointments.statistics.selectors import _local_day
+
+    assert date.fromordinal(_local_day(text)) == expected
