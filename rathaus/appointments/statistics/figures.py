@@ -210,7 +210,10 @@ class Statistics:
     # --- views on the figures -------------------------------------------------------------
 
     def capacity_cell(self, location_id: int, month: date) -> CapacityCell:
-        return self.capacity.setdefault((location_id, month), CapacityCell())
+        cell = self.capacity.get((location_id, month))
+        if cell is None:
+            cell = self.capacity[(location_id, month)] = CapacityCell()
+        return cell
 
     def capacity_by_month(self) -> list[tuple[date, CapacityCell]]:
         result = []
@@ -283,8 +286,8 @@ def statistics_compute(
     stats = Statistics(first, last, months_between(first, last), list(location_ids))
     wanted = set(location_ids)
     # Tallies in plain dictionaries (the hot loop runs once per appointment); Shares at the end.
-    decided: Counter[tuple[str, object]] = Counter()
-    missed: Counter[tuple[str, object]] = Counter()
+    decided_only: dict[tuple[str, object], int] = {}  # done
+    missed: dict[tuple[str, object], int] = {}  # no-show
     buckets: dict[int, Bucket] = {}
     same_day = stats.same_day
     histogram = stats.lead.histogram
@@ -319,24 +322,29 @@ def statistics_compute(
         bucket = buckets.get(lead)
         if bucket is None:
             bucket = buckets[lead] = bucket_of(lead)
-        keys = [("all", None), ("weekday", row.day.weekday()), ("lead", bucket)]
+        tally = missed if status == NO_SHOW else decided_only
+        keys: list[tuple[str, object]] = [
+            ("all", None),
+            ("weekday", row.day.weekday()),
+            ("lead", bucket),
+        ]
         keys += [("service", service) for service in set(row.services)]
-        decided.update(dict.fromkeys(keys, n))
-        if status == NO_SHOW:
-            missed.update(dict.fromkeys(keys, n))
-        else:
+        for key in keys:
+            tally[key] = tally.get(key, 0) + n
+        if status == DONE:
             cell.used += row.minutes * n
     targets: dict[str, dict[Any, Share]] = {
         "weekday": stats.no_show_by_weekday,
         "lead": stats.no_show_by_lead,
         "service": stats.no_show_by_service,
     }
-    for (kind, key), base in decided.items():
-        share = Share(missed[(kind, key)], base)
+    for kind, name in {**decided_only, **missed}:
+        count = missed.get((kind, name), 0)
+        share = Share(count, count + decided_only.get((kind, name), 0))
         if kind == "all":
             stats.no_show = share
         else:
-            targets[kind][key] = share
+            targets[kind][name] = share
     months = set(stats.months)
     for (location_id, month), (planned, kept) in (capacity or {}).items():
         if location_id in wanted and month in months:

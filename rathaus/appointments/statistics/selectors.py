@@ -135,21 +135,24 @@ def statistics_rows(location_ids: list[int], first: date, last: date) -> list[Ro
         minutes[appointment_id] = minutes.get(appointment_id, 0) + planned
         services.setdefault(appointment_id, []).append(service_id)
     text = CharField()
-    fromordinal, day_of, no_services = date.fromordinal, _local_day, ()
+    fromordinal, day_of, make, no_services = date.fromordinal, _local_day, Row._make, ()
     rows = []
     for pk, location_id, status, channel, begins, booked in appointments.values_list(
         "id", "location_id", "status", "channel", Cast("start", text), Cast("booked_at", text)
     ):
         day = day_of(begins)
         rows.append(
-            Row(
-                location_id,
-                status,
-                channel,
-                fromordinal(day),
-                day - day_of(booked),
-                minutes.get(pk, 0),
-                tuple(services.get(pk, no_services)),
+            make(
+                (
+                    location_id,
+                    status,
+                    channel,
+                    fromordinal(day),
+                    day - day_of(booked),
+                    minutes.get(pk, 0),
+                    tuple(services.get(pk, no_services)),
+                    1,
+                )
             )
         )
     return rows
