@@ -92,6 +92,10 @@ def _page(request: HttpRequest) -> HttpResponse:
         "charts": CHARTS,
         "weekdays": [(WEEKDAYS[day], share) for day, share in stats.no_show_weekdays()],
         "services": [(services.get(pk), share) for pk, share in stats.no_show_services()],
+        "lead_months": [
+            (month, figures.within_target, figures.median)
+            for month, figures in sorted(stats.lead_by_month.items())
+        ],
         "capacity": stats.capacity_by_month(),
         "capacity_total": stats.capacity_total(),
         "same_day": [

@@ -97,6 +97,8 @@ def test_lead_time_distribution_and_target():
     assert stats.held == len(leads)
     assert stats.appointments == len(leads) + 2 and stats.cancelled == 1
     assert stats.lead.histogram == Counter(leads)
+    assert list(stats.lead_by_month) == [JUNE[0]]  # every one in June, the period
+    assert stats.lead_by_month[JUNE[0]].histogram == Counter(leads)
     within = [lead for lead in leads if lead <= LEAD_TARGET_DAYS]
     assert stats.lead.within_target.count == len(within)
     assert stats.lead.within_target.percent == pytest.approx(100 * len(within) / len(leads))
