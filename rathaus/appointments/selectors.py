@@ -222,11 +222,8 @@ def plan_make(
                     _("“%(service)s” is not offered at %(location)s.")
                     % {"service": service.name, "location": location.name}
                 )
-            if not 1 <= count <= service.max_count:
-                raise PlanInvalid(
-                    _("“%(service)s”: at most %(count)d per person.")
-                    % {"service": service.name, "count": service.max_count}
-                )
+            if count < 1:
+                raise PlanInvalid(_("A count must be at least 1."))
             if any(other.pk == service.pk for other, _count in chosen):
                 raise PlanInvalid(
                     _("“%(service)s” is chosen twice for one person.") % {"service": service.name}
@@ -234,6 +231,17 @@ def plan_make(
             chosen.append((service, count))
             groups.add(service.combination_group)
         persons.append(tuple(chosen))
+    totals: Tally[int] = Tally()
+    for person in persons:
+        for service, count in person:
+            totals[service.pk] += count
+    for person in persons:
+        for service, _count in person:
+            if totals[service.pk] > service.max_count:
+                raise PlanInvalid(
+                    _("“%(service)s”: at most %(count)d per appointment.")
+                    % {"service": service.name, "count": service.max_count}
+                )
     if len(groups) > 1:
         raise PlanInvalid(_("These services cannot be combined in one appointment."))
     minutes = tuple(sum(service.minutes * count for service, count in person) for person in persons)

@@ -118,6 +118,10 @@ PUBLIC = {
     "api:slots_list": ("get", []),
     "api:reservation_create": ("post", []),
     "api:calculate": ("post", []),
+    "api:appointment_services": ("get", []),
+    "api:appointment_locations": ("get", []),
+    "api:appointment_slots": ("get", []),
+    "api:appointment_create": ("post", []),
     "set_language": ("post", []),
     "api:altcha-challenge": ("get", []),
     "lottery:list": ("get", []),
@@ -171,6 +175,14 @@ CITIZEN_ELSEWHERE = {
     "waitlist:wish-withdraw": (
         ["=WL-NOTAREF", "=" + "A" * 32],
         "rathaus/weddings/waitlist/tests/test_views.py::test_token_pages_are_not_found_with_a_wrong_token",
+    ),
+    "api:appointment_detail": (
+        ["=BB-AAAAAA"],
+        "rathaus/appointments/tests/test_api.py::test_a_token_never_opens_another_appointment",
+    ),
+    "api:appointment_cancel_by_token": (
+        ["=BB-AAAAAA"],
+        "rathaus/appointments/tests/test_api.py::test_a_token_never_opens_another_appointment",
     ),
     "appointments:confirm": (
         ["=BB-AAAAAA", "=" + "A" * 32],
@@ -764,6 +776,17 @@ API_PUBLIC_CALLS = {
     "api:reservation_create": ("post", "/api/v1/reservations", {}),
     "api:calculate": ("post", "/api/v1/housing-benefit/calculate", {}),
     "api:altcha-challenge": ("get", "/api/v1/altcha/challenge", None),
+    "api:appointment_services": ("get", "/api/v1/appointments/services", None),
+    "api:appointment_locations": ("get", "/api/v1/appointments/locations", None),
+    "api:appointment_slots": (
+        "get",
+        "/api/v1/appointments/slots?location=rathaus&from=2030-01-07&to=2030-01-08"
+        "&services=reisepass:1",
+        None,
+    ),
+    "api:appointment_create": ("post", "/api/v1/appointments", {}),
+    "api:appointment_detail": ("get", "/api/v1/appointments/BB-AAAAAA", None),
+    "api:appointment_cancel_by_token": ("post", "/api/v1/appointments/BB-AAAAAA/cancel", None),
 }
 
 
