@@ -42,10 +42,10 @@ from .services.cancel import appointment_cancel
 router = Router(tags=["Bürgerbüro"])
 SCOPE = "appointments.booking"
 BERLIN_TIME = "ISO 8601 with the Europe/Berlin offset of that moment (+01:00 or +02:00)"
-BEARER = [{"bearerAuth": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 # A reference's shape (core.references): anything else is not an appointment, and the fixed
 # paths beside `{reference}` (services, locations, slots) can never be mistaken for one.
-REFERENCE = Path(..., pattern=rf"^{REFERENCE_PREFIX}-[{ALPHABET}]{{{REFERENCE_LENGTH}}}$")
+REFERENCE: Any = Path(..., pattern=rf"^{REFERENCE_PREFIX}-[{ALPHABET}]{{{REFERENCE_LENGTH}}}$")  # type: ignore[type-arg]
 
 
 class AppointmentServiceOut(Schema):
@@ -211,10 +211,10 @@ def appointment_locations(request: HttpRequest) -> list[dict[str, Any]]:
 )
 def appointment_slots(
     request: HttpRequest,
-    location: str = Query(..., max_length=40),
-    from_: str = Query(..., alias="from"),
-    to: str = Query(...),
-    services: str = Query(..., max_length=500),
+    location: str = Query(..., max_length=40),  # type: ignore[type-arg]
+    from_: str = Query(..., alias="from"),  # type: ignore[type-arg]
+    to: str = Query(...),  # type: ignore[type-arg]
+    services: str = Query(..., max_length=500),  # type: ignore[type-arg]
 ) -> Any:
     refused = api_read_guard(request, scope="appointments.slots")
     if refused is not None:

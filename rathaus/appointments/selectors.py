@@ -208,7 +208,7 @@ def plan_make(
     for need in needs:
         if not need.services:
             raise PlanInvalid(_("Please choose at least one service for every person."))
-        chosen = []
+        chosen: list[tuple[Service, int]] = []
         for slug, count in need.services:
             service = data.services.get(slug)
             if service is None:
