@@ -75,12 +75,14 @@ test-clocks: install
 
 bench: setup
 	$(BIN)/python bench/slots.py
+	$(BIN)/python bench/appointments.py
 
 # Every benchmark in short form, correctness targets only (CI runs it; needs PostgreSQL).
 bench-smoke: install
 	$(BIN)/python bench/slots.py --smoke
 	$(BIN)/python bench/rush.py --smoke
 	$(BIN)/python bench/faults.py --smoke
+	$(BIN)/python bench/appointments.py --smoke
 
 # HTTP benchmarks against `make serve` on PostgreSQL (docs/benchmarks.md); a few minutes each.
 # BENCH_ARGS=--record appends the figures to docs/benchmarks.md, --smoke makes rush.py short.
