@@ -29,7 +29,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from .. import audit_events as audit
 from ..constants import REMINDER_HOURS, AppointmentStatus
@@ -43,7 +43,7 @@ logger = logging.getLogger("rathaus.appointments.jobs")
 # Ask this many days before `reconfirm_by`; lapse only when the request is this old.
 RECONFIRM_REQUEST_DAYS = 3
 RECONFIRM_NOTICE = timedelta(hours=48)
-NOT_RECONFIRMED = "Not reconfirmed in time"  # stored in German, see _reason()
+NOT_RECONFIRMED = gettext_noop("Not reconfirmed in time")  # stored in German, see _reason()
 
 
 def coming_links(appointment: Appointment) -> dict[str, str]:

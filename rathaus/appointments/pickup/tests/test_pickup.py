@@ -171,7 +171,7 @@ def test_staff_pages_need_the_citizen_office_role(client, desk, django_user_mode
     pickup = Pickup.objects.get()
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    upload = SimpleUploadedFile("liste.csv", ("nummer;vorname\n1;A\n").encode())
+    upload = SimpleUploadedFile("liste.csv", (b"nummer;vorname\n1;A\n"))
     response = client.post(reverse("pickup_staff:import"), {"file": upload})
     assert response.status_code == 400 and "Zeile 1" in response.content.decode()
     upload = SimpleUploadedFile("liste.csv", CSV.encode())
@@ -194,3 +194,13 @@ def test_art_15_and_17(desk):
     done.refresh_from_db()
     assert waiting.email and not done.email
     assert not Appointment.objects.exists()
+
+
+def test_the_pages_speak_german(client, desk):
+    pickup = ready(desk)
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(reverse("pickup:detail", args=[pickup.reference, pickup_token(pickup)]))
+    text = page.content.decode()
+    assert "Abholzeit buchen" in text and "Postversand beantragen" in text
+    mail = OutboxMessage.objects.get()
+    assert "zur Abholung bereit" in mail.text
