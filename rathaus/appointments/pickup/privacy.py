@@ -8,7 +8,7 @@ record (the city must hand the document to its owner), which the erasure names a
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +17,9 @@ from rathaus.audit.privacy import audit_history
 from rathaus.core.privacy import Erasure, Section, model_record
 
 from .models import Pickup
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from .services import pickup_personal_data_erase
 
 FIELDS = [
@@ -81,7 +84,7 @@ def personal_data_erase_for_email(email: str, *, actor: Any, now: datetime) -> E
                 continue
             pickup_personal_data_erase(pickup, now=now, actor=actor, on_request=True)
             erased += 1
-    retained = (
+    retained: list[StrOrPromise] = (
         [
             _(
                 "%(count)s documents not yet handed over: kept until they reach their owner "

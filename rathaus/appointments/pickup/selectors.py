@@ -66,7 +66,7 @@ def pickups_for_staff(status: str = "", q: str = "") -> QuerySet[Pickup]:
         pickups = pickups.filter(document_number__iexact=q.strip()) | pickups.filter(
             family_name__iexact=q.strip()
         )
-    return pickups.order_by("-ready_at", "pk")[:500]  # type: ignore[return-value]
+    return pickups.order_by("-ready_at", "pk")[:500]
 
 
 def pickup_counts() -> dict[str, int]:

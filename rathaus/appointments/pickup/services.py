@@ -88,7 +88,7 @@ def pickup_token(pickup: Pickup) -> str:
 
 
 def pickup_url(pickup: Pickup) -> str:
-    return settings.SITE_URL + reverse(
+    return str(settings.SITE_URL) + reverse(
         "pickup:detail", args=[pickup.reference, pickup_token(pickup)]
     )
 
