@@ -28,6 +28,7 @@ class BirthField(forms.DateField):
 
 
 class SlotForm(forms.Form):
+    prefix = "slot"
     start = forms.TypedChoiceField(label=_("Pick-up time"), coerce=int)
 
     def __init__(self, *args: Any, times: Sequence[FreeTime], ask_birth: bool, **kwargs: Any):
@@ -46,6 +47,7 @@ class SlotForm(forms.Form):
 
 
 class PostalForm(forms.Form):
+    prefix = "post"
     street = forms.CharField(label=_("Street and house number"), max_length=120)
     postcode = forms.RegexField(label=_("Postcode"), regex=r"^\d{5}$", max_length=5)
     town = forms.CharField(label=_("Town"), max_length=80)

@@ -140,11 +140,22 @@ def test_citizen_pages_with_token_only(client, desk):
         assert response.status_code == 200 and b"15" in response.content
         slot = reverse("pickup:slot", args=[pickup.reference, pickup_token(pickup)])
         start = int(at(9).timestamp())
-        assert client.post(slot, {"start": start}).status_code == 400  # date of birth missing
-        response = client.post(slot, {"start": start, "date_of_birth": "01.05.1990"})
+        assert client.post(slot, {"slot-start": start}).status_code == 400  # date of birth missing
+        response = client.post(slot, {"slot-start": start, "slot-date_of_birth": "01.05.1990"})
         assert response.status_code == 302
     pickup.refresh_from_db()
     assert pickup.status == PickupStatus.BOOKED and pickup.appointment.start == at(9)
+    other = ready(desk, "P9")
+    postal = reverse("pickup:postal", args=[other.reference, pickup_token(other)])
+    address = {"post-street": "Weg 1", "post-postcode": "46236", "post-town": "Bottrop"}
+    with time_machine.travel(NOW, tick=False):
+        assert client.post(postal, address).status_code == 400  # the fee not accepted
+        assert client.post(postal, {**address, "post-fee": "on"}).status_code == 302
+        page = client.get(reverse("pickup:detail", args=[other.reference, pickup_token(other)]))
+    other.refresh_from_db()
+    assert other.status == PickupStatus.POSTAL
+    assert other.postal_address == "Anna Schmidt\nWeg 1\n46236 Bottrop"
+    assert other.reference in page.content.decode()  # the payment reference
 
 
 def test_staff_pages_need_the_citizen_office_role(client, desk, django_user_model, settings):
