@@ -191,3 +191,38 @@ def test_the_jobs_command_runs_everything_and_expired_holds_lapse():
         call_command("appointments_jobs", stdout=out)
     pending.refresh_from_db()
     assert pending.status == AppointmentStatus.LAPSED
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_job_runs_at_once_remind_each_appointment_once():
+    import threading
+
+    from django.db import connection
+
+    o = office(counters=3)
+    for index, hour in enumerate((9, 10, 11)):
+        book(o, at(hour), email=f"p{index}@example.org",
+             persons=(PersonDetails(f"P{index}", "Test", date(1980, 1, 1)),))  # fmt: skip
+    OutboxMessage.objects.all().delete()
+    moment = at(9) - timedelta(hours=20)
+    counts, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def run():
+        try:
+            barrier.wait()
+            counts.append(reminders_send(now=moment))
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert sum(counts) == 3
+    assert OutboxMessage.objects.count() == 3
