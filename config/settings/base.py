@@ -266,3 +266,6 @@ RATHAUS_RETENTION_MONTHS_AFTER_CEREMONY = env.int(
 RATHAUS_RETENTION_DAYS_AFTER_CANCELLATION = env.int(
     "RATHAUS_RETENTION_DAYS_AFTER_CANCELLATION", default=30
 )
+# The city treasury's account for the 15 € postal delivery of identity documents (pick-up);
+# the default is a placeholder until the treasury names the account.
+RATHAUS_PICKUP_IBAN = env("RATHAUS_PICKUP_IBAN", default="DE00 0000 0000 0000 0000 00")
