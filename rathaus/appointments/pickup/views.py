@@ -67,6 +67,9 @@ class PickupView(View):
 
 @method_decorator(never_cache, name="dispatch")
 class SlotView(View):
+    def get(self, request: HttpRequest, reference: str, token: str) -> HttpResponse:
+        return redirect(pickup_url(_pickup(reference, token)))  # the form is on that page
+
     def post(self, request: HttpRequest, reference: str, token: str) -> HttpResponse:
         pickup = _pickup(reference, token)
         form = SlotForm(
@@ -96,6 +99,9 @@ class SlotView(View):
 
 @method_decorator(never_cache, name="dispatch")
 class PostalView(View):
+    def get(self, request: HttpRequest, reference: str, token: str) -> HttpResponse:
+        return redirect(pickup_url(_pickup(reference, token)))  # the form is on that page
+
     def post(self, request: HttpRequest, reference: str, token: str) -> HttpResponse:
         pickup = _pickup(reference, token)
         form = PostalForm(request.POST, ask_birth=pickup.date_of_birth is None)
