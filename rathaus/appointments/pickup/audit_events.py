@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.audit.registry import event_register
-from rathaus.audit.services import audit_record
 
 event_register("pickup.ready", _("Document {reference} was marked ready for pick-up."))
 event_register("pickup.booked", _("Pick-up {reference}: a pick-up time was booked."))
@@ -16,7 +12,3 @@ event_register("pickup.postal", _("Pick-up {reference}: postal delivery was requ
 event_register("pickup.picked_up", _("Document {reference} was picked up."))
 event_register("pickup.posted", _("Document {reference} was posted."))
 event_register("pickup.erased", _("Personal data of pick-up {reference} was erased."))
-
-
-def pickup_event(code: str, pickup: Model, actor: Any = None, **data: Any) -> None:
-    audit_record(code=code, obj=pickup, actor=actor, reference=str(pickup), **data)

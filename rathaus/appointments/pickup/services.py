@@ -25,13 +25,12 @@ from rathaus.appointments.models import Appointment, Location
 from rathaus.appointments.selectors import PlanInvalid, location_get
 from rathaus.appointments.services.booking import BookingRefused, PersonDetails, appointment_book
 from rathaus.appointments.services.cancel import appointment_cancel
-from rathaus.audit.services import personal_data_scrub
+from rathaus.audit.services import audit_record, personal_data_scrub
 from rathaus.core.mail import mail_queue, mail_render
 from rathaus.core.references import reference_draw, reference_unique
 from rathaus.core.timezone import BERLIN
 from rathaus.core.tokens import nonce_new, token_sign
 
-from .audit_events import pickup_event
 from .constants import (
     OPEN_STATUSES,
     POSTAL_FEE_EUR,
@@ -136,7 +135,7 @@ def _create(document: ReadyDocument, *, actor: Any, now: datetime) -> Pickup:
         ready_at=now,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
-    pickup_event("pickup.ready", pickup, actor)
+    audit_record(code="pickup.ready", obj=pickup, actor=actor, reference=pickup.reference)
     _mail(pickup, "ready")
     return pickup
 
@@ -330,7 +329,7 @@ def pickup_book(
         pickup.appointment = appointment
         pickup.date_of_birth = born
         pickup.save()
-        pickup_event("pickup.booked", pickup)
+        audit_record(code="pickup.booked", obj=pickup, reference=pickup.reference)
     return pickup
 
 
@@ -370,7 +369,7 @@ def pickup_request_postal(
         pickup.postal_requested_at = now
         pickup.date_of_birth = born
         pickup.save()
-        pickup_event("pickup.postal", pickup)
+        audit_record(code="pickup.postal", obj=pickup, reference=pickup.reference)
         _mail(pickup, "postal")
     return pickup
 
@@ -391,7 +390,12 @@ def pickup_hand_over(
         pickup.status = PickupStatus.POSTED if posted else PickupStatus.PICKED_UP
         pickup.handed_over_at = now
         pickup.save()
-        pickup_event("pickup.posted" if posted else "pickup.picked_up", pickup, actor)
+        audit_record(
+            code="pickup.posted" if posted else "pickup.picked_up",
+            obj=pickup,
+            actor=actor,
+            reference=pickup.reference,
+        )
         appointment = pickup.appointment
         if appointment is not None and appointment.is_active and posted:
             appointment_cancel(appointment=appointment, now=now, actor=actor, notify=False)
@@ -423,7 +427,13 @@ def pickup_personal_data_erase(
     pickup.erased_at = now
     pickup.save()
     personal_data_scrub(obj=pickup)
-    pickup_event("pickup.erased", pickup, actor, on_request=on_request)
+    audit_record(
+        code="pickup.erased",
+        obj=pickup,
+        actor=actor,
+        on_request=on_request,
+        reference=pickup.reference,
+    )
 
 
 def pickups_erase(*, now: datetime | None = None) -> int:

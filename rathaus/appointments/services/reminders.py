@@ -31,7 +31,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
-from .. import audit_events as audit
+from rathaus.audit.services import audit_record
+
 from ..constants import REMINDER_HOURS, AppointmentStatus
 from ..links import appointment_token
 from ..models import Appointment
@@ -159,7 +160,12 @@ def reconfirm_lapse(*, now: datetime | None = None) -> int:
             appointment = appointment_cancel(
                 appointment=appointment, now=now, reason=_reason(), notify=False
             )
-            audit.appointment_event("appointments.lapsed", appointment, why="not reconfirmed")
+            audit_record(
+                code="appointments.lapsed",
+                obj=appointment,
+                reference=appointment.reference,
+                why="not reconfirmed",
+            )
             appointment_mail(appointment, "lapsed")
             lapsed += 1
     logger.info("appointments lapsed without reconfirmation: %s", lapsed)
@@ -189,7 +195,9 @@ def appointment_coming(*, appointment: Appointment, now: datetime | None = None)
             changed.append("reconfirmed_at")
         if changed:
             appointment.save(update_fields=[*changed, "updated_at"])
-            audit.appointment_event("appointments.coming", appointment)
+            audit_record(
+                code="appointments.coming", obj=appointment, reference=appointment.reference
+            )
     return appointment
 
 
@@ -203,5 +211,7 @@ def appointment_reconfirm(*, appointment: Appointment, now: datetime | None = No
         if appointment.reconfirmed_at is None:
             appointment.reconfirmed_at = now
             appointment.save(update_fields=["reconfirmed_at", "updated_at"])
-            audit.appointment_event("appointments.reconfirmed", appointment)
+            audit_record(
+                code="appointments.reconfirmed", obj=appointment, reference=appointment.reference
+            )
     return appointment

@@ -23,11 +23,10 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from rathaus.audit.services import personal_data_scrub
+from rathaus.audit.services import audit_record, personal_data_scrub
 from rathaus.core.tokens import nonce_new
 from rathaus.scheduling.services import booking_identity_replace
 
-from .. import audit_events as audit
 from ..constants import ACTIVE_STATUSES, RETENTION_DAYS, AppointmentStatus
 from ..models import Appointment, Person
 
@@ -82,7 +81,13 @@ def appointment_personal_data_erase(
     if appointment.booking_id:
         booking_identity_replace(booking_id=appointment.booking_id, keys=[])
     personal_data_scrub(obj=appointment)
-    audit.appointment_event("appointments.erased", appointment, actor, on_request=on_request)
+    audit_record(
+        code="appointments.erased",
+        obj=appointment,
+        actor=actor,
+        reference=appointment.reference,
+        on_request=on_request,
+    )
 
 
 def appointments_erase(*, now: datetime | None = None) -> int:
