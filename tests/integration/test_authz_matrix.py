@@ -204,6 +204,26 @@ CITIZEN_ELSEWHERE = {
         ["b_reference", "=" + "A" * 32],
         "rathaus/weddings/waitlist/tests/test_views.py::test_token_pages_are_not_found_with_a_wrong_token",
     ),
+    "appointments:coming": (
+        ["=BB-AAAAAA", "=" + "A" * 32],
+        "rathaus/appointments/tests/test_reminders.py::test_im_coming_page_shows_a_button_and_only_the_post_acts",
+    ),
+    "appointments:reconfirm": (
+        ["=BB-AAAAAA", "=" + "A" * 32],
+        "rathaus/appointments/tests/test_reminders.py::test_a_booking_far_ahead_is_asked_to_reconfirm_and_stays_when_reconfirmed",
+    ),
+    "pickup:detail": (
+        ["=AB-AAAAAA", "=" + "A" * 32],
+        "rathaus/appointments/pickup/tests/test_pickup.py::test_citizen_pages_with_token_only",
+    ),
+    "pickup:slot": (
+        ["=AB-AAAAAA", "=" + "A" * 32],
+        "rathaus/appointments/pickup/tests/test_pickup.py::test_citizen_pages_with_token_only",
+    ),
+    "pickup:postal": (
+        ["=AB-AAAAAA", "=" + "A" * 32],
+        "rathaus/appointments/pickup/tests/test_pickup.py::test_citizen_pages_with_token_only",
+    ),
 }
 # Staff pages of the other services: (args, roles allowed). Their own tests prove what the
 # allowed roles see; here: anonymous goes to the login, every other role is refused.
@@ -214,6 +234,10 @@ STAFF_ELSEWHERE = {
     "privacy:request": ([], {OFFICE, CITIZEN_ADMIN}),
     "privacy:export-json": ([], {OFFICE, CITIZEN_ADMIN}),
     "privacy:erase": ([], {OFFICE, CITIZEN_ADMIN}),
+    "pickup_staff:list": ([], {CITIZEN_ADMIN}),
+    "pickup_staff:ready": ([], {CITIZEN_ADMIN}),
+    "pickup_staff:import": ([], {CITIZEN_ADMIN}),
+    "pickup_staff:handed-over": (["=AB-AAAAAA"], {CITIZEN_ADMIN}),
 }
 BACKOFFICE_EXTRA = {
     # back-office URLs the role matrix of test_access does not list, proven in this module
