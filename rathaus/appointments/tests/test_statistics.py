@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from rathaus.accounts import roles
 from rathaus.accounts.services import roles_ensure, staff_user_ensure
-from rathaus.appointments.constants import AppointmentStatus, Channel
+from rathaus.appointments.constants import PURPOSE, AppointmentStatus, Channel
 from rathaus.appointments.models import Appointment, Person, Request
 from rathaus.appointments.statistics.figures import LEAD_TARGET_DAYS, bucket_of
 from rathaus.appointments.statistics.ports import (
@@ -25,7 +25,9 @@ from rathaus.appointments.statistics.ports import (
 )
 from rathaus.appointments.statistics.selectors import statistics_for
 from rathaus.core.timezone import BERLIN
+from rathaus.scheduling.constants import BookingStatus
 from rathaus.scheduling.engine import is_public_holiday
+from rathaus.scheduling.models import Booking
 
 from .factories import office
 
@@ -59,8 +61,15 @@ def make(
     minutes = persons * sum(service.minutes * count for service, count in services)
     start = datetime.combine(day, time(hour), tzinfo=BERLIN)
     number = next(_numbers)
+    booking = Booking.objects.create(
+        purpose=PURPOSE,
+        status=BookingStatus.CANCELLED if status == "cancelled" else BookingStatus.CONFIRMED,
+        start=start,
+        end=start + timedelta(minutes=minutes),
+    )
     appointment = Appointment.objects.create(
         reference=f"BB-T{number:05d}",
+        booking=booking,
         location=location or o.location,
         status=status,
         channel=channel,
