@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "rathaus.weddings.waitlist",
     "rathaus.weddings.lottery",
     "rathaus.housing_benefit",
+    "rathaus.parking_permits",
     "rathaus.protection",
     "rathaus.api",
     "ninja",  # its static files: Swagger UI from our own origin (/api/v1/docs)

@@ -118,6 +118,9 @@ PUBLIC = {
     "api:slots_list": ("get", []),
     "api:reservation_create": ("post", []),
     "api:calculate": ("post", []),
+    "api:zones_list": ("get", []),
+    "api:precheck": ("get", []),
+    "api:plates_check": ("get", []),
     "set_language": ("post", []),
     "api:altcha-challenge": ("get", []),
     "lottery:list": ("get", []),
@@ -747,6 +750,9 @@ API_PUBLIC_CALLS = {
     "api:slots_list": ("get", "/api/v1/slots?from=2030-01-01&to=2030-01-31", None),
     "api:reservation_create": ("post", "/api/v1/reservations", {}),
     "api:calculate": ("post", "/api/v1/housing-benefit/calculate", {}),
+    "api:zones_list": ("get", "/api/v1/parking/zones", None),
+    "api:precheck": ("get", "/api/v1/parking/precheck?street=Brauerstra%C3%9Fe&number=3", None),
+    "api:plates_check": ("get", "/api/v1/parking/plates/check?plate=BOT-AB%20123", None),
     "api:altcha-challenge": ("get", "/api/v1/altcha/challenge", None),
 }
 

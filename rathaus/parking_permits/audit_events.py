@@ -1,0 +1,1 @@
+"""The parking-permit module's audit events (registered with `rathaus.audit.registry`)."""

@@ -1,0 +1,250 @@
+"""Reads of the parking-permit module: zones, fees, the public pre-check, the staff views."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from rathaus.accounts import roles
+
+from .addresses import house_number_parse, street_key
+from .constants import (
+    OPEN_STATUSES,
+    OVERSUBSCRIPTION_FACTOR,
+    PERMIT_YEARS,
+    Residence,
+    Status,
+)
+from .models import (
+    Application,
+    FeeRule,
+    Permit,
+    RegisteredResident,
+    RegisteredVehicle,
+    SigningKey,
+    Street,
+    Zone,
+    ZoneSegment,
+)
+
+
+def access_parking_staff(user: Any) -> bool:
+    """The parking-permit office and the citizen-office administration."""
+    if not (user.is_active and user.is_staff):
+        return False
+    if user.is_superuser:
+        return True
+    return bool(
+        user.groups.filter(name__in=[roles.PARKING_OFFICE, roles.CITIZEN_OFFICE_ADMIN]).exists()
+    )
+
+
+# --- Streets, zones, fees -------------------------------------------------------------------
+
+
+def street_find(text: str) -> Street | None:
+    key = street_key(text or "")
+    if not key:
+        return None
+    return Street.objects.filter(key=key).first()
+
+
+def zone_for_address(street: Street, number: int) -> Zone | None:
+    segments = ZoneSegment.objects.filter(
+        street=street, zone__active=True, first_number__lte=number, last_number__gte=number
+    ).select_related("zone")
+    for segment in segments:
+        if segment.covers(number):
+            return segment.zone
+    return None
+
+
+def zones_public() -> list[Zone]:
+    return list(
+        Zone.objects.filter(active=True).prefetch_related("segments__street").order_by("name")
+    )
+
+
+def zone_street_names(zone: Zone) -> list[str]:
+    return sorted({segment.street.name for segment in zone.segments.all()})
+
+
+def fee_rule_on(kind: str, day: date) -> FeeRule | None:
+    """The rule of `kind` in force on `day`: the latest that started and has not ended."""
+    return (
+        FeeRule.objects.filter(kind=kind, valid_from__lte=day)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+def permit_fees_on(day: date) -> list[FeeRule]:
+    rules = (fee_rule_on(kind, day) for kind in PERMIT_YEARS)
+    return [rule for rule in rules if rule is not None]
+
+
+def fees_all() -> QuerySet[FeeRule]:
+    return FeeRule.objects.order_by("kind", "-valid_from")
+
+
+# --- The public pre-check ---------------------------------------------------------------------
+
+
+class PreCheckError(ValueError):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class PreCheck:
+    street: Street
+    number: str
+    zone: Zone | None
+    fees: list[FeeRule] = field(default_factory=list)
+
+    @property
+    def in_zone(self) -> bool:
+        return self.zone is not None
+
+    @property
+    def secondary_allowed(self) -> bool:
+        return self.zone is not None and self.zone.residence == Residence.MAIN_OR_SECONDARY
+
+
+def precheck(street: str, number: str, *, on: date) -> PreCheck:
+    """Which zone an address lies in, with the fees of `on`. Stores nothing."""
+    if not (street or "").strip():
+        raise PreCheckError("street_missing", "Please give a street.")
+    found = street_find(street)
+    if found is None:
+        raise PreCheckError("street_unknown", "This street is not in Bottrop's street list.")
+    parsed = house_number_parse(number or "")
+    if parsed is None:
+        raise PreCheckError("number_invalid", "Please give a house number such as 12 or 12a.")
+    zone = zone_for_address(found, parsed[0])
+    fees = permit_fees_on(on) if zone is not None else []
+    return PreCheck(street=found, number=f"{parsed[0]}{parsed[1]}", zone=zone, fees=fees)
+
+
+# --- Applications, permits --------------------------------------------------------------------
+
+
+def application_get(reference: str) -> Application | None:
+    return (
+        Application.objects.select_related("zone", "street", "fee_rule")
+        .filter(reference=reference, erased_at__isnull=True)
+        .first()
+    )
+
+
+def application_by_remittance(remittance: str) -> Application | None:
+    return Application.objects.filter(remittance=remittance).first()
+
+
+def applications_awaiting_payment() -> dict[str, Application]:
+    return {
+        a.remittance: a
+        for a in Application.objects.filter(status=Status.APPROVED, paid_at__isnull=True)
+    }
+
+
+def applications_queue() -> QuerySet[Application]:
+    return (
+        Application.objects.filter(status__in=OPEN_STATUSES)
+        .select_related("zone", "street")
+        .order_by("created_at")
+    )
+
+
+def applications_recent(limit: int = 50) -> QuerySet[Application]:
+    return Application.objects.select_related("zone", "street").order_by("-created_at")[:limit]
+
+
+def application_open_or_issued_for(
+    *, given_name: str, family_name: str, birth_date: date, exclude: int | None = None
+) -> bool:
+    """One permit per resident: an open application or a valid permit of the same person."""
+    same = Application.objects.filter(
+        given_name__iexact=given_name,
+        family_name__iexact=family_name,
+        birth_date=birth_date,
+        status__in=[*OPEN_STATUSES, Status.ISSUED],
+    )
+    if exclude is not None:
+        same = same.exclude(pk=exclude)
+    return same.exists()
+
+
+def permit_for_application(application: Application) -> Permit | None:
+    return Permit.objects.filter(application=application).first()
+
+
+def permits_valid_on(day: date) -> QuerySet[Permit]:
+    return Permit.objects.filter(
+        valid_from__lte=day, valid_until__gte=day, revoked_at__isnull=True
+    ).select_related("zone")
+
+
+def permits_for_plates(plates: Iterable[str], day: date) -> list[Permit]:
+    return list(permits_valid_on(day).filter(plate__in=list(plates)))
+
+
+@dataclass(frozen=True)
+class ZoneLoad:
+    zone: Zone
+    permits: int
+
+    @property
+    def limit(self) -> int:
+        return self.zone.spaces * OVERSUBSCRIPTION_FACTOR
+
+    @property
+    def over_limit(self) -> bool:
+        return self.permits > self.limit
+
+
+def zones_load(day: date) -> list[ZoneLoad]:
+    """Valid permits per zone against three times its spaces (VG Freiburg 2005)."""
+    counts = dict(
+        permits_valid_on(day).values_list("zone").annotate(n=Count("pk")).values_list("zone", "n")
+    )
+    return [ZoneLoad(zone, counts.get(zone.pk, 0)) for zone in Zone.objects.order_by("name")]
+
+
+# --- Register extracts, keys ------------------------------------------------------------------
+
+
+def residents_registered(*, family_name: str, birth_date: date) -> list[RegisteredResident]:
+    return list(
+        RegisteredResident.objects.filter(family_name__iexact=family_name, birth_date=birth_date)
+    )
+
+
+def vehicles_registered(plate: str) -> list[RegisteredVehicle]:
+    return list(RegisteredVehicle.objects.filter(plate=plate))
+
+
+def register_counts() -> dict[str, int]:
+    return {
+        "residents": RegisteredResident.objects.count(),
+        "vehicles": RegisteredVehicle.objects.count(),
+    }
+
+
+def signing_key_active() -> SigningKey | None:
+    return SigningKey.objects.filter(active=True).first()
+
+
+def signing_keys_public() -> list[SigningKey]:
+    return list(SigningKey.objects.order_by("created_at"))
+
+
+def signing_key_get(key_id: str) -> SigningKey | None:
+    return SigningKey.objects.filter(key_id=key_id).first()
