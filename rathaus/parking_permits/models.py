@@ -301,3 +301,24 @@ class SigningKey(models.Model):
 
 
 ZERO = Decimal("0.00")
+
+
+class ImportRun(models.Model):
+    """One import of a register extract or a bank statement (what, when, by whom, counts)."""
+
+    kind = models.CharField(_("kind"), max_length=20)  # residents | vehicles | statement
+    rows = models.PositiveIntegerField(_("rows"))
+    matched = models.PositiveIntegerField(_("matched"), default=0)
+    unmatched = models.JSONField(_("unmatched entries"), default=list, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    imported_at = models.DateTimeField(_("imported"))
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.imported_at:%Y-%m-%d %H:%M}"

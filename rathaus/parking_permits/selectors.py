@@ -21,7 +21,9 @@ from .constants import (
 )
 from .models import (
     Application,
+    Document,
     FeeRule,
+    ImportRun,
     Permit,
     RegisteredResident,
     RegisteredVehicle,
@@ -30,6 +32,7 @@ from .models import (
     Zone,
     ZoneSegment,
 )
+from .signing import CodeInvalid, code_key_id, code_verify
 
 
 def access_parking_staff(user: Any) -> bool:
@@ -248,3 +251,57 @@ def signing_keys_public() -> list[SigningKey]:
 
 def signing_key_get(key_id: str) -> SigningKey | None:
     return SigningKey.objects.filter(key_id=key_id).first()
+
+
+def permit_by_number(number: str) -> Permit | None:
+    return Permit.objects.select_related("zone").filter(number=number).first()
+
+
+def zone_get(slug: str) -> Zone | None:
+    return Zone.objects.filter(slug=slug).first()
+
+
+def zones_all() -> list[Zone]:
+    return list(Zone.objects.prefetch_related("segments__street").order_by("name"))
+
+
+def application_for_office(reference: str) -> Application | None:
+    return (
+        Application.objects.select_related("zone", "street", "fee_rule", "decided_by")
+        .prefetch_related("documents", "payments")
+        .filter(reference=reference)
+        .first()
+    )
+
+
+def document_for_office(reference: str, pk: int) -> Document | None:
+    return Document.objects.filter(application__reference=reference, pk=pk).first()
+
+
+def imports_recent(limit: int = 10) -> list[ImportRun]:
+    return list(ImportRun.objects.select_related("imported_by").order_by("-imported_at")[:limit])
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    """What an officer sees for a scanned code: genuine, valid today, and the permit's data."""
+
+    genuine: bool
+    valid_today: bool = False
+    revoked: bool = False
+    claims: Any = None
+    reason: str = ""
+
+
+def permit_code_check(code: str, *, on: date) -> CodeCheck:
+    try:
+        key = signing_key_get(code_key_id(code))
+        if key is None:
+            return CodeCheck(False, reason="unknown key")
+        claims = code_verify(code, public_key=key.public_key)
+    except CodeInvalid:
+        return CodeCheck(False, reason="invalid")
+    permit = permit_by_number(claims.number)
+    revoked = permit is None or permit.revoked_at is not None or permit.code != code.strip()
+    valid = claims.valid_from <= on <= claims.valid_until and not revoked
+    return CodeCheck(True, valid_today=valid, revoked=revoked, claims=claims)

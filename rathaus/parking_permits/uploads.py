@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -33,10 +34,25 @@ class CleanFile:
         return hashlib.sha256(self.content).hexdigest()
 
 
+class PrivateStorage(FileSystemStorage):
+    """The upload directory, read from the settings at each use (tests point it elsewhere)."""
+
+    @property  # type: ignore[override]
+    def base_location(self) -> str:
+        default = settings.BASE_DIR / "var" / "parking-uploads"
+        return str(getattr(settings, "PARKING_UPLOAD_ROOT", default))
+
+    @property  # type: ignore[override]
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+    @property  # type: ignore[override]
+    def base_url(self) -> None:
+        return None
+
+
 def private_storage() -> Storage:
-    default = settings.BASE_DIR / "var" / "parking-uploads"
-    location = getattr(settings, "PARKING_UPLOAD_ROOT", default)
-    return FileSystemStorage(location=location, base_url=None)
+    return PrivateStorage()
 
 
 def sniff(head: bytes) -> str | None:

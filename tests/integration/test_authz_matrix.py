@@ -111,6 +111,10 @@ PUBLIC = {
     "weddings:reservation-pending": ("get", ["b_reference"]),
     "housing_benefit:precheck": ("get", []),
     "housing_benefit:precheck-pdf": ("post", []),
+    "parking_permits:precheck": ("get", []),
+    "parking_permits:apply": ("get", []),
+    "parking_permits:verify": ("get", []),
+    "parking_permits:keys": ("get", []),
     "api:api-root": ("get", []),
     "api:openapi-json": ("get", []),
     "api:openapi-view": ("get", []),
@@ -179,6 +183,17 @@ CITIZEN_ELSEWHERE = {
         ["b_reference", "=" + "A" * 32],
         "rathaus/weddings/waitlist/tests/test_views.py::test_token_pages_are_not_found_with_a_wrong_token",
     ),
+    **{
+        name: (
+            ["=BP-2030-AAAA", "=" + "A" * 32],
+            "rathaus/parking_permits/tests/test_views.py::test_status_links_need_their_own_token",
+        )
+        for name in (
+            "parking_permits:status",
+            "parking_permits:permit-pdf",
+            "parking_permits:refusal-pdf",
+        )
+    },
 }
 # Staff pages of the other services: (args, roles allowed). Their own tests prove what the
 # allowed roles see; here: anonymous goes to the login, every other role is refused.
@@ -189,6 +204,18 @@ STAFF_ELSEWHERE = {
     "privacy:request": ([], {OFFICE, CITIZEN_ADMIN}),
     "privacy:export-json": ([], {OFFICE, CITIZEN_ADMIN}),
     "privacy:erase": ([], {OFFICE, CITIZEN_ADMIN}),
+    # The parking-permit office (role parking_office, not in ALL_ROLES, and the citizen-office
+    # administration); rathaus/parking_permits/tests/test_views.py shows what they see.
+    "parking_staff:queue": ([], {CITIZEN_ADMIN}),
+    "parking_staff:application": (["=BP-2030-AAAA"], {CITIZEN_ADMIN}),
+    "parking_staff:decide": (["=BP-2030-AAAA"], {CITIZEN_ADMIN}),
+    "parking_staff:pay": (["=BP-2030-AAAA"], {CITIZEN_ADMIN}),
+    "parking_staff:document": (["=BP-2030-AAAA", "=1"], {CITIZEN_ADMIN}),
+    "parking_staff:zones": ([], {CITIZEN_ADMIN}),
+    "parking_staff:zone-edit": (["=brauerstrasse"], {CITIZEN_ADMIN}),
+    "parking_staff:fees": ([], {CITIZEN_ADMIN}),
+    "parking_staff:statement": ([], {CITIZEN_ADMIN}),
+    "parking_staff:registers": ([], {CITIZEN_ADMIN}),
 }
 BACKOFFICE_EXTRA = {
     # back-office URLs the role matrix of test_access does not list, proven in this module
