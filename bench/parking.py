@@ -50,9 +50,14 @@ def setup_django(database_url: str | None) -> None:
     from django.core.management import call_command
 
     django.setup()
+    call_command("migrate", verbosity=0)
     if not database_url.startswith("sqlite"):
         call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
+    from django.apps import apps
+
+    from rathaus.parking_permits.bootstrap import bottrop_parking_load
+
+    bottrop_parking_load(apps)  # a flush empties what migration 0002 loaded
 
 
 def timed(function, runs: int) -> list[float]:
@@ -76,6 +81,7 @@ def seed_applications(count: int):
     from rathaus.core.references import reference_draw
     from rathaus.parking_permits import selectors
     from rathaus.parking_permits.constants import FeeKind, Status
+    from rathaus.parking_permits.matching import remittance_for
     from rathaus.parking_permits.models import Application
 
     street = selectors.street_find("Osterfelder Straße")
@@ -92,17 +98,18 @@ def seed_applications(count: int):
                 family_name=f"Muster{i}", birth_date=date(1980, 1, 1),
                 email=f"p{i}@example.org", street=street, house_number="15", zone=zone,
                 plate=f"BOT-A {i % 9999 + 1}", use_basis="keeper", fee_kind=FeeKind.PERMIT_1Y,
-                fee_rule=fee, amount=fee.amount, remittance=ref, decided_at=now,
+                fee_rule=fee, amount=fee.amount, remittance=remittance_for(ref), decided_at=now,
             )
             for i, ref in enumerate(sorted(references))
         ],
         batch_size=1000,
     )  # fmt: skip
-    return sorted(references), fee.amount
+    return sorted(remittance_for(ref) for ref in references), fee.amount
 
 
 def statement_bytes(references: list[str], amount: Decimal, extra: int, seed: int = 16) -> bytes:
-    """One entry per reference (a third with a typo or without hyphens) plus `extra` others."""
+    """One entry per payment reference (a third without hyphens and in lower case, a third with
+    two neighbours swapped) plus `extra` unrelated credits."""
     sys.path.insert(0, str(ROOT / "rathaus" / "parking_permits" / "tests"))
     from camt_sample import entry, statement
 
@@ -112,8 +119,8 @@ def statement_bytes(references: list[str], amount: Decimal, extra: int, seed: in
         text = ref
         if index % 3 == 1:
             text = ref.replace("-", " ").lower()
-        elif index % 3 == 2:  # two neighbours swapped in the random part
-            text = ref[:-2] + ref[-1] + ref[-2]
+        elif index % 3 == 2:  # two neighbours swapped in the random part (BP-2027-K7QM-XY)
+            text = ref[:-5] + ref[-4] + ref[-5] + ref[-3:]
         entries.append(entry(amount, f"Bewohnerparkausweis {text}", ref=f"B{index}"))
     for index in range(extra):
         entries.append(entry(Decimal(rng.randint(1, 900)), "Miete", ref=f"X{index}"))
@@ -153,10 +160,15 @@ def main() -> int:
     entries = statement_parse(content)
     rows.append(("camt-parse", timed(lambda i: statement_parse(content), 5)))
 
+    matched = []
+
     def match(_index: int) -> None:
-        waiting = selectors.applications_awaiting_payment()
-        found = entries_match(statement_parse(content), {r: a.amount for r, a in waiting.items()})
-        assert sum(m.matched for m in found) == len(references), "not every payment matched"
+        waiting = selectors.payments_awaiting()
+        found = entries_match(statement_parse(content), waiting)
+        matched.append(sum(m.matched for m in found))
+        assert not any(m.matched and m.reference not in waiting for m in found)
+        # a typo that fits two open references is listed for staff, never guessed
+        assert matched[-1] >= 0.99 * len(references), f"only {matched[-1]} matched"
 
     rows.append(("camt-match", timed(match, 5)))
     booked = references[: min(300, len(references))]
@@ -164,8 +176,8 @@ def main() -> int:
     part = statement_bytes(booked, amount, extra=0)
     result = statement_import(content=part, actor=None, now=datetime.now().astimezone())
     imported = (time.perf_counter() - start) * 1000
-    assert result.run.matched == len(booked), result.run.matched
-    rows.append((f"camt-import of {len(booked)}, per payment", [imported / len(booked)]))
+    assert result.run.matched >= 0.99 * len(booked), result.run.matched
+    rows.append((f"camt-import of {len(booked)}, per payment", [imported / result.run.matched]))
 
     vendor = f"{connection.vendor}"
     stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
@@ -176,7 +188,8 @@ def main() -> int:
         f"{platform.python_version()} · {vendor}. {args.runs} runs of plate and pre-check; "
         f"statement with {len(entries)} entries ({len(references)} payments for as many open "
         "applications, a third with hyphens dropped and a third with two characters swapped, "
-        f"plus {len(entries) - len(references)} unrelated credits).",
+        f"plus {len(entries) - len(references)} unrelated credits); {matched[-1]} matched, "
+        "the rest listed for staff (a typo that fits two open references is never guessed).",
         "",
         "| measurement | median ms | p95 ms | min ms |",
         "|---|---|---|---|",

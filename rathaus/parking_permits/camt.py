@@ -32,60 +32,52 @@ class Entry:
     credit: bool
 
 
-def _local(element: etree._Element) -> str:
-    return str(etree.QName(element).localname)
+class _Reader:
+    """Paths in the statement's own namespace (versions and banks differ), found by lxml in C."""
 
+    def __init__(self, namespace: str) -> None:
+        self.prefix = f"{{{namespace}}}" if namespace else ""
 
-def _child(element: etree._Element | None, *path: str) -> etree._Element | None:
-    for name in path:
-        if element is None:
-            return None
-        element = next((c for c in element if _local(c) == name), None)
-    return element
+    def path(self, *names: str) -> str:
+        return "/".join(self.prefix + name for name in names)
 
+    def text(self, element: etree._Element, *names: str) -> str:
+        return str(element.findtext(self.path(*names)) or "").strip()
 
-def _text(element: etree._Element | None, *path: str) -> str:
-    found = _child(element, *path)
-    return (found.text or "").strip() if found is not None else ""
+    def all_text(self, element: etree._Element, name: str) -> list[str]:
+        return [str(e.text or "").strip() for e in element.iterfind(".//" + self.path(name))]
 
-
-def _descendants(element: etree._Element, name: str) -> list[etree._Element]:
-    return [e for e in element.iter() if isinstance(e.tag, str) and _local(e) == name]
-
-
-def _entry(ntry: etree._Element) -> Entry:
-    amount_element = _child(ntry, "Amt")
-    try:
-        amount = Decimal(_text(ntry, "Amt"))
-    except InvalidOperation as error:
-        raise StatementInvalid("an entry has no readable amount") from error
-    booked = _text(ntry, "BookgDt", "Dt") or _text(ntry, "BookgDt", "DtTm")[:10]
-    try:
-        booked_on = date.fromisoformat(booked)
-    except ValueError as error:
-        raise StatementInvalid("an entry has no readable booking date") from error
-    lines = [(e.text or "").strip() for e in _descendants(ntry, "Ustrd")]
-    lines += [
-        (e.text or "").strip()
-        for e in _descendants(ntry, "Ref")
-        if _local(e.getparent()) == "CdtrRefInf"
-    ]
-    debtors = _descendants(ntry, "Dbtr")
-    debtor = ""
-    if debtors:
-        debtor = _text(debtors[0], "Nm") or _text(debtors[0], "Pty", "Nm")
-    reference = _text(ntry, "AcctSvcrRef") or next(
-        ((e.text or "").strip() for e in _descendants(ntry, "AcctSvcrRef")), ""
-    )
-    return Entry(
-        amount=amount,
-        currency=amount_element.get("Ccy", "EUR") if amount_element is not None else "EUR",
-        booked_on=booked_on,
-        bank_reference=reference,
-        debtor=debtor[:140],
-        remittance=" ".join(line for line in lines if line)[:300],
-        credit=_text(ntry, "CdtDbtInd") == "CRDT" and _text(ntry, "RvslInd") != "true",
-    )
+    def entry(self, ntry: etree._Element) -> Entry:
+        amount_element = ntry.find(self.path("Amt"))
+        try:
+            amount = Decimal(self.text(ntry, "Amt"))
+        except InvalidOperation as error:
+            raise StatementInvalid("an entry has no readable amount") from error
+        booked = self.text(ntry, "BookgDt", "Dt") or self.text(ntry, "BookgDt", "DtTm")[:10]
+        try:
+            booked_on = date.fromisoformat(booked)
+        except ValueError as error:
+            raise StatementInvalid("an entry has no readable booking date") from error
+        lines = self.all_text(ntry, "Ustrd")
+        lines += [
+            str(e.text or "").strip() for e in ntry.iterfind(".//" + self.path("CdtrRefInf", "Ref"))
+        ]
+        debtor = ""
+        for party in ntry.iterfind(".//" + self.path("Dbtr")):
+            debtor = self.text(party, "Nm") or self.text(party, "Pty", "Nm")
+            break
+        reference = self.text(ntry, "AcctSvcrRef") or next(
+            iter(self.all_text(ntry, "AcctSvcrRef")), ""
+        )
+        return Entry(
+            amount=amount,
+            currency=amount_element.get("Ccy", "EUR") if amount_element is not None else "EUR",
+            booked_on=booked_on,
+            bank_reference=reference,
+            debtor=debtor[:140],
+            remittance=" ".join(line for line in lines if line)[:300],
+            credit=self.text(ntry, "CdtDbtInd") == "CRDT" and self.text(ntry, "RvslInd") != "true",
+        )
 
 
 def statement_parse(content: bytes) -> list[Entry]:
@@ -97,6 +89,9 @@ def statement_parse(content: bytes) -> list[Entry]:
         root = etree.fromstring(content, parser=parser)
     except etree.XMLSyntaxError as error:
         raise StatementInvalid("the file is not XML") from error
-    if not _descendants(root, "BkToCstmrStmt"):
+    tag = root.tag if isinstance(root.tag, str) else ""
+    namespace = tag[1:].split("}")[0] if tag.startswith("{") else ""
+    reader = _Reader(namespace)
+    if root.find(reader.path("BkToCstmrStmt")) is None:
         raise StatementInvalid("the file is not a CAMT.053 statement")
-    return [_entry(ntry) for ntry in _descendants(root, "Ntry")]
+    return [reader.entry(ntry) for ntry in root.iterfind(".//" + reader.path("Ntry"))]

@@ -1,14 +1,18 @@
 """Matching bank entries to applications: amount and remittance reference, tolerant of the
-usual typos (docs/decisions/0018-payment-by-transfer.md).
+usual typos (docs/decisions/0018-automatic-decision-and-transfer.md).
 
-A reference such as BP-2026-K7QM is found in the remittance text with or without hyphens and
-spaces, in any case, without the prefix, with one character wrong or two neighbours swapped —
-but only when exactly one open application fits and the amount is exactly right. Everything
-else is listed for staff, with the reason.
+The payment reference is the application's reference plus two check characters derived from
+it (BP-2026-K7QM-XY): a typo almost never yields another valid reference, so with thousands
+of open applications a single wrong character or two swapped neighbours still point to one.
+It is found in the remittance text with or without hyphens and spaces, in any case, without
+the prefix, with one character wrong or two neighbours swapped — but only when exactly one
+open application fits and the amount is exactly right. Everything else is listed for staff,
+with the reason.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -17,13 +21,21 @@ from decimal import Decimal
 
 from .camt import Entry
 
-_FULL = re.compile(r"BP(20\d\d)([A-Z0-9]{4})")
-_BARE = re.compile(r"(?<!\d)(20\d\d)([A-Z0-9]{4})")
+_FULL = re.compile(r"BP(20\d\d)([A-Z0-9]{6})")
+_BARE = re.compile(r"(?<!\d)(20\d\d)([A-Z0-9]{6})")
+_SHORT = re.compile(r"BP(20\d\d)([A-Z0-9]{4})")  # the check characters left out
 WILDCARD = "?"
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # as rathaus.core.references
+
+
+def remittance_for(reference: str) -> str:
+    """BP-2026-K7QM → BP-2026-K7QM-XY: the reference and two check characters."""
+    digest = hashlib.sha256(reference.encode()).digest()
+    return f"{reference}-{ALPHABET[digest[0] % 32]}{ALPHABET[digest[1] % 32]}"
 
 
 def reference_key(reference: str) -> str:
-    """BP-2026-K7QM → 2026K7QM (what the matching compares)."""
+    """BP-2026-K7QM-XY → 2026K7QMXY (what the matching compares)."""
     return re.sub(r"[^A-Z0-9]", "", reference.upper()).removeprefix("BP")
 
 
@@ -62,9 +74,11 @@ class Matcher:
     def __init__(self, open_items: Iterable[Open]) -> None:
         self.exact: dict[str, Open] = {}
         self.fuzzy: dict[str, set[str]] = defaultdict(set)
+        self.short: dict[str, set[str]] = defaultdict(set)
         for item in open_items:
             key = reference_key(item.reference)
             self.exact[key] = item
+            self.short[key[:8]].add(key)
             for variant in _variants(key):
                 self.fuzzy[variant].add(key)
         self.taken: set[str] = set()
@@ -80,6 +94,9 @@ class Matcher:
             typo |= {swap for swap in _swaps(key) if swap in self.exact}
             for variant in _variants(key):
                 typo |= self.fuzzy.get(variant, set())
+        if not typo:  # "BP-2026-K7QM" without the check characters: exact only
+            for year, code in _SHORT.findall(text):
+                typo |= self.short.get(year + code, set())
         return [], sorted(typo)
 
     def match(self, entry: Entry) -> Match:

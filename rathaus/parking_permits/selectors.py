@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from rathaus.accounts import roles
+from rathaus.core.revision import cached
 
 from .addresses import house_number_parse, street_key
 from .constants import (
@@ -49,18 +51,38 @@ def access_parking_staff(user: Any) -> bool:
 # --- Streets, zones, fees -------------------------------------------------------------------
 
 
-def street_find(text: str) -> Street | None:
+@dataclass(frozen=True)
+class AddressIndex:
+    """Streets by their forgiving key, the zone segments of each street, and every fee rule:
+    what the pre-check reads, cached per process until the configuration changes."""
+
+    streets: dict[str, Street]
+    segments: dict[int, list[ZoneSegment]]
+    fees: list[FeeRule]
+
+
+def _address_index_load() -> AddressIndex:
+    segments: dict[int, list[ZoneSegment]] = {}
+    for segment in ZoneSegment.objects.filter(zone__active=True).select_related("zone"):
+        segments.setdefault(segment.street_id, []).append(segment)
+    return AddressIndex(
+        streets={street.key: street for street in Street.objects.all()},
+        segments=segments,
+        fees=list(FeeRule.objects.order_by("kind", "-valid_from")),
+    )
+
+
+def address_index() -> AddressIndex:
+    return cached("parking_permits.address_index", _address_index_load)
+
+
+def street_find(text: str, index: AddressIndex | None = None) -> Street | None:
     key = street_key(text or "")
-    if not key:
-        return None
-    return Street.objects.filter(key=key).first()
+    return (index or address_index()).streets.get(key) if key else None
 
 
-def zone_for_address(street: Street, number: int) -> Zone | None:
-    segments = ZoneSegment.objects.filter(
-        street=street, zone__active=True, first_number__lte=number, last_number__gte=number
-    ).select_related("zone")
-    for segment in segments:
+def zone_for_address(street: Street, number: int, index: AddressIndex | None = None) -> Zone | None:
+    for segment in (index or address_index()).segments.get(street.pk, []):
         if segment.covers(number):
             return segment.zone
     return None
@@ -76,18 +98,21 @@ def zone_street_names(zone: Zone) -> list[str]:
     return sorted({segment.street.name for segment in zone.segments.all()})
 
 
-def fee_rule_on(kind: str, day: date) -> FeeRule | None:
+def _in_force(rule: FeeRule, day: date) -> bool:
+    return rule.valid_from <= day and (rule.valid_until is None or rule.valid_until >= day)
+
+
+def fee_rule_on(kind: str, day: date, index: AddressIndex | None = None) -> FeeRule | None:
     """The rule of `kind` in force on `day`: the latest that started and has not ended."""
-    return (
-        FeeRule.objects.filter(kind=kind, valid_from__lte=day)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
-        .order_by("-valid_from")
-        .first()
-    )
+    fees = (index or address_index()).fees
+    rules = [r for r in fees if r.kind == kind and _in_force(r, day)]
+    return max(rules, key=lambda rule: rule.valid_from, default=None)
 
 
-def permit_fees_on(day: date) -> list[FeeRule]:
-    rules = (fee_rule_on(kind, day) for kind in PERMIT_YEARS)
+def permit_fees_on(day: date, index: AddressIndex | None = None) -> list[FeeRule]:
+    """The one- and two-year fees in force on `day`."""
+    index = index or address_index()
+    rules = (fee_rule_on(kind, day, index) for kind in PERMIT_YEARS)
     return [rule for rule in rules if rule is not None]
 
 
@@ -125,14 +150,15 @@ def precheck(street: str, number: str, *, on: date) -> PreCheck:
     """Which zone an address lies in, with the fees of `on`. Stores nothing."""
     if not (street or "").strip():
         raise PreCheckError("street_missing", "Please give a street.")
-    found = street_find(street)
+    index = address_index()
+    found = street_find(street, index)
     if found is None:
         raise PreCheckError("street_unknown", "This street is not in Bottrop's street list.")
     parsed = house_number_parse(number or "")
     if parsed is None:
         raise PreCheckError("number_invalid", "Please give a house number such as 12 or 12a.")
-    zone = zone_for_address(found, parsed[0])
-    fees = permit_fees_on(on) if zone is not None else []
+    zone = zone_for_address(found, parsed[0], index)
+    fees = permit_fees_on(on, index) if zone is not None else []
     return PreCheck(street=found, number=f"{parsed[0]}{parsed[1]}", zone=zone, fees=fees)
 
 
@@ -151,11 +177,13 @@ def application_by_remittance(remittance: str) -> Application | None:
     return Application.objects.filter(remittance=remittance).first()
 
 
-def applications_awaiting_payment() -> dict[str, Application]:
-    return {
-        a.remittance: a
-        for a in Application.objects.filter(status=Status.APPROVED, paid_at__isnull=True)
-    }
+def payments_awaiting() -> dict[str, Decimal]:
+    """Payment reference → amount of every approved application not yet paid."""
+    return dict(
+        Application.objects.filter(status=Status.APPROVED, paid_at__isnull=True).values_list(
+            "remittance", "amount"
+        )
+    )
 
 
 def applications_queue() -> QuerySet[Application]:

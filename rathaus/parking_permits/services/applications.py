@@ -27,6 +27,7 @@ from ..constants import (
 )
 from ..decision import Facts, Outcome, decide
 from ..links import status_url
+from ..matching import remittance_for
 from ..models import Application, Document, Street, Zone
 from ..registers import population_register, vehicle_register
 from ..uploads import CleanFile
@@ -141,7 +142,7 @@ def application_submit(*, data: ApplicationInput, now: datetime) -> Application:
             fee_kind=data.fee_kind,
             fee_rule=fee,
             amount=fee.amount,
-            remittance=reference,
+            remittance=remittance_for(reference),
         )
         for kind, clean in data.documents:
             _document_add(application, kind, clean)

@@ -83,8 +83,11 @@ def _unmatched_row(match: Match) -> dict[str, str]:
     }
 
 
-def _book(match: Match, application: Application, *, actor: Any, now: datetime) -> bool:
+def _book(match: Match, *, actor: Any, now: datetime) -> bool:
     entry: Entry = match.entry
+    application = selectors.application_by_remittance(match.reference or "")
+    if application is None:
+        return False
     try:
         with transaction.atomic():
             payment_record(
@@ -106,11 +109,8 @@ def _book(match: Match, application: Application, *, actor: Any, now: datetime) 
 def statement_import(*, content: bytes, actor: Any, now: datetime) -> StatementResult:
     """Parse, match against every approved unpaid application, book the matches."""
     entries = statement_parse(content)
-    waiting = selectors.applications_awaiting_payment()
-    matches = entries_match(entries, {ref: a.amount for ref, a in waiting.items()})
-    booked = [
-        m for m in matches if m.matched and _book(m, waiting[m.reference], actor=actor, now=now)
-    ]
+    matches = entries_match(entries, selectors.payments_awaiting())
+    booked = [m for m in matches if m.matched and _book(m, actor=actor, now=now)]
     unmatched = [m for m in matches if not m.matched and m.entry.credit]
     with transaction.atomic():
         run = ImportRun.objects.create(

@@ -90,3 +90,38 @@ def test_the_endpoints_are_in_the_openapi_document(client):
         assert "get" in paths[path]
     assert "400" in paths["/api/v1/parking/precheck"]["get"]["responses"]
     assert "get" in paths["/api/v1/parking/plates/check"]
+
+
+def test_a_new_fee_applies_from_its_first_day(client):
+    from datetime import date
+
+    from rathaus.parking_permits.models import FeeRule
+    from rathaus.parking_permits.selectors import permit_fees_on
+
+    FeeRule.objects.create(
+        kind="permit_1y", amount=Decimal("45.00"), valid_from=date(2030, 1, 1), basis="VO 2029"
+    )
+    before = {f.kind: f.amount for f in permit_fees_on(date(2029, 12, 31))}
+    after = {f.kind: f.amount for f in permit_fees_on(date(2030, 1, 1))}
+    assert before == {"permit_1y": Decimal("30.70"), "permit_2y": Decimal("60.70")}
+    assert after == {"permit_1y": Decimal("45.00"), "permit_2y": Decimal("60.70")}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_cached_address_index_follows_every_edit():
+    from datetime import date
+
+    from django.apps import apps
+
+    from rathaus.core.revision import cache_clear
+    from rathaus.parking_permits.bootstrap import bottrop_parking_load
+    from rathaus.parking_permits.models import ZoneSegment
+    from rathaus.parking_permits.selectors import precheck
+
+    bottrop_parking_load(apps)  # a transactional test starts from emptied tables
+    cache_clear()
+    day = date(2027, 3, 1)
+    assert precheck("Brauerstraße", "61", on=day).zone is None
+    assert precheck("Brauerstraße", "61", on=day).zone is None  # now from the cache
+    ZoneSegment.objects.filter(street__name="Brauerstraße").update(last_number=70)
+    assert precheck("Brauerstraße", "61", on=day).zone.slug == "brauerstrasse"

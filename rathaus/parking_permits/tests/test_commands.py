@@ -24,3 +24,18 @@ def test_keys_are_created_and_rotated_and_old_ones_stay_published():
     keys = selectors.signing_keys_public()
     assert len(keys) == 2 and [k.active for k in keys] == [False, True]
     call_command("parking_retention", stdout=out)
+
+
+def test_a_statement_file_is_imported_from_the_command_line(tmp_path):
+    from .camt_sample import entry, statement
+
+    f.resident()
+    f.vehicle()
+    application = f.submit()
+    path = tmp_path / "auszug.xml"
+    path.write_bytes(statement([entry(application.amount, application.remittance, ref="C1")]))
+    out = StringIO()
+    call_command("parking_import_statement", str(path), stdout=out)
+    assert "1 of 1 entries matched" in out.getvalue()
+    application.refresh_from_db()
+    assert application.status == Status.ISSUED
