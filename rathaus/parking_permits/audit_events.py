@@ -27,6 +27,7 @@ event_register(
     "parking.payment.recorded", _("%(actor)s recorded a payment of %(amount)s € (%(source)s).")
 )
 event_register("parking.permit.issued", _("Permit %(number)s was issued."))
+event_register("parking.permit.revoked", _("%(actor)s revoked the permit."))
 event_register("parking.zone.updated", _("%(actor)s changed the zone."))
 event_register(
     "parking.fee.created",
@@ -83,6 +84,10 @@ def payment_recorded(application: Model, *, actor: Any, amount: Decimal, source:
 
 def permit_issued(permit: Model, *, number: str) -> AuditEntry:
     return audit_record(code="parking.permit.issued", obj=permit, number=number)
+
+
+def permit_revoked(permit: Model, *, actor: Any) -> AuditEntry:
+    return audit_record(code="parking.permit.revoked", obj=permit, actor=actor)
 
 
 def zone_updated(zone: Model, *, actor: Any, changes: list[dict[str, Any]]) -> AuditEntry:

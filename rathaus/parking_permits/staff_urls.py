@@ -11,6 +11,7 @@ urlpatterns = [
     path("antrag/<str:reference>/", views.application_detail, name="application"),
     path("antrag/<str:reference>/entscheiden/", views.application_decide, name="decide"),
     path("antrag/<str:reference>/zahlung/", views.application_pay, name="pay"),
+    path("antrag/<str:reference>/widerrufen/", views.permit_revoke_view, name="revoke"),
     path("antrag/<str:reference>/dokument/<int:pk>/", views.document, name="document"),
     path("zonen/", views.zones, name="zones"),
     path("zonen/<slug:slug>/", views.zone_edit, name="zone-edit"),

@@ -210,6 +210,7 @@ STAFF_ELSEWHERE = {
     "parking_staff:application": (["=BP-2030-AAAA"], {CITIZEN_ADMIN}),
     "parking_staff:decide": (["=BP-2030-AAAA"], {CITIZEN_ADMIN}),
     "parking_staff:pay": (["=BP-2030-AAAA"], {CITIZEN_ADMIN}),
+    "parking_staff:revoke": (["=BP-2030-AAAA"], {CITIZEN_ADMIN}),
     "parking_staff:document": (["=BP-2030-AAAA", "=1"], {CITIZEN_ADMIN}),
     "parking_staff:zones": ([], {CITIZEN_ADMIN}),
     "parking_staff:zone-edit": (["=brauerstrasse"], {CITIZEN_ADMIN}),

@@ -32,6 +32,7 @@ from ..services.applications import (
 )
 from ..services.office import ImportRejected, fee_rule_create, register_import, zone_update
 from ..services.payments import PaymentRejected, payment_record, statement_import
+from ..services.permits import permit_revoke
 
 office_page = staff_page(selectors.access_parking_staff)
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
@@ -111,6 +112,18 @@ def application_pay(request, reference: str):
             messages.error(request, str(error))
     else:
         messages.error(request, _("Please give the day of payment."))
+    return redirect("parking_staff:application", reference=reference)
+
+
+@office_page
+@require_POST
+def permit_revoke_view(request, reference: str):
+    application = _application(reference)
+    permit = selectors.permit_for_application(application)
+    if permit is None:
+        raise Http404
+    permit_revoke(permit=permit, actor=request.user, now=timezone.now())
+    messages.success(request, _("The permit was revoked."))
     return redirect("parking_staff:application", reference=reference)
 
 

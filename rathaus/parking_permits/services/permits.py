@@ -111,3 +111,15 @@ def _mail(application: Application, permit: Permit) -> None:
 
 def permit_erase(*, application: Application) -> None:
     Permit.objects.filter(application=application).update(plate="–", code="")
+
+
+def permit_revoke(*, permit: Permit, actor: Any, now: datetime) -> Permit:
+    """Revoke a permit (moved out, vehicle sold, issued in error): its code stops verifying as
+    valid at once on the check page."""
+    with transaction.atomic():
+        permit = Permit.objects.select_for_update().get(pk=permit.pk)
+        if permit.revoked_at is None:
+            permit.revoked_at = now
+            permit.save(update_fields=["revoked_at"])
+            audit.permit_revoked(permit, actor=actor)
+    return permit

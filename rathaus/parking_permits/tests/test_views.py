@@ -140,6 +140,9 @@ def test_the_whole_way_with_the_office(client, office, django_capture_on_commit_
     assert permit.plate in check.content.decode()
     keys = client.get(reverse("parking_permits:keys")).json()["keys"]
     assert keys[0]["kid"] == permit.key_id
+    client.post(reverse("parking_staff:revoke", args=[application.reference]))
+    revoked = client.get(reverse("parking_permits:verify"), {"c": permit.code}).content.decode()
+    assert "widerrufen" in revoked
 
 
 def test_refusal_gives_a_notice_with_legal_remedy(client, office):
