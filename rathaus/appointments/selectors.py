@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from itertools import accumulate, compress
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -400,9 +401,8 @@ def _free_times_span(
     counts = grid.counts([runs[info.resource_id] for info in single], length)
     base, step = grid.base, grid.step
     found = [
-        FreeTime(base + index * step, base + index * step + length, free)
-        for index, free in enumerate(counts)
-        if free
+        FreeTime(base + index * step, base + index * step + length, counts[index])
+        for index in compress(range(grid.size), counts)
     ]
     if not use_parallel:
         return found
@@ -442,11 +442,8 @@ class _Grid:
                 if last >= first:
                     diff[(first - base) // step] += 1
                     diff[(last - base) // step + 1] -= 1
-        counts, running = [0] * self.size, 0
-        for index in range(self.size):
-            running += diff[index]
-            counts[index] = running
-        return counts
+        diff.pop()  # the end marker past the last start
+        return list(accumulate(diff))
 
 
 def _parallel_indexes(
@@ -465,7 +462,8 @@ def _parallel_indexes(
         stretches = [runs[info.resource_id] for info in per_person[0]]
         by_length = {m: grid.counts(stretches, m * 60) for m in set(needs)}
         # "at least k free for the k-th longest need", for every k, at each grid start
-        enough = [index for index, count in enumerate(by_length[needs[-1]]) if count >= len(needs)]
+        persons = len(needs)
+        enough = compress(range(grid.size), (count >= persons for count in by_length[needs[-1]]))
         return [
             index
             for index in enough
