@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django_otp.admin import OTPAdminSite
 
 from rathaus.api.api import api
+from rathaus.appointments.sameday import urls as sameday_urls
 from rathaus.core.redirects import moved_permanently
 from rathaus.weddings.lottery import urls as lottery_urls
 
@@ -37,6 +38,8 @@ urlpatterns = [
     path("verwaltung/trauungen/", include("rathaus.weddings.backoffice.urls")),
     path("verwaltung/wohngeld/", include("rathaus.housing_benefit.staff_urls")),
     path("wohngeld/", include("rathaus.housing_benefit.urls")),
+    path("buergerbuero/heute/", include(sameday_urls.public)),
+    path("verwaltung/buergerbuero/heute/", include(sameday_urls.staff)),
     path("buergerbuero/", include("rathaus.appointments.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

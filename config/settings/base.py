@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "rathaus.weddings.lottery",
     "rathaus.housing_benefit",
     "rathaus.appointments",
+    "rathaus.appointments.sameday",
     "rathaus.protection",
     "rathaus.api",
     "ninja",  # its static files: Swagger UI from our own origin (/api/v1/docs)

@@ -1,0 +1,99 @@
+"""The same-day request form: up to three persons, each with their services, the e-mail
+address and the declared reason. Reads only the cached catalogue."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.appointments.models import Location
+from rathaus.appointments.selectors import catalogue
+from rathaus.core.timezone import local_today
+
+from .constants import Reason
+from .services.requests import PersonWish
+
+PERSONS = 3
+
+
+def service_choices(location: Location) -> list[tuple[str, str]]:
+    data = catalogue()
+    return [
+        (service.slug, service.name)
+        for service in sorted(data.services.values(), key=lambda s: (s.order, s.name))
+        if service.online
+        and not service.information_only
+        and location.pk in data.offered_at.get(service.pk, ())
+    ]
+
+
+class SameDayRequestForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address for the result"), max_length=254)
+    reason = forms.ChoiceField(
+        label=_("Why do you need an appointment today?"),
+        choices=Reason.choices,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, location: Location, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = service_choices(location)
+        for index in range(1, PERSONS + 1):
+            required = index == 1
+            self.fields[f"p{index}_given_name"] = forms.CharField(
+                label=_("Given name"), max_length=100, required=required
+            )
+            self.fields[f"p{index}_family_name"] = forms.CharField(
+                label=_("Family name"), max_length=100, required=required
+            )
+            self.fields[f"p{index}_date_of_birth"] = forms.DateField(
+                label=_("Date of birth"),
+                required=required,
+                widget=forms.DateInput(attrs={"type": "date"}),
+            )
+            self.fields[f"p{index}_services"] = forms.MultipleChoiceField(
+                label=_("Services"),
+                choices=choices,
+                required=required,
+                widget=forms.CheckboxSelectMultiple,
+            )
+
+    def person_fields(self) -> list[list[forms.BoundField]]:
+        return [
+            [self[f"p{index}_{name}"] for name in ("given_name", "family_name", "date_of_birth")]
+            + [self[f"p{index}_services"]]
+            for index in range(1, PERSONS + 1)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for index in range(2, PERSONS + 1):
+            values = [cleaned.get(f"p{index}_{name}") for name in _NAMES]
+            if any(values) and not all(values):
+                raise forms.ValidationError(
+                    _("Please complete person %(number)d or leave it empty.") % {"number": index}
+                )
+        for index in range(1, PERSONS + 1):
+            born = cleaned.get(f"p{index}_date_of_birth")
+            if born and not date(1900, 1, 1) <= born <= local_today():
+                self.add_error(f"p{index}_date_of_birth", _("A date of birth is not possible."))
+        return cleaned
+
+    def persons(self) -> list[PersonWish]:
+        data = self.cleaned_data
+        return [
+            PersonWish(
+                given_name=data[f"p{index}_given_name"],
+                family_name=data[f"p{index}_family_name"],
+                date_of_birth=data[f"p{index}_date_of_birth"],
+                services=tuple((slug, 1) for slug in data[f"p{index}_services"]),
+            )
+            for index in range(1, PERSONS + 1)
+            if data.get(f"p{index}_given_name")
+        ]
+
+
+_NAMES = ("given_name", "family_name", "date_of_birth", "services")
