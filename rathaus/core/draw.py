@@ -62,8 +62,6 @@ def commitment_in_time(shown_at: str | None, first_entry_at: str | None) -> list
     """The commitment must have been shown no later than the first entry (ISO 8601 moments)."""
     if not shown_at:
         return ["the moment the commitment was first shown is not published"]
-    if first_entry_at and datetime.fromisoformat(shown_at) > datetime.fromisoformat(
-        first_entry_at
-    ):
+    if first_entry_at and datetime.fromisoformat(shown_at) > datetime.fromisoformat(first_entry_at):
         return ["the commitment was first shown after the first application"]
     return []

@@ -347,7 +347,8 @@ def _statuses_write(
     appointments: dict[str, Appointment],
 ) -> None:
     refused = set(outcome.refused)
-    won, by_status = [], {}
+    won: list[SameDayRequest] = []
+    by_status: dict[str, list[int]] = {}
     for row in kept:
         if row.reference in appointments:
             row.status = RequestStatus.WON

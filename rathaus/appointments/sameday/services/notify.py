@@ -28,7 +28,7 @@ CHUNK = 1000
 
 
 def _result_url(draw: SameDayDraw) -> str:
-    return settings.SITE_URL + reverse(
+    return str(settings.SITE_URL) + reverse(
         "sameday:result", args=[draw.location.slug, draw.day.isoformat()]
     )
 

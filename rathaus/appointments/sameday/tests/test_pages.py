@@ -87,8 +87,7 @@ def test_unknown_locations_days_and_references_are_404(client, o):
     assert client.get(reverse("sameday:result", args=["rathaus", "2027-06-07"])).status_code == 404
     assert client.get(reverse("sameday:result", args=["rathaus", "kein-tag"])).status_code == 404
     assert (
-        client.get(reverse("sameday:received", args=["rathaus", "SD-AAAAAAAA"])).status_code
-        == 404
+        client.get(reverse("sameday:received", args=["rathaus", "SD-AAAAAAAA"])).status_code == 404
     )
 
 
