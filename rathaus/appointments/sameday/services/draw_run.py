@@ -355,8 +355,8 @@ def _statuses_write(
             row.appointment = appointments[row.reference]
             won.append(row)
         else:
-            status = RequestStatus.REFUSED if row.reference in refused else RequestStatus.LOST
-            by_status.setdefault(status, []).append(row.pk)
+            lost = RequestStatus.REFUSED if row.reference in refused else RequestStatus.LOST
+            by_status.setdefault(lost, []).append(row.pk)
     by_status[RequestStatus.DUPLICATE] = [row.pk for row in duplicates]
     SameDayRequest.objects.bulk_update(won, ["status", "appointment"], batch_size=500)
     for status, pks in by_status.items():
