@@ -67,9 +67,6 @@ class SameDayRequest(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.ENTERED
     )
-    appointment = models.ForeignKey(
-        Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
     notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -84,3 +81,20 @@ class SameDayRequest(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class SameDayWin(models.Model):
+    """The appointment a request won (a row of its own: written in bulk with the appointments,
+    where setting a field on 3,000 requests one by one would cost seconds)."""
+
+    request = models.OneToOneField(SameDayRequest, on_delete=models.CASCADE, related_name="win")
+    appointment = models.OneToOneField(
+        Appointment, on_delete=models.CASCADE, related_name="same_day_win"
+    )
+
+    class Meta:
+        verbose_name = _("same-day win")
+        verbose_name_plural = _("same-day wins")
+
+    def __str__(self) -> str:
+        return f"{self.request_id} → {self.appointment_id}"

@@ -92,10 +92,6 @@ def request_counts(draw: SameDayDraw) -> dict[str, int]:
     return {status: counts.get(status, 0) for status in RequestStatus.values}
 
 
-def draw_requests_for_staff(draw: SameDayDraw) -> QuerySet[SameDayRequest]:
-    return draw.requests.select_related("appointment").order_by("status", "reference")
-
-
 def _moment(value: datetime | None) -> str | None:
     return value.astimezone(BERLIN).isoformat() if value else None
 
@@ -137,6 +133,6 @@ def winners_of(draw: SameDayDraw) -> QuerySet[SameDayRequest]:
     """The requests that won, with their appointment (time, reference, declared reason)."""
     return (
         draw.requests.filter(status=RequestStatus.WON)
-        .select_related("appointment")
-        .order_by("appointment__start", "reference")
+        .select_related("win__appointment")
+        .order_by("win__appointment__start", "reference")
     )

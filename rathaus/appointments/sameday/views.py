@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from rathaus.appointments.models import Location
 from rathaus.appointments.same_day import release_moment
 from rathaus.appointments.selectors import location_get
+from rathaus.core.revision import revision_pinned
 from rathaus.core.timezone import BERLIN
 
 from . import selectors
@@ -70,6 +71,11 @@ def _page(
 
 @never_cache
 def location_page(request: HttpRequest, slug: str) -> HttpResponse:
+    with revision_pinned():  # the catalogue as of one revision check: this path is hammered
+        return _location_page(request, slug)
+
+
+def _location_page(request: HttpRequest, slug: str) -> HttpResponse:
     location = _location(slug)
     if request.method != "POST":
         return _page(request, location, SameDayRequestForm(location=location))

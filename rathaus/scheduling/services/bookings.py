@@ -203,34 +203,30 @@ class BookingDoor:
             if clashing:
                 raise SlotUnavailable()
         _check_offered(every, self.now)
-        bookings = Booking.objects.bulk_create(
-            [
-                Booking(
-                    purpose=purpose,
-                    status=status,
-                    expires_at=expires_at,
-                    start=min(r.start for r in item.requests),
-                    end=max(r.end for r in item.requests),
-                )
-                for item in items
-            ],
-            batch_size=500,
-        )
-        Allocation.objects.bulk_create(
+        bookings = [
+            Booking(
+                purpose=purpose,
+                status=status,
+                expires_at=expires_at,
+                start=min(r.start for r in item.requests),
+                end=max(r.end for r in item.requests),
+            )
+            for item in items
+        ]
+        sql.insert_batches(bookings, returning=True)
+        sql.insert_batches(
             [
                 allocation
                 for booking, item in zip(bookings, items, strict=True)
                 for allocation in _allocations(booking, list(item.requests), expires_at)
-            ],
-            batch_size=1000,
+            ]
         )
-        BookingIdentity.objects.bulk_create(
+        sql.insert_batches(
             [
                 BookingIdentity(booking=booking, key=key)
                 for booking, item in zip(bookings, items, strict=True)
                 for key in sorted(set(item.keys))
-            ],
-            batch_size=1000,
+            ]
         )
         return bookings
 

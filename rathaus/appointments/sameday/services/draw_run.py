@@ -22,8 +22,8 @@ from rathaus.appointments.constants import PURPOSE, REFERENCE_LENGTH, Appointmen
 from rathaus.appointments.constants import REFERENCE_PREFIX as APPOINTMENT_PREFIX
 from rathaus.appointments.models import Appointment, Location, Person, Request, Service
 from rathaus.appointments.selectors import catalogue, counters_kept_for_same_day, fee_for
-from rathaus.appointments.services.booking import PersonDetails, identity_keys
 from rathaus.audit.services import audit_record
+from rathaus.core import sql
 from rathaus.core.identity import person_key
 from rathaus.core.references import reference_draw
 from rathaus.core.timezone import BERLIN
@@ -40,7 +40,7 @@ from rathaus.scheduling.services import (
 
 from .. import pure_draw
 from ..constants import LEASE_MINUTES, URGENT_REASONS, RequestStatus
-from ..models import SameDayDraw, SameDayRequest
+from ..models import SameDayDraw, SameDayRequest, SameDayWin
 from ..selectors import draws_due, draws_unnotified
 from .draws import draws_schedule
 from .notify import draw_notify
@@ -70,21 +70,31 @@ def _claim(draw: SameDayDraw, moment: datetime) -> bool:
     )
 
 
-def draw_run(*, draw: SameDayDraw, now: datetime | None = None) -> bool:
-    """Draw one draw whose window has closed. False when there was nothing to do."""
+def draw_run(*, draw: SameDayDraw, now: datetime | None = None, notify: bool = True) -> bool:
+    """Draw one draw whose window has closed, then mail everyone (unless `notify` is off:
+    the job's next pass mails). False when there was nothing to do."""
     now = now or timezone.now()
     if now < draw.closes_at or draw.drawn_at or not _claim(draw, timezone.now()):
         return False
     _draw(SameDayDraw.objects.select_related("location").get(pk=draw.pk), now)
-    draw_notify(draw=draw, now=now)
+    if notify:
+        draw_notify(draw=draw, now=now)
     return True
 
 
 def _person_keys(row: SameDayRequest) -> list[str]:
-    return [
+    """Every person's key; the first one's is stored with the request (unique per draw)."""
+    return [row.person_key] + [
         person_key(p["given_name"], p["family_name"], date.fromisoformat(p["date_of_birth"]))
-        for p in row.persons
+        for p in row.persons[1:]
     ]
+
+
+def _identity_keys(row: SameDayRequest) -> dict[str, str]:
+    """The keys the booking door counts (`booking.identity_keys`), from the stored keys."""
+    keys = {f"appointment-person:{key}": "person" for key in _person_keys(row) if key}
+    keys[f"appointment-email:{row.email_key}"] = "email"
+    return keys
 
 
 def _dedupe(rows: list[SameDayRequest]) -> tuple[list[SameDayRequest], list[SameDayRequest]]:
@@ -102,13 +112,6 @@ def _dedupe(rows: list[SameDayRequest]) -> tuple[list[SameDayRequest], list[Same
     return kept, duplicates
 
 
-def _details(row: SameDayRequest) -> list[PersonDetails]:
-    return [
-        PersonDetails(p["given_name"], p["family_name"], date.fromisoformat(p["date_of_birth"]))
-        for p in row.persons
-    ]
-
-
 def _draw(draw: SameDayDraw, now: datetime) -> None:
     location = draw.location
     day = draw.day
@@ -121,7 +124,7 @@ def _draw(draw: SameDayDraw, now: datetime) -> None:
     )
     kept, duplicates = _dedupe(rows)
     by_reference = {row.reference: row for row in kept}
-    keys_of = {row.reference: identity_keys(_details(row), row.email) for row in kept}
+    keys_of = {row.reference: _identity_keys(row) for row in kept}
     limits = {"person": location.max_active_per_person, "email": location.max_active_per_email}
     entries = [
         pure_draw.Entry(
@@ -197,7 +200,7 @@ def _draw(draw: SameDayDraw, now: datetime) -> None:
             counters=[resource_of[placement.desk].id for _reference, placement in winners],
             now=now,
         )
-        _statuses_write(kept, duplicates, outcome, appointments)
+        _statuses_write(draw, kept, duplicates, outcome, appointments)
         draw.capacity = {
             "not_before": _moment(not_before),
             "counters": [
@@ -272,27 +275,25 @@ def _appointments_write(
     """The winners' appointments, in bulk, confirmed at once: there is no time for a
     confirmation link on the same day (docs/decisions/0020-same-day-draw.md)."""
     references = _references(len(rows))
-    appointments = Appointment.objects.bulk_create(
-        [
-            Appointment(
-                reference=reference,
-                booking=booking,
-                location=location,
-                status=AppointmentStatus.CONFIRMED,
-                channel=Channel.SAME_DAY,
-                start=booking.start,
-                end=booking.end,
-                email=row.email,
-                language=row.language,
-                token_nonce=nonce_new(),
-                booked_at=now,
-                confirmed_at=now,
-                urgent_reason=row.reason if row.reason in URGENT_REASONS else "",
-            )
-            for reference, row, booking in zip(references, rows, bookings, strict=True)
-        ],
-        batch_size=500,
-    )
+    appointments = [
+        Appointment(
+            reference=reference,
+            booking=booking,
+            location=location,
+            status=AppointmentStatus.CONFIRMED,
+            channel=Channel.SAME_DAY,
+            start=booking.start,
+            end=booking.end,
+            email=row.email,
+            language=row.language,
+            token_nonce=nonce_new(),
+            booked_at=now,
+            confirmed_at=now,
+            urgent_reason=row.reason if row.reason in URGENT_REASONS else "",
+        )
+        for reference, row, booking in zip(references, rows, bookings, strict=True)
+    ]
+    sql.insert_batches(appointments, returning=True)
     services = catalogue().services
     fees: dict[tuple[int, date, int | None], Decimal] = {}
 
@@ -315,7 +316,7 @@ def _appointments_write(
                     counter_id=counter_id,
                 )
             )
-    Person.objects.bulk_create(persons, batch_size=500)
+    sql.insert_batches(persons, returning=True)
     by_appointment = {
         appointment.pk: row for appointment, row in zip(appointments, rows, strict=True)
     }
@@ -336,29 +337,30 @@ def _appointments_write(
                     fee_eur=fee(service, day, age) * count,
                 )
             )
-    Request.objects.bulk_create(requests, batch_size=1000)
+    sql.insert_batches(requests)
     return {row.reference: appointment for row, appointment in zip(rows, appointments, strict=True)}
 
 
 def _statuses_write(
+    draw: SameDayDraw,
     kept: Iterable[SameDayRequest],
     duplicates: Iterable[SameDayRequest],
     outcome: pure_draw.Outcome,
     appointments: dict[str, Appointment],
 ) -> None:
     refused = set(outcome.refused)
-    won: list[SameDayRequest] = []
-    by_status: dict[str, list[int]] = {}
+    wins: list[SameDayWin] = []
+    by_status: dict[str, list[int]] = {RequestStatus.WON: []}
     for row in kept:
         if row.reference in appointments:
-            row.status = RequestStatus.WON
-            row.appointment = appointments[row.reference]
-            won.append(row)
-        else:
-            lost = RequestStatus.REFUSED if row.reference in refused else RequestStatus.LOST
-            by_status.setdefault(lost, []).append(row.pk)
+            by_status[RequestStatus.WON].append(row.pk)
+            wins.append(SameDayWin(request=row, appointment=appointments[row.reference]))
+        elif row.reference in refused:
+            by_status.setdefault(RequestStatus.REFUSED, []).append(row.pk)
     by_status[RequestStatus.DUPLICATE] = [row.pk for row in duplicates]
-    SameDayRequest.objects.bulk_update(won, ["status", "appointment"], batch_size=500)
+    sql.insert_batches(wins)
     for status, pks in by_status.items():
         for offset in range(0, len(pks), 2000):
             SameDayRequest.objects.filter(pk__in=pks[offset : offset + 2000]).update(status=status)
+    # everyone else who took part: one statement
+    draw.requests.filter(status=RequestStatus.ENTERED).update(status=RequestStatus.LOST)

@@ -64,16 +64,17 @@ def draw_notify(*, draw: SameDayDraw, now: datetime | None = None) -> int:
                 SameDayRequest.objects.select_for_update()
                 .filter(draw=draw, notified_at__isnull=True)
                 .exclude(status=RequestStatus.ENTERED)
-                .select_related("appointment")
+                .select_related("win__appointment")
                 .order_by("pk")[:CHUNK]
             )
             if not rows:
                 return queued
             messages = []
             for row in rows:
-                if row.status == RequestStatus.WON and row.appointment is not None:
-                    context = {**base, "request": row, "appointment": row.appointment}
-                    context.update(appointment_links(row.appointment))
+                win = getattr(row, "win", None) if row.status == RequestStatus.WON else None
+                if win is not None:
+                    context = {**base, "request": row, "appointment": win.appointment}
+                    context.update(appointment_links(win.appointment))
                     subject, text, html = render_mail("sameday/email/won", context, row.language)
                 else:
                     key = (row.status, row.language)

@@ -73,9 +73,9 @@ def test_more_requests_than_time_leaves_the_rest_lost_and_tells_everyone():
     assert sum("kein Termin" in subject for subject in subjects) == 3
     won = SameDayRequest.objects.filter(status=RequestStatus.WON).first()
     mail = OutboxMessage.objects.get(to=won.email)
-    assert won.appointment.reference in mail.subject
+    assert won.win.appointment.reference in mail.subject
     assert "/buergerbuero/termin/" in mail.text
-    assert f"{won.appointment.start.astimezone(BERLIN):%H:%M}" in mail.text
+    assert f"{won.win.appointment.start.astimezone(BERLIN):%H:%M}" in mail.text
     assert SameDayRequest.objects.filter(notified_at__isnull=True).count() == 0
 
 
@@ -183,10 +183,8 @@ def test_the_published_document_verifies_and_tampering_is_found(tmp_path):
     assert document_verify(document, commitment="ab" * 32)
     late = {**document, "seed_commitment_shown_at": "2030-01-01T00:00:00+01:00"}
     assert document_verify(late)
-    urgent = json.loads(json.dumps(document))
-    urgent["requests"][0]["urgent"] = not urgent["requests"][0]["urgent"]
-    urgent["urgent_percent"] = 50
-    assert document_verify(urgent)
+    quota = {**document, "urgent_percent": 10}
+    assert "the urgent quota differs" in document_verify(quota)
 
     path = tmp_path / "ergebnis.json"
     path.write_text(json.dumps(document), encoding="utf-8")
@@ -220,3 +218,16 @@ def test_a_drawn_draw_with_unsent_mail_is_finished_by_the_job():
     SameDayRequest.objects.update(notified_at=None)
     draws_run_due(now=AFTER + timedelta(minutes=1))
     assert OutboxMessage.objects.count() == 2
+
+
+def test_the_stored_keys_are_the_booking_doors_keys():
+    from rathaus.appointments.sameday.services.draw_run import _identity_keys
+    from rathaus.appointments.services.booking import identity_keys
+
+    o = same_day_office()
+    made = ask(o, "Ánna ", email="A.nna+x@Example.org", extra=[wish("Ben")])
+    persons = [
+        PersonDetails(p["given_name"], p["family_name"], date.fromisoformat(p["date_of_birth"]))
+        for p in made.persons
+    ]
+    assert _identity_keys(made) == identity_keys(persons, made.email)
