@@ -48,7 +48,6 @@ from bench.common import (  # noqa: E402
     machine_line,
     postgres_version,
     record,
-    url_with_database,
     verdict,
 )
 
@@ -191,7 +190,7 @@ def draw_phase(requests: int) -> dict:
     drawing = time.perf_counter() - started
     if os.environ.get("BENCH_PROFILE"):
         profile.disable()
-        pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(70)
     started = time.perf_counter()
     mails = draw_notify(draw=draw, now=closes)
     notifying = time.perf_counter() - started
@@ -237,13 +236,13 @@ def _version(connection) -> str:
         return str(cursor.fetchone()[0])
 
 
-def draw_child(backend: str, server: str, requests: int) -> dict:
+def draw_child(backend: str, server: str, requests: int, database: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     scratch = Path(tempfile.mkdtemp(prefix="rathaus_sameday_bench_"))
     if backend == "sqlite":
         env["DATABASE_URL"] = f"sqlite:///{scratch / 'bench.sqlite3'}"
     else:
-        env["DATABASE_URL"] = database_recreate(server, "rathaus_apptsameday_bench")
+        env["DATABASE_URL"] = database_recreate(server, database)
     env.update(
         DJANGO_SETTINGS_MODULE="bench.settings_bench",
         SECRET_KEY="bench-only-secret-key-not-for-production-0123456789",
@@ -323,7 +322,7 @@ async def loop(port, make, connections: int, seconds: float, limit: int):
 def http_phase(args) -> dict:
     from datetime import datetime, timedelta
 
-    url = database_recreate(args.server, "rathaus_apptsameday_http")
+    url = database_recreate(args.server, args.database + "_http")
     server = Server(url, workers=args.workers)
     try:
         server.start()
@@ -421,6 +420,7 @@ def main() -> int:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--requests", type=int, default=20_000)
     parser.add_argument("--server", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_SERVER))
+    parser.add_argument("--database", default="rathaus_bench_sameday", help="dropped, created")
     parser.add_argument("--workers", type=int, default=None, help="WEB_CONCURRENCY (make serve)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=8.0, help="per throughput round")
@@ -441,7 +441,7 @@ def main() -> int:
     results = {}
     for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
         log(f"draw on {backend}: {args.requests} requests for {COUNTERS // 2 * 40} times")
-        results[backend] = draw_child(backend, args.server, args.requests)
+        results[backend] = draw_child(backend, args.server, args.requests, args.database)
         log(f"  {results[backend]}")
     http = None
     if not args.no_http:

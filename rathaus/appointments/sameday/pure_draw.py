@@ -107,6 +107,7 @@ def allocate(
     ask = eligible or (lambda reference: reference not in refused_known)
     free = _usable(desks, not_before, step)
     longest = [max((end - start for start, end in parts), default=0) for parts in free]
+    widest = [max(longest, default=0)]  # no request longer than this fits anywhere
     able = {
         services: [i for i, desk in enumerate(desks) if services <= desk.services]
         for services in {entry.services for entry in by_reference.values()}
@@ -114,6 +115,8 @@ def allocate(
 
     def find(entry: Entry) -> tuple[int, int, int] | None:
         length = entry.minutes * 60
+        if length > widest[0]:
+            return None
         best: tuple[int, int, int] | None = None
         for index in able[entry.services]:
             if longest[index] < length:
@@ -137,6 +140,7 @@ def allocate(
         else:
             del parts[part]
         longest[index] = max((high - low for low, high in parts), default=0)
+        widest[0] = max(longest)
         return Placement(start, end, desks[index].name)
 
     order = tuple(draw_order(seed_hex, by_reference))

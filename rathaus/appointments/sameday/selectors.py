@@ -60,7 +60,6 @@ def draws_unnotified(now: datetime) -> QuerySet[SameDayDraw]:
     return (
         SameDayDraw.objects.filter(drawn_at__isnull=False, drawn_at__lte=now)
         .filter(requests__notified_at__isnull=True)
-        .exclude(requests__status=RequestStatus.ENTERED)
         .distinct()
     )
 

@@ -56,14 +56,17 @@ def draw_notify(*, draw: SameDayDraw, now: datetime | None = None) -> int:
         "release_at": release_moment(draw.location, draw.day),
         "site_url": settings.SITE_URL,
     }
+    if draw.drawn_at is None:
+        return 0
+    # What the draw did not mark took part and drew nothing.
+    draw.requests.filter(status=RequestStatus.ENTERED).update(status=RequestStatus.LOST)
     rendered: dict[tuple[str, str], tuple[str, str, str]] = {}
     queued = 0
     while True:
         with transaction.atomic():
             rows = list(
-                SameDayRequest.objects.select_for_update()
+                SameDayRequest.objects.select_for_update(of=("self",))
                 .filter(draw=draw, notified_at__isnull=True)
-                .exclude(status=RequestStatus.ENTERED)
                 .select_related("win__appointment")
                 .order_by("pk")[:CHUNK]
             )
