@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import json
 import os
 import re
@@ -223,7 +224,7 @@ def _overlaps(connection) -> int:
         )
         rows = cursor.fetchall()
     clashes = 0
-    for (resource, _start, end), (other, start, _end) in zip(rows, rows[1:], strict=False):
+    for (resource, _start, end), (other, start, _end) in itertools.pairwise(rows):
         clashes += resource == other and start < end
     return clashes
 
@@ -340,7 +341,10 @@ def http_phase(args) -> dict:
         world_make(
             counters=10, day=now.date(), opens=opens, closes=closes, hours=(clock(0), clock(23, 55))
         )
-        page = asyncio.run(send(server.port, "GET", "/buergerbuero/heute/bench-heute/"))
+        base_headers = {"X-Forwarded-Proto": "https", "Accept-Language": "de"}
+        page = asyncio.run(
+            send(server.port, "GET", "/buergerbuero/heute/bench-heute/", headers=base_headers)
+        )
         if page.status != 200:
             raise RuntimeError(f"the request page answered {page.status}")
         cookie = next(
@@ -349,15 +353,15 @@ def http_phase(args) -> dict:
             if value.startswith("csrftoken=")
         )
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.body).group(1)
-        headers = {"Cookie": cookie, "Referer": f"http://{HOST}:{server.port}/"}
-        base_headers = {"X-Forwarded-Proto": "https", "Accept-Language": "de"}
+        headers = {"Cookie": cookie, "Referer": f"https://{HOST}:{server.port}/"}
 
         def post(number: int):
             form = {
                 "csrfmiddlewaretoken": token.decode(),
                 "p1_given_name": _letters(number),
                 "p1_family_name": "Http",
-                "p1_date_of_birth": f"{1950 + number % 60}-{1 + number % 12:02d}-{1 + number % 28:02d}",
+                "p1_date_of_birth": f"{1950 + number % 60}-{1 + number % 12:02d}-"
+                f"{1 + number % 28:02d}",
                 "p1_services": "bench-ausweis",
                 "email": f"http-{number}@example.org",
                 "reason": "travel" if number % 3 == 0 else "other",
@@ -453,7 +457,8 @@ def main() -> int:
     for backend, r in results.items():
         expect = min(r["capacity"], r["requests"])
         checks += [
-            (f"{backend}: draw < {TARGET_DRAW_SECONDS:.0f} s", r["draw_seconds"] < TARGET_DRAW_SECONDS,
+            (f"{backend}: draw < {TARGET_DRAW_SECONDS:.0f} s",
+             r["draw_seconds"] < TARGET_DRAW_SECONDS,
              f"{r['draw_seconds']:.2f} s for {r['requests']} requests"),
             (f"{backend}: every time allocated", r["appointments"] == expect,
              f"{r['appointments']} of {expect}"),
@@ -464,7 +469,8 @@ def main() -> int:
     if http:
         ratio = http["request_rps"] / http["bare_rps"]
         checks += [
-            (f"request endpoint ≥ {TARGET_REQUEST_RATIO:.0%} of bare", ratio >= TARGET_REQUEST_RATIO,
+            (f"request endpoint ≥ {TARGET_REQUEST_RATIO:.0%} of bare",
+             ratio >= TARGET_REQUEST_RATIO,
              f"{http['request_rps']:.0f} vs {http['bare_rps']:.0f} req/s = {ratio:.0%}"),
             ("every 302 stored once", http["stored"] == http["statuses"].get("302", 0),
              f"{http['stored']} stored, answers {http['statuses']}"),
@@ -476,8 +482,11 @@ def main() -> int:
             f"### Run {time.strftime('%Y-%m-%d %H:%M')} — {machine_line(_pg(results, http))}",
             "",
         ]
-        lines += ["| backend | requests | appointments | enter (ms/request, in-process) | draw | e-mails (20,000) |",
-                  "|---|---|---|---|---|---|"]  # fmt: skip
+        lines += [
+            "| backend | requests | appointments | enter (ms/request, in-process) | draw "
+            "| e-mails queued |",
+            "|---|---|---|---|---|---|",
+        ]
         for backend, r in results.items():
             lines.append(
                 f"| {backend} {r['version']} | {r['requests']:,} | {r['appointments']:,} | "
