@@ -350,7 +350,7 @@ def http_phase(args) -> dict:
         cookie = next(
             value.split(";")[0]
             for value in page.headers.get("set-cookie", [])
-            if value.startswith("csrftoken=")
+            if value.split("=", 1)[0].endswith("csrftoken")
         )
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.body).group(1)
         headers = {"Cookie": cookie, "Referer": f"https://{HOST}:{server.port}/"}

@@ -155,3 +155,14 @@ def insert_batches(instances: Sequence[Model], *, returning: bool = False, size:
             instance.pk = key
             instance._state.adding = False
             instance._state.db = connection.alias
+
+
+def commit_without_flush_wait() -> None:
+    """Inside a transaction on PostgreSQL: its commit does not wait for the WAL flush
+    (`synchronous_commit = off` for this transaction only). For a hot insert whose loss in an
+    operating-system or database crash — never in a process crash — of the last fraction of a
+    second is acceptable and visible to its author; nothing else changes (see
+    docs/decisions/0020-same-day-draw.md). SQLite: nothing."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")

@@ -125,6 +125,7 @@ def request_submit(
         row.reference = reference_draw(REFERENCE_PREFIX, length=REFERENCE_LENGTH)
         try:
             with transaction.atomic():
+                sql.commit_without_flush_wait()  # hammered: see the decision note
                 return sql.insert(row)
         except IntegrityError:
             if SameDayRequest.objects.filter(draw_id=window.draw_id, email_key=row.email_key)[
