@@ -18,7 +18,7 @@ from rathaus.core.revision import revision_pinned
 from rathaus.core.timezone import BERLIN
 
 from . import selectors
-from .forms import SameDayRequestForm
+from .forms import SameDayRequestForm, request_quick_parse
 from .services.draws import draw_ensure
 from .services.requests import RequestRefused, request_submit
 
@@ -79,19 +79,25 @@ def _location_page(request: HttpRequest, slug: str) -> HttpResponse:
     location = _location(slug)
     if request.method != "POST":
         return _page(request, location, SameDayRequestForm(location=location))
-    form = SameDayRequestForm(request.POST, location=location)
-    if not form.is_valid():
-        return _page(request, location, form, status=400)
+    quick = request_quick_parse(request.POST, location)
+    form = None
+    if quick is None:  # something is missing or wrong: the form says what
+        form = SameDayRequestForm(request.POST, location=location)
+        if not form.is_valid():
+            return _page(request, location, form, status=400)
+        quick = (form.persons(), form.cleaned_data["email"], form.cleaned_data["reason"])
+    persons, email, reason = quick
     try:
         made = request_submit(
             location=location,
-            persons=form.persons(),
-            email=form.cleaned_data["email"],
-            reason=form.cleaned_data["reason"],
+            persons=persons,
+            email=email,
+            reason=reason,
             language=(get_language() or "de")[:2],
             now=timezone.now(),
         )
     except RequestRefused as error:
+        form = form or SameDayRequestForm(request.POST, location=location)
         return _page(
             request, location, form, error=error.message, status=409 if error.conflict else 400
         )

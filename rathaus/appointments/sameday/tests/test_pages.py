@@ -113,3 +113,43 @@ def test_the_staff_page_is_for_the_citizen_office_administration(client, o, sett
         page = client.get(url)
     assert page.status_code == 200
     assert "Verlosungen am" in page.content.decode() and o.location.name in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"email": "not-an-address"},
+        {"reason": "because"},
+        {"p1_date_of_birth": "1890-01-01"},
+        {"p1_date_of_birth": "kein Datum"},
+        {"p1_services": ["unknown"]},
+        {"p2_given_name": "Ben"},  # person 2 incomplete
+        {"p1_given_name": ""},
+    ],
+)
+def test_the_quick_parser_leaves_every_invalid_submission_to_the_form(o, change):
+    from django.http import QueryDict
+
+    from rathaus.appointments.sameday.forms import SameDayRequestForm, request_quick_parse
+
+    data = QueryDict(mutable=True)
+    for key, value in {**FORM, **change}.items():
+        data.setlist(key, value if isinstance(value, list) else [value])
+    assert request_quick_parse(data, o.location) is None
+    assert not SameDayRequestForm(data, location=o.location).is_valid()
+
+
+def test_the_quick_parser_reads_a_family(o):
+    from django.http import QueryDict
+
+    from rathaus.appointments.sameday.forms import SameDayRequestForm, request_quick_parse
+
+    data = QueryDict(mutable=True)
+    values = {**FORM, "p2_given_name": "Ben", "p2_family_name": "Schmidt",
+              "p2_date_of_birth": "2019-03-02", "p2_services": ["reisepass", "personalausweis"]}  # fmt: skip
+    for key, value in values.items():
+        data.setlist(key, value if isinstance(value, list) else [value])
+    persons, email, reason = request_quick_parse(data, o.location)
+    form = SameDayRequestForm(data, location=o.location)
+    assert form.is_valid()
+    assert persons == form.persons() and email == "anna@example.org" and reason == "travel"
