@@ -145,8 +145,13 @@ def test_the_quick_parser_reads_a_family(o):
     from rathaus.appointments.sameday.forms import SameDayRequestForm, request_quick_parse
 
     data = QueryDict(mutable=True)
-    values = {**FORM, "p2_given_name": "Ben", "p2_family_name": "Schmidt",
-              "p2_date_of_birth": "2019-03-02", "p2_services": ["reisepass", "personalausweis"]}  # fmt: skip
+    values = {
+        **FORM,
+        "p2_given_name": "Ben",
+        "p2_family_name": "Schmidt",
+        "p2_date_of_birth": "2019-03-02",
+        "p2_services": ["reisepass", "personalausweis"],
+    }
     for key, value in values.items():
         data.setlist(key, value if isinstance(value, list) else [value])
     persons, email, reason = request_quick_parse(data, o.location)
