@@ -137,6 +137,13 @@ PUBLIC = {
     "lottery:application-pending": ("get", ["=TV-2030-AAAA"]),
     "waitlist:wish-create": ("get", []),
     "waitlist:wish-pending": ("get", []),
+    # The same-day draw: public pages; the request form takes no login (one per e-mail and
+    # person and day), the received page shows a reference and the commitment only.
+    "sameday:home": ("get", []),
+    "sameday:location": ("get", ["=rathaus"]),
+    "sameday:received": ("get", ["=rathaus", "=SD-AAAAAAAA"]),
+    "sameday:result": ("get", ["=rathaus", "=2030-06-03"]),
+    "sameday:result-json": ("get", ["=rathaus", "=2030-06-03"]),
 }
 CITIZEN_WEB = {
     "weddings:reservation-status": ("manage", ["get"]),
@@ -272,6 +279,8 @@ STAFF_ELSEWHERE = {
     "parking_staff:fees": ([], {CITIZEN_ADMIN}),
     "parking_staff:statement": ([], {CITIZEN_ADMIN}),
     "parking_staff:registers": ([], {CITIZEN_ADMIN}),
+    # proven for the allowed role in rathaus/appointments/sameday/tests/test_pages.py
+    "sameday_staff:home": ([], {CITIZEN_ADMIN}),
 }
 BACKOFFICE_EXTRA = {
     # back-office URLs the role matrix of test_access does not list, proven in this module
