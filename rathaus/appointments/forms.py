@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.core.timezone import local_today
 from rathaus.protection.forms import BotProtectionMixin
 
 from .constants import MAX_PERSONS
@@ -25,9 +26,7 @@ LANGUAGES = [("de", "Deutsch"), ("en", "English")]
 
 
 def needs_encode(needs: list[PersonNeed]) -> str:
-    return ";".join(
-        ",".join(f"{slug}:{count}" for slug, count in need.services) for need in needs
-    )
+    return ";".join(",".join(f"{slug}:{count}" for slug, count in need.services) for need in needs)
 
 
 def needs_decode(text: str | None) -> list[PersonNeed]:
@@ -119,7 +118,7 @@ class NeedsForm(ErrorItemsMixin, forms.Form):
             chosen = []
             for service in self.services:
                 value = data.get(self.field_name(index, service))
-                count = int(value) if not isinstance(value, bool) else int(value)
+                count = int(value or 0)
                 if count:
                     chosen.append((service.slug, count))
             needs.append(PersonNeed(tuple(chosen)))
@@ -148,7 +147,9 @@ class PersonsFormBase(BotProtectionMixin, ErrorItemsMixin, forms.Form):
                 label=_("Given name"),
                 max_length=100,
                 error_messages={"required": _("Please enter the given name.")},
-                widget=forms.TextInput(attrs={"autocomplete": "given-name" if not index else "off"}),
+                widget=forms.TextInput(
+                    attrs={"autocomplete": "given-name" if not index else "off"}
+                ),
             )
             self.fields[f"p{index}-family_name"] = forms.CharField(
                 label=_("Family name"),
@@ -164,7 +165,9 @@ class PersonsFormBase(BotProtectionMixin, ErrorItemsMixin, forms.Form):
                 input_formats=DATE_FORMATS,
                 error_messages={
                     "required": _("Please enter the date of birth."),
-                    "invalid": _("Please enter the date of birth as day.month.year, e.g. 31.12.1990."),
+                    "invalid": _(
+                        "Please enter the date of birth as day.month.year, e.g. 31.12.1990."
+                    ),
                 },
                 widget=forms.DateInput(
                     format="%d.%m.%Y",
@@ -188,7 +191,7 @@ class PersonsFormBase(BotProtectionMixin, ErrorItemsMixin, forms.Form):
         cleaned = super().clean() or {}
         for index in range(self.persons):
             born = cleaned.get(f"p{index}-date_of_birth")
-            if born is not None and not date(1900, 1, 1) <= born <= date.today():
+            if born is not None and not date(1900, 1, 1) <= born <= local_today():
                 self.add_error(f"p{index}-date_of_birth", _("This date of birth is not possible."))
         return cleaned
 
@@ -196,7 +199,10 @@ class PersonsFormBase(BotProtectionMixin, ErrorItemsMixin, forms.Form):
         return [
             (
                 self.labels[index] if index < len(self.labels) else "",
-                [self[f"p{index}-{name}"] for name in ("given_name", "family_name", "date_of_birth")],
+                [
+                    self[f"p{index}-{name}"]
+                    for name in ("given_name", "family_name", "date_of_birth")
+                ],
             )
             for index in range(self.persons)
         ]
@@ -220,7 +226,9 @@ class DetailsForm(PersonsFormBase):
         super().__init__(*args, **kwargs)
         if carried:
             self.fields["consent"] = forms.BooleanField(
-                label=_("Yes, the citizens' office may keep the data shown above with my appointment."),
+                label=_(
+                    "Yes, the citizens' office may keep the data shown above with my appointment."
+                ),
                 required=False,
             )
 

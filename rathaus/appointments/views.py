@@ -456,7 +456,9 @@ def book_hold(request: HttpRequest, location: str) -> HttpResponse:
 def _needs_of(appointment: Appointment) -> str:
     return needs_encode(
         [
-            PersonNeed(tuple((request.service.slug, request.count) for request in person.requests.all()))
+            PersonNeed(
+                tuple((request.service.slug, request.count) for request in person.requests.all())
+            )
             for person in appointment.persons.all()
         ]
     )
@@ -466,10 +468,14 @@ def _person_labels(appointment: Appointment) -> list[str]:
     labels = []
     for number, person in enumerate(appointment.persons.all(), start=1):
         services = ", ".join(
-            request.service.name if request.count == 1 else f"{request.service.name} × {request.count}"
+            request.service.name
+            if request.count == 1
+            else f"{request.service.name} × {request.count}"
             for request in person.requests.all()
         )
-        labels.append(_("Person %(number)d: %(services)s") % {"number": number, "services": services})
+        labels.append(
+            _("Person %(number)d: %(services)s") % {"number": number, "services": services}
+        )
     return labels
 
 
@@ -549,9 +555,7 @@ class DetailsView(View):
             )
         except BookingRefused as refusal:
             form.add_error(None, str(refusal.message))
-            return self._render(
-                appointment, form, carried, status=409 if refusal.conflict else 422
-            )
+            return self._render(appointment, form, carried, status=409 if refusal.conflict else 422)
         return redirect("appointments:book-sent", appointment.reference)
 
     def _form(
@@ -600,7 +604,7 @@ class DetailsView(View):
 
 @require_POST
 def book_release(request: HttpRequest, reference: str, token: str) -> HttpResponse:
-    """"Choose another time": the held time goes back at once."""
+    """The "choose another time" button: the held time goes back at once."""
     appointment = _held(reference, token)
     appointment_release_hold(appointment=appointment)
     week = _week_start(appointment.start.astimezone(BERLIN).date()).isoformat()
@@ -612,7 +616,7 @@ def book_release(request: HttpRequest, reference: str, token: str) -> HttpRespon
 
 
 def book_sent(request: HttpRequest, reference: str) -> HttpResponse:
-    """"Check your e-mail". Shows nothing but the reference from the address."""
+    """The "check your e-mail" page. Shows nothing but the reference from the address."""
     if not REFERENCE_RE.fullmatch(reference):
         raise Http404
     return render(
@@ -647,8 +651,8 @@ class StandbyJoinView(View):
     def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         super().setup(request, *args, **kwargs)
         self.location = _location(kwargs["location"])
-        source = request.POST if request.method == "POST" else request.GET
-        self.found = _plan_from(self.location, source.get("needs", ""))
+        needs = request.POST.get("needs") or request.GET.get("needs") or ""
+        self.found = _plan_from(self.location, needs)
 
     def get(self, request: HttpRequest, location: str) -> HttpResponse:
         if self.found is None:
@@ -678,7 +682,7 @@ class StandbyJoinView(View):
             return form.protection_response(
                 self._render(form, status=form.protection_status or 422)
             )
-        plan, needs = self.found
+        _plan, needs = self.found
         try:
             entry = standby_join(
                 location_slug=self.location.slug,

@@ -72,13 +72,17 @@ def test_a_to_z_lists_every_service_and_searches_without_javascript(client, town
 
 def test_service_page_shows_current_fees_documents_presence_and_book_buttons(client, town):
     with time_machine.travel(NOW, tick=False):
-        body = client.get(reverse("appointments:service", args=["personalausweis"])).content.decode()
+        body = client.get(
+            reverse("appointments:service", args=["personalausweis"])
+        ).content.decode()
     assert "46,00 €" in body and "27,60 €" in body
     assert "37,00" not in body  # replaced on 7 Feb 2026
     assert "Digitales Passfoto" in body
     assert "Jede antragstellende Person persönlich." in body
     assert "20 Minuten pro Person" in body and "angenommener Wert" in body  # minutes assumed
-    assert reverse("appointments:book-needs", args=["rathaus"]) + "?needs=personalausweis%3A1" in body
+    assert (
+        reverse("appointments:book-needs", args=["rathaus"]) + "?needs=personalausweis%3A1" in body
+    )
 
 
 def test_service_page_in_english(client, town):
