@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -602,10 +602,12 @@ class DetailsView(View):
         )
 
 
-@require_POST
 def book_release(request: HttpRequest, reference: str, token: str) -> HttpResponse:
-    """The "choose another time" button: the held time goes back at once."""
+    """The "choose another time" button: the held time goes back at once (POST only; a
+    wrong token is 404 for every method)."""
     appointment = _held(reference, token)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     appointment_release_hold(appointment=appointment)
     week = _week_start(appointment.start.astimezone(BERLIN).date()).isoformat()
     return redirect(

@@ -126,6 +126,19 @@ PUBLIC = {
     "lottery:application-pending": ("get", ["=TV-2030-AAAA"]),
     "waitlist:wish-create": ("get", []),
     "waitlist:wish-pending": ("get", []),
+    "appointments:start": ("get", []),
+    "appointments:services": ("get", []),
+    "appointments:service": ("get", ["=personalausweis"]),
+    "appointments:public-status": ("get", []),
+    "appointments:public-status-json": ("get", []),
+    "appointments:standby": ("get", []),
+    "appointments:standby-join": ("get", ["=rathaus"]),
+    "appointments:standby-sent": ("get", ["=SB-AAAAAA"]),
+    "appointments:book": ("get", []),
+    "appointments:book-needs": ("get", ["=rathaus"]),
+    "appointments:book-times": ("get", ["=rathaus"]),
+    "appointments:book-hold": ("post", ["=rathaus"]),
+    "appointments:book-sent": ("get", ["=BB-AAAAAA"]),
 }
 CITIZEN_WEB = {
     "weddings:reservation-status": ("manage", ["get"]),
@@ -187,6 +200,14 @@ CITIZEN_ELSEWHERE = {
     "appointments:ics": (
         ["=BB-AAAAAA", "=" + "A" * 32],
         "rathaus/appointments/tests/test_pages.py::test_token_pages_are_not_found_with_a_wrong_token",
+    ),
+    "appointments:book-details": (
+        ["=BB-AAAAAA", "=" + "A" * 32],
+        "rathaus/appointments/tests/test_public_booking.py::test_token_pages_of_the_flow_are_not_found_with_a_wrong_token",
+    ),
+    "appointments:book-release": (
+        ["=BB-AAAAAA", "=" + "A" * 32],
+        "rathaus/appointments/tests/test_public_booking.py::test_token_pages_of_the_flow_are_not_found_with_a_wrong_token",
     ),
     "waitlist:offer-decline": (
         ["b_reference", "=" + "A" * 32],
