@@ -13,9 +13,7 @@ urlpatterns = [
     path("status/", views.public_status, name="public-status"),
     path("status.json", views.public_status_json, name="public-status-json"),
     path("warteliste/", views.standby_start, name="standby"),
-    path(
-        "warteliste/eingetragen/<str:reference>/", views.standby_sent, name="standby-sent"
-    ),
+    path("warteliste/eingetragen/<str:reference>/", views.standby_sent, name="standby-sent"),
     path("warteliste/<slug:location>/", views.StandbyJoinView.as_view(), name="standby-join"),
     # The booking flow. Its addresses come before the appointment's own (termin/<ref>/<token>/).
     path("termin/", views.book_start, name="book"),
