@@ -64,6 +64,14 @@ def _appointment(reference: str, token: str, purpose: str = MANAGE) -> Appointme
     return appointment
 
 
+def _status_path(appointment: Appointment) -> str:
+    """The status page on this site (a relative redirect: the form's origin, whatever
+    SITE_URL says)."""
+    return reverse(
+        "appointments:status", args=[appointment.reference, appointment_token(appointment)]
+    )
+
+
 def _context(appointment: Appointment, **extra: object) -> dict[str, object]:
     return {
         "appointment": appointment,
@@ -98,7 +106,7 @@ class ConfirmView(View):
                 status=409,
             )
         messages.success(request, _("Your appointment is confirmed."))
-        return redirect(appointment_links(appointment)["status_url"])
+        return redirect(_status_path(appointment))
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -117,7 +125,7 @@ class CancelView(View):
     def post(self, request: HttpRequest, reference: str, token: str) -> HttpResponse:
         appointment = appointment_cancel(appointment=_appointment(reference, token))
         messages.success(request, _("Your appointment has been cancelled."))
-        return redirect(appointment_links(appointment)["status_url"])
+        return redirect(_status_path(appointment))
 
 
 @never_cache
