@@ -90,7 +90,7 @@ class NeedsForm(ErrorItemsMixin, forms.Form):
                         choices=[(n, str(n)) for n in range(service.max_count + 1)],
                         coerce=int,
                         required=False,
-                        empty_value=0,
+                        empty_value="0",
                     )
 
     @staticmethod

@@ -229,8 +229,8 @@ def book_start(request: HttpRequest) -> HttpResponse:
     carry = request.GET.get("carry", "")
     carried = carry_decode(carry)
     if carried and carried["kind"] in CARRY_TARGETS:
-        location, service = CARRY_TARGETS[carried["kind"]]
-        return redirect(_needs_url(location, f"{service}:1", carry))
+        target, offered_slug = CARRY_TARGETS[carried["kind"]]
+        return redirect(_needs_url(target, f"{offered_slug}:1", carry))
     service = selectors.service_get(request.GET.get("dienst", ""))
     locations = _bookable_locations()
     if service is not None:
@@ -753,7 +753,7 @@ def _public_status() -> tuple[datetime, list[selectors.LocationStatus]]:
     """Computed at most once a minute (per process and cache)."""
     now = timezone.now()
     key = f"appointments.public-status.{int(now.timestamp()) // STATUS_CACHE_SECONDS}"
-    found = cache.get(key)
+    found: tuple[datetime, list[selectors.LocationStatus]] | None = cache.get(key)
     if found is None:
         found = (now, selectors.public_status(now))
         cache.set(key, found, STATUS_CACHE_SECONDS)
