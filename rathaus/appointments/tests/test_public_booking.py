@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
+from django.test import override_settings
 from django.urls import reverse
 
 from rathaus.appointments.constants import AppointmentStatus
@@ -406,6 +407,19 @@ def test_the_wedding_reference_walks_to_the_registry_office(client, clock):
     response = client.get(reverse("appointments:book"), {"carry": carry})
     assert response["Location"].startswith(reverse("appointments:book-needs", args=["standesamt"]))
     assert "eheschliessung-anmeldung%3A1" in response["Location"]
+    with override_settings(RATHAUS_BOT_PROTECTION=False, RATHAUS_RATE_LIMITS=False):
+        held = client.post(
+            reverse("appointments:book-hold", args=["standesamt"]),
+            {"needs": "eheschliessung-anmeldung:1", "start": str(engine.epoch(at(9))),
+             "carry": carry},
+        )  # fmt: skip
+        page = client.get(held["Location"]).content.decode()
+        assert "Aus Ihrer Trautermin-Reservierung" in page and "TK-2027-ABCD" in page
+        client.post(held["Location"], _details_data(persons=1, consent="on"))
+    assert Appointment.objects.get().carried_over == {
+        "kind": "wedding",
+        "reference": "TK-2027-ABCD",
+    }
 
 
 # --- status page, cancel, rebook ------------------------------------------------------------
