@@ -32,11 +32,8 @@ def _axe_clean(page, what: str) -> None:
 
 
 def _choose_first_time(page) -> None:
-    """The first free time. The bot check starts on the form's first focus; the test waits
-    until it is done before the tap (a tap on a named submit button before the check has
-    started is not sent on by the protection script yet)."""
-    page.locator("button.slot-time").first.focus()
-    page.locator("altcha-widget [data-state=verified]").wait_for()
+    """A tap on the first free time: the bot check starts with it and the hold is sent as
+    soon as the check is done."""
     page.locator("button.slot-time").first.click()
     page.wait_for_url(re.compile(r"/angaben/"))
 
