@@ -64,7 +64,7 @@ def test_a_to_z_lists_every_service_and_searches_without_javascript(client, town
     found = client.get(reverse("appointments:services"), {"q": "perso"}).content.decode()
     assert reverse("appointments:service", args=["personalausweis"]) in found
     assert reverse("appointments:service", args=["reisepass"]) not in found
-    assert "1 Dienstleistung gefunden" in found
+    assert "Gefundene Dienstleistungen für „perso“: 1." in found
 
     none = client.get(reverse("appointments:services"), {"q": "Raumschiff"}).content.decode()
     assert "Keine Dienstleistung passt" in none
@@ -79,7 +79,7 @@ def test_service_page_shows_current_fees_documents_presence_and_book_buttons(cli
     assert "37,00" not in body  # replaced on 7 Feb 2026
     assert "Digitales Passfoto" in body
     assert "Jede antragstellende Person persönlich." in body
-    assert "20 Minuten pro Person" in body and "angenommener Wert" in body  # minutes assumed
+    assert "20 Min. pro Person" in body and "angenommener Wert" in body  # minutes assumed
     assert (
         reverse("appointments:book-needs", args=["rathaus"]) + "?needs=personalausweis%3A1" in body
     )
