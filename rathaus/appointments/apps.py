@@ -14,3 +14,4 @@ class AppointmentsConfig(AppConfig):
         from .constants import KIND_COUNTER
 
         resource_kind_register(KIND_COUNTER, _("Citizen-office counter"))
+        from . import jobs_events  # noqa: F401 - reminder and reconfirmation sentences
