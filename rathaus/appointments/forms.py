@@ -47,6 +47,12 @@ def needs_decode(text: str | None) -> list[PersonNeed]:
     return needs
 
 
+def per_person_most(service: Service) -> int:
+    """How many of a service one person may ask for: one, unless the service's maximum per
+    appointment differs from one per possible person (copies, certifications)."""
+    return 1 if service.max_count in (1, MAX_PERSONS) else service.max_count
+
+
 class ErrorItemsMixin:
     """(anchor, text) pairs for the error summary; every field error links to its field."""
 
@@ -82,12 +88,13 @@ class NeedsForm(ErrorItemsMixin, forms.Form):
         for index in range(self.persons):
             for service in services:
                 name = self.field_name(index, service)
-                if service.max_count == 1:
+                most = per_person_most(service)
+                if most == 1:
                     self.fields[name] = forms.BooleanField(label=service.name, required=False)
                 else:
                     self.fields[name] = forms.TypedChoiceField(
                         label=service.name,
-                        choices=[(n, str(n)) for n in range(service.max_count + 1)],
+                        choices=[(n, str(n)) for n in range(most + 1)],
                         coerce=int,
                         required=False,
                         empty_value="0",
