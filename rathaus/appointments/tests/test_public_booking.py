@@ -454,3 +454,18 @@ def test_status_page_offers_rebooking_and_explains_name_changes(client, town, cl
     assert "Dieser Termin wurde abgesagt." in after and rebook in after
     mails = OutboxMessage.objects.filter(to="a@example.org").order_by("id")
     assert "abgesagt" in mails.last().subject
+
+
+def test_status_page_asks_for_the_reconfirmation_of_a_booking_far_ahead(client, town, clock):
+    plan = plan_make(town.location, [PersonNeed((("reisepass", 1),))])
+    far = at(9, day=MONDAY + timedelta(days=21))
+    appointment = appointment_book(
+        plan=plan, start=far, persons=[PersonDetails("Anna", "Schmidt", date(1990, 5, 1))],
+        email="a@example.org", now=NOW, confirmed=True,
+    )  # fmt: skip
+    assert appointment.reconfirm_by is not None
+    token = appointment_token(appointment)
+    body = client.get(reverse("appointments:status", args=[appointment.reference, token]))
+    assert reverse("appointments:reconfirm", args=[appointment.reference, token]) in (
+        body.content.decode()
+    )
