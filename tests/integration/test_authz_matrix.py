@@ -144,6 +144,19 @@ PUBLIC = {
     "sameday:received": ("get", ["=rathaus", "=SD-AAAAAAAA"]),
     "sameday:result": ("get", ["=rathaus", "=2030-06-03"]),
     "sameday:result-json": ("get", ["=rathaus", "=2030-06-03"]),
+    "appointments:start": ("get", []),
+    "appointments:services": ("get", []),
+    "appointments:service": ("get", ["=personalausweis"]),
+    "appointments:public-status": ("get", []),
+    "appointments:public-status-json": ("get", []),
+    "appointments:standby": ("get", []),
+    "appointments:standby-join": ("get", ["=rathaus"]),
+    "appointments:standby-sent": ("get", ["=SB-AAAAAA"]),
+    "appointments:book": ("get", []),
+    "appointments:book-needs": ("get", ["=rathaus"]),
+    "appointments:book-times": ("get", ["=rathaus"]),
+    "appointments:book-hold": ("post", ["=rathaus"]),
+    "appointments:book-sent": ("get", ["=BB-AAAAAA"]),
 }
 CITIZEN_WEB = {
     "weddings:reservation-status": ("manage", ["get"]),
@@ -213,6 +226,14 @@ CITIZEN_ELSEWHERE = {
     "appointments:ics": (
         ["=BB-AAAAAA", "=" + "A" * 32],
         "rathaus/appointments/tests/test_pages.py::test_token_pages_are_not_found_with_a_wrong_token",
+    ),
+    "appointments:book-details": (
+        ["=BB-AAAAAA", "=" + "A" * 32],
+        "rathaus/appointments/tests/test_public_booking.py::test_token_pages_of_the_flow_are_not_found_with_a_wrong_token",
+    ),
+    "appointments:book-release": (
+        ["=BB-AAAAAA", "=" + "A" * 32],
+        "rathaus/appointments/tests/test_public_booking.py::test_token_pages_of_the_flow_are_not_found_with_a_wrong_token",
     ),
     "waitlist:offer-decline": (
         ["b_reference", "=" + "A" * 32],
