@@ -8,4 +8,9 @@ class SameDayConfig(AppConfig):
     verbose_name = _("Same-day appointments (draw)")
 
     def ready(self) -> None:
+        from rathaus.appointments.services.jobs import job_register
+
         from . import audit_events  # noqa: F401 - registers the app's audit sentences
+        from .services.retention import requests_purge
+
+        job_register("same_day_requests_purged", requests_purge)
