@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from rathaus.appointments.models import Location
 from rathaus.appointments.same_day import release_moment
 from rathaus.appointments.selectors import location_get
+from rathaus.core import guards
 from rathaus.core.revision import revision_pinned
 from rathaus.core.timezone import BERLIN
 
@@ -87,6 +88,15 @@ def _location_page(request: HttpRequest, slug: str) -> HttpResponse:
             return _page(request, location, form, status=400)
         quick = (form.persons(), form.cleaned_data["email"], form.cleaned_data["reason"])
     persons, email, reason = quick
+    try:  # the same bot protection and rate limits as every public form (rathaus/protection)
+        guards.submission_check(request, scope="appointments.same_day", email=email)
+    except guards.SubmissionRefused as refusal:
+        form = form or SameDayRequestForm(request.POST, location=location)
+        form.is_valid()
+        response = _page(request, location, form, error=refusal.message, status=refusal.status)
+        if refusal.retry_after:
+            response["Retry-After"] = str(refusal.retry_after)
+        return response
     try:
         made = request_submit(
             location=location,

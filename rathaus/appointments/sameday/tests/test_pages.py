@@ -158,3 +158,21 @@ def test_the_quick_parser_reads_a_family(o):
     form = SameDayRequestForm(data, location=o.location)
     assert form.is_valid()
     assert persons == form.persons() and email == "anna@example.org" and reason == "travel"
+
+
+def test_the_request_form_has_the_bot_protection_of_every_public_form(client, o, settings):
+    """Without a proof of work only the small no-script budget per address goes through;
+    with a solved proof the request is taken."""
+    from rathaus.protection.testing import altcha_solved
+
+    settings.RATHAUS_RATE_LIMIT_NOSCRIPT_IP = "1/1h"
+    url = reverse("sameday:location", args=["rathaus"])
+    with time_machine.travel(clock(7, 5), tick=False):
+        assert "altcha" in client.get(url).content.decode()
+        assert client.post(url, FORM).status_code == 302  # the no-script budget
+        second = {**FORM, "email": "ben@example.org", "p1_given_name": "Ben"}
+        refused = client.post(url, second)
+        assert refused.status_code in (422, 429)
+        assert SameDayRequest.objects.count() == 1
+        assert client.post(url, {**second, "altcha": altcha_solved()}).status_code == 302
+        assert SameDayRequest.objects.count() == 2
