@@ -27,6 +27,7 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from rathaus.appointments.bootstrap import citizen_office_load
 from rathaus.core.timezone import local_today
 from rathaus.weddings.bootstrap import bottrop_data_load
 from rathaus.weddings.models import Venue
@@ -171,6 +172,7 @@ def crawl(
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_every_internal_link_of_every_public_page_answers(language):
     bottrop_data_load(today=local_today())
+    citizen_office_load(today=local_today())
     client = Client(HTTP_ACCEPT_LANGUAGE=language, raise_request_exception=False)
     german_data = _german_venue_texts() if language == "en" else set()
     mixed: dict[str, str] = {}
@@ -226,5 +228,6 @@ def test_the_token_routes_are_found():
 @pytest.mark.parametrize("route", _token_routes())
 def test_a_link_with_a_wrong_token_answers_404_not_500(route):
     bottrop_data_load(today=local_today())
+    citizen_office_load(today=local_today())
     client = Client(raise_request_exception=False)
     assert client.get(route).status_code == 404

@@ -55,9 +55,11 @@ def browser(playwright):
 @pytest.fixture
 def bottrop_live(transactional_db, live_server):
     """Bottrop's venues and rules in the database the live server reads."""
+    from rathaus.appointments.bootstrap import citizen_office_load
     from rathaus.weddings.bootstrap import bottrop_data_load
 
     bottrop_data_load(today=local_today())
+    citizen_office_load(today=local_today())
     return live_server
 
 

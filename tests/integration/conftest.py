@@ -9,6 +9,7 @@ import pytest
 
 from rathaus.accounts import roles
 from rathaus.accounts.services import roles_ensure, staff_user_ensure
+from rathaus.appointments.bootstrap import citizen_office_load
 from rathaus.core.timezone import local_today
 from rathaus.protection.testing import protection_off, rate_limits_off  # noqa: F401 - fixtures
 from rathaus.weddings import services
@@ -24,6 +25,7 @@ OTHER = "andere@example.org"
 @pytest.fixture
 def bottrop(db):
     bottrop_data_load(today=local_today())
+    citizen_office_load(today=local_today())
 
 
 @pytest.fixture
