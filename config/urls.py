@@ -36,6 +36,7 @@ urlpatterns = [
     path("verwaltung/datenschutz/", include("rathaus.accounts.privacy_urls")),
     path("verwaltung/trauungen/", include("rathaus.weddings.backoffice.urls")),
     path("verwaltung/wohngeld/", include("rathaus.housing_benefit.staff_urls")),
+    path("verwaltung/buergerbuero/", include("rathaus.appointments.staff_urls")),
     path("wohngeld/", include("rathaus.housing_benefit.urls")),
     path("buergerbuero/", include("rathaus.appointments.urls")),
     path("api/v1/", api.urls),

@@ -14,3 +14,7 @@ class AppointmentsConfig(AppConfig):
         from .constants import KIND_COUNTER
 
         resource_kind_register(KIND_COUNTER, _("Citizen-office counter"))
+
+        from .staff_domain import staff_domain_add
+
+        staff_domain_add()

@@ -11,20 +11,22 @@ from django.utils.translation import gettext_lazy as _
 from rathaus.audit.registry import event_register
 from rathaus.audit.services import audit_record, changes, snapshot
 
-event_register("appointments.service_created", _("Service {name} was added to the catalogue."))
-event_register("appointments.service_changed", _("Service {name} was changed: {fields}."))
-event_register("appointments.fee_created", _("Fee of {service} from {valid_from}: {amount} €."))
-event_register("appointments.fee_deleted", _("Fee of {service} from {valid_from} was removed."))
-event_register("appointments.location_changed", _("Location {name} was changed: {fields}."))
-event_register("appointments.counter_created", _("Counter {name} was added."))
-event_register("appointments.counter_changed", _("Counter {name} was changed: {fields}."))
-event_register("appointments.booked", _("Appointment {reference} was booked ({channel})."))
-event_register("appointments.confirmed", _("Appointment {reference} was confirmed."))
-event_register("appointments.cancelled", _("Appointment {reference} was cancelled."))
-event_register("appointments.moved", _("Appointment {reference} was moved to {start}."))
-event_register("appointments.lapsed", _("Appointment {reference} lapsed ({why})."))
-event_register("appointments.finished", _("Appointment {reference}: {outcome}."))
-event_register("appointments.erased", _("Personal data of appointment {reference} was erased."))
+event_register("appointments.service_created", _("Service %(name)s was added to the catalogue."))
+event_register("appointments.service_changed", _("Service %(name)s was changed: %(fields)s."))
+event_register(
+    "appointments.fee_created", _("Fee of %(service)s from %(valid_from)s: %(amount)s €.")
+)
+event_register("appointments.fee_deleted", _("Fee of %(service)s from %(valid_from)s was removed."))
+event_register("appointments.location_changed", _("Location %(name)s was changed: %(fields)s."))
+event_register("appointments.counter_created", _("Counter %(name)s was added."))
+event_register("appointments.counter_changed", _("Counter %(name)s was changed: %(fields)s."))
+event_register("appointments.booked", _("Appointment %(reference)s was booked (%(channel)s)."))
+event_register("appointments.confirmed", _("Appointment %(reference)s was confirmed."))
+event_register("appointments.cancelled", _("Appointment %(reference)s was cancelled."))
+event_register("appointments.moved", _("Appointment %(reference)s was moved to %(start)s."))
+event_register("appointments.lapsed", _("Appointment %(reference)s lapsed (%(why)s)."))
+event_register("appointments.finished", _("Appointment %(reference)s: %(outcome)s."))
+event_register("appointments.erased", _("Personal data of appointment %(reference)s was erased."))
 
 
 def catalogue_snapshot(obj: Model, fields: list[str]) -> dict[str, dict[str, Any]]:
