@@ -176,7 +176,9 @@ class FeeForm(forms.Form):
     min_age = forms.IntegerField(label=_("From age"), min_value=0, required=False)
     max_age = forms.IntegerField(label=_("Until age (exclusive)"), min_value=1, required=False)
     assumed = forms.BooleanField(label=_("Assumption"), required=False)
-    source = forms.URLField(label=_("Source"), max_length=400, required=False)
+    source = forms.URLField(
+        label=_("Source"), max_length=400, required=False, assume_scheme="https"
+    )
 
 
 class LocationForm(forms.ModelForm):
