@@ -17,7 +17,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from rathaus.audit.services import audit_record, changes, snapshot
 from rathaus.core.timezone import BERLIN, local_today
@@ -316,12 +315,9 @@ def _refuse_stranding(
     )
     if stranded:
         raise AvailabilityRefused(
-            ngettext(
-                "%(count)s booked appointment would be outside the hours. "
-                "Please move or cancel it first.",
-                "%(count)s booked appointments would be outside the hours. "
-                "Please move or cancel them first.",
-                stranded,
+            _(
+                "Booked appointments that would be outside the hours: %(count)s. "
+                "Please move or cancel them first."
             )
             % {"count": stranded}
         )
