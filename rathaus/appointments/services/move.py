@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.timezone import BERLIN
 from rathaus.scheduling.exceptions import SlotNotOffered, SlotUnavailable
-from rathaus.scheduling.models import Allocation
+from rathaus.scheduling.models import Allocation, Booking
 from rathaus.scheduling.services import AllocationRequest, booking_door
 
 from .. import audit_events as audit
@@ -42,12 +42,10 @@ def appointment_plan(appointment: Appointment) -> Plan:
 
 
 def _candidates(
-    appointment: Appointment, plan: Plan, start: datetime, now: datetime
+    appointment: Appointment, booking: Booking, plan: Plan, start: datetime, now: datetime
 ) -> list[list[AllocationRequest]]:
     delta = start - appointment.start
-    current = list(
-        Allocation.objects.filter(booking_id=appointment.booking_id).order_by("resource_id")
-    )
+    current = list(Allocation.objects.filter(booking=booking).order_by("resource_id"))
     candidates = [
         [AllocationRequest(a.resource_id, a.start + delta, a.end + delta) for a in current]
     ]
@@ -70,7 +68,8 @@ def appointment_move(
     entry. Raises BookingRefused with a message for the clerk."""
     now = now or timezone.now()
     appointment = Appointment.objects.select_related("location", "booking").get(pk=appointment.pk)
-    if appointment.status not in MOVABLE:
+    current = appointment.booking
+    if appointment.status not in MOVABLE or current is None:
         raise BookingRefused(_("Only an active appointment can be moved."))
     if start.tzinfo is None or start <= now:
         raise BookingRefused(_("The new time must be in the future."))
@@ -82,13 +81,13 @@ def appointment_move(
         plan = appointment_plan(appointment)
     except PlanInvalid as error:
         raise BookingRefused(error.message) from error
-    candidates = _candidates(appointment, plan, start, now)
+    candidates = _candidates(appointment, current, plan, start, now)
     resource_ids = {request.resource_id for requests in candidates for request in requests}
     previous = appointment.start
     with booking_door(resource_ids=sorted(resource_ids), now=now) as door:
         for requests in candidates:
             try:
-                booking = door.move(booking=appointment.booking, requests=requests)
+                booking = door.move(booking=current, requests=requests)
             except (SlotNotOffered, SlotUnavailable):
                 continue
             break
@@ -106,7 +105,7 @@ def appointment_move(
         counters = {c.resource_id: c for c in Counter.objects.filter(resource_id__in=resource_ids)}
         for person in appointment.persons.select_related("counter"):
             old = person.counter.resource_id if person.counter else None
-            new = shift.get(old) if old in shift else requests[0].resource_id
+            new = shift[old] if old is not None and old in shift else requests[0].resource_id
             person.counter = counters.get(new)
             person.save(update_fields=["counter"])
         appointment.booking = booking

@@ -35,9 +35,12 @@ def frozen():
 def _user(username, role):
     roles_ensure()
     user, _created = staff_user_ensure(
-        username=username, password="Richtig-Geheim-2027", first_name="Bea", last_name="B",
+        username=username,
+        password="Richtig-Geheim-2027",
+        first_name="Bea",
+        last_name="B",
         role=role,
-    )  # fmt: skip
+    )
     return user
 
 
@@ -59,10 +62,15 @@ def staff(client, clerk):
 
 def booked(o, clerk, hour, given="Anna", email="anna@example.org"):
     return appointment_book_by_staff(
-        location=o.location, needs=PASSPORT, start=at(hour),
-        persons=[PersonDetails(given, "Schmidt", date(1990, 5, 1))], channel=Channel.PHONE,
-        actor=clerk, email=email, phone="0151 123",
-    )  # fmt: skip
+        location=o.location,
+        needs=PASSPORT,
+        start=at(hour),
+        persons=[PersonDetails(given, "Schmidt", date(1990, 5, 1))],
+        channel=Channel.PHONE,
+        actor=clerk,
+        email=email,
+        phone="0151 123",
+    )
 
 
 def messages_of(response):
@@ -103,8 +111,17 @@ def test_the_day_plan_shows_persons_services_channel_and_status(staff, clerk, o)
     response = staff.get(day_url(o))
     page = response.content.decode()
     assert response.status_code == 200
-    for text in ("09:00", "Anna Schmidt", o.passport.name, "Telefon", "Bestätigt", "travel",
-                 "Anspruch wahrscheinlich", "0151 123", first.reference):  # fmt: skip
+    for text in (
+        "09:00",
+        "Anna Schmidt",
+        o.passport.name,
+        "Telefon",
+        "Bestätigt",
+        "travel",
+        "Anspruch wahrscheinlich",
+        "0151 123",
+        first.reference,
+    ):
         assert text in page, text
     assert "Nicht erschienen" not in page  # only after the start
     other_day = staff.get(day_url(o, MONDAY + timedelta(days=1))).content.decode()
@@ -127,15 +144,17 @@ def test_the_day_plan_defaults_to_today_and_survives_a_bad_date(staff, o):
 def test_done_and_no_show_from_the_day_plan(staff, clerk, o, frozen):
     first, second = booked(o, clerk, 9), booked(o, clerk, 10, given="Ben", email="")
     here = day_url(o)
-    early = staff.post(reverse("appointments_staff:no-show", args=[first.reference]),
-                       {"next": here}, follow=True)  # fmt: skip
+    early = staff.post(
+        reverse("appointments_staff:no-show", args=[first.reference]), {"next": here}, follow=True
+    )
     assert messages_of(early) == [
         "Ein Nichterscheinen kann erst nach Beginn des Termins eingetragen werden."
     ]
     frozen.move_to(at(10, 5))
     staff.force_login(clerk)  # days later: a new staff session
-    response = staff.post(reverse("appointments_staff:no-show", args=[first.reference]),
-                          {"next": here})  # fmt: skip
+    response = staff.post(
+        reverse("appointments_staff:no-show", args=[first.reference]), {"next": here}
+    )
     assert response.status_code == 303 and response["Location"] == here
     staff.post(reverse("appointments_staff:done", args=[second.reference]), {"next": here})
     first.refresh_from_db()
@@ -179,15 +198,22 @@ def test_a_move_to_a_time_not_offered_is_not_made(staff, clerk, o):
 
 
 def test_book_for_a_caller_through_the_form(staff, o):
-    query = f"?ort={o.location.slug}&tag={MONDAY.isoformat()}&kanal=phone&p1=reisepass&p2=reisepass"
+    query = f"?ort={o.location.slug}&tag={MONDAY.isoformat()}&kanal=phone"
+    query += "&p1=reisepass&p2=reisepass"
     url = reverse("appointments_staff:book") + query
     page = staff.get(url)
     assert page.status_code == 200 and "30" in page.content.decode()  # 2 × 15 minutes
     data = {
-        "start": at(9).isoformat(), "phone": "0204 1", "email": "",
-        "given_1": "Anna", "family_1": "Schmidt", "born_1": "1990-05-01",
-        "given_2": "Ben", "family_2": "Schmidt", "born_2": "2019-03-02",
-    }  # fmt: skip
+        "start": at(9).isoformat(),
+        "phone": "0204 1",
+        "email": "",
+        "given_1": "Anna",
+        "family_1": "Schmidt",
+        "born_1": "1990-05-01",
+        "given_2": "Ben",
+        "family_2": "Schmidt",
+        "born_2": "2019-03-02",
+    }
     response = staff.post(url, data)
     assert response.status_code == 303
     made = Appointment.objects.get()
@@ -196,7 +222,8 @@ def test_book_for_a_caller_through_the_form(staff, o):
 
 
 def test_book_refuses_services_that_do_not_combine(staff, o):
-    query = f"?ort={o.location.slug}&tag={MONDAY.isoformat()}&kanal=walk_in&p1=reisepass&p1=beratung"
+    query = f"?ort={o.location.slug}&tag={MONDAY.isoformat()}&kanal=walk_in"
+    query += "&p1=reisepass&p1=beratung"
     page = staff.get(reverse("appointments_staff:book") + query)
     assert page.status_code == 200
     assert page.context["details"] is None
@@ -208,9 +235,14 @@ def test_book_refuses_services_that_do_not_combine(staff, o):
 
 def _service_post(o, **changes):
     data = {
-        "minutes": "15", "max_count": "1", "combination_group": "identity", "documents": "[]",
-        "online": "on", "assumptions": "", "locations": [str(o.location.pk)],
-    }  # fmt: skip
+        "minutes": "15",
+        "max_count": "1",
+        "combination_group": "identity",
+        "documents": "[]",
+        "online": "on",
+        "assumptions": "",
+        "locations": [str(o.location.pk)],
+    }
     return {**data, **changes}
 
 
@@ -239,11 +271,18 @@ def test_edit_location_settings(staff, o):
     url = reverse("appointments_staff:location", args=[o.location.slug])
     assert staff.get(url).status_code == 200
     data = {
-        "phone": "", "email": "", "horizon_days": "42", "online_booking": "on",
-        "same_day_percent": "25", "same_day_opens": "07:00", "same_day_closes": "07:45",
-        "same_day_urgent_percent": "50", "max_active_per_person": "2",
-        "max_active_per_email": "3", "assumptions": "",
-    }  # fmt: skip
+        "phone": "",
+        "email": "",
+        "horizon_days": "42",
+        "online_booking": "on",
+        "same_day_percent": "25",
+        "same_day_opens": "07:00",
+        "same_day_closes": "07:45",
+        "same_day_urgent_percent": "50",
+        "max_active_per_person": "2",
+        "max_active_per_email": "3",
+        "assumptions": "",
+    }
     assert staff.post(url, data).status_code == 303
     o.location.refresh_from_db()
     assert o.location.same_day_percent == 25
@@ -257,14 +296,26 @@ def test_counter_services_hours_and_absence(staff, clerk, o):
     assert staff.get(url).status_code == 200
     staff.post(url, {"services": [str(o.passport.pk), str(o.id_card.pk)]})
     assert set(counter.services.all()) == {o.passport, o.id_card}
-    staff.post(reverse("appointments_staff:hours-create", args=[counter.pk]),
-               {"neu-weekday": "5", "neu-start_time": "09:00", "neu-end_time": "12:00",
-                "neu-staff": "Frau Kaya"})  # fmt: skip
+    staff.post(
+        reverse("appointments_staff:hours-create", args=[counter.pk]),
+        {
+            "neu-weekday": "5",
+            "neu-start_time": "09:00",
+            "neu-end_time": "12:00",
+            "neu-staff": "Frau Kaya",
+        },
+    )
     rule = counter.resource.weekly_rules.get(weekday=5)
     assert rule.note == "Frau Kaya"
-    staff.post(reverse("appointments_staff:hours-change", args=[counter.pk, rule.pk]),
-               {f"r{rule.pk}-weekday": "5", f"r{rule.pk}-start_time": "09:00",
-                f"r{rule.pk}-end_time": "13:00", f"r{rule.pk}-staff": "Herr Nowak"})  # fmt: skip
+    staff.post(
+        reverse("appointments_staff:hours-change", args=[counter.pk, rule.pk]),
+        {
+            f"r{rule.pk}-weekday": "5",
+            f"r{rule.pk}-start_time": "09:00",
+            f"r{rule.pk}-end_time": "13:00",
+            f"r{rule.pk}-staff": "Herr Nowak",
+        },
+    )
     rule.refresh_from_db()
     assert (rule.end_time.hour, rule.note) == (13, "Herr Nowak")
     staff.post(reverse("appointments_staff:hours-delete", args=[counter.pk, rule.pk]))
@@ -281,14 +332,16 @@ def test_refusals_are_shown_in_german(staff, clerk, o):
     first = booked(o, clerk, 9)
     counter = first.persons.get().counter
     closure = {"start": "2027-06-07T08:00", "end": "2027-06-07T12:00", "reason": "krank"}
-    response = staff.post(reverse("appointments_staff:counter-closure", args=[counter.pk]),
-                          closure, follow=True)  # fmt: skip
+    response = staff.post(
+        reverse("appointments_staff:counter-closure", args=[counter.pk]), closure, follow=True
+    )
     assert messages_of(response) == [
         "1 Reservierung fällt in diese Zeit. Bitte verlegen oder stornieren Sie sie zuerst."
     ]
     rule = counter.resource.weekly_rules.get(weekday=0)
-    response = staff.post(reverse("appointments_staff:hours-delete", args=[counter.pk, rule.pk]),
-                          follow=True)  # fmt: skip
+    response = staff.post(
+        reverse("appointments_staff:hours-delete", args=[counter.pk, rule.pk]), follow=True
+    )
     assert counter.resource.weekly_rules.filter(pk=rule.pk).exists()
     assert messages_of(response) == [
         "Gebuchte Termine, die außerhalb der Zeiten lägen: 1. "
@@ -301,8 +354,16 @@ def test_location_closure_and_extra_saturday_through_the_forms(staff, o):
     staff.post(url, {"start": "2027-06-08T08:00", "end": "2027-06-08T12:00", "reason": "Ausflug"})
     assert Closure.objects.count() == 2
     url = reverse("appointments_staff:location-opening", args=[o.location.slug])
-    staff.post(url, {"date": "2027-06-12", "start_time": "10:00", "end_time": "13:00",
-                     "note": "Bürgersamstag", "counters": [str(o.counters[0].pk)]})  # fmt: skip
+    staff.post(
+        url,
+        {
+            "date": "2027-06-12",
+            "start_time": "10:00",
+            "end_time": "13:00",
+            "note": "Bürgersamstag",
+            "counters": [str(o.counters[0].pk)],
+        },
+    )
     opening = ExtraOpening.objects.get()
     staff.post(reverse("appointments_staff:opening-delete", args=[o.counters[0].pk, opening.pk]))
     assert not ExtraOpening.objects.exists()

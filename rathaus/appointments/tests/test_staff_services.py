@@ -63,17 +63,27 @@ def frozen():
 def clerk():
     roles_ensure()
     user, _created = staff_user_ensure(
-        username="bea", password="Richtig-Geheim-2027", first_name="Bea", last_name="B",
+        username="bea",
+        password="Richtig-Geheim-2027",
+        first_name="Bea",
+        last_name="B",
         role=roles.CITIZEN_OFFICE_ADMIN,
-    )  # fmt: skip
+    )
     return user
 
 
 def book(o, clerk, hour, minute=0, *, channel=Channel.PHONE, email="", now=NOW, person=ANNA):
     return appointment_book_by_staff(
-        location=o.location, needs=PASSPORT, start=at(hour, minute), persons=[person],
-        channel=channel, actor=clerk, phone="02041 70 0", email=email, now=now,
-    )  # fmt: skip
+        location=o.location,
+        needs=PASSPORT,
+        start=at(hour, minute),
+        persons=[person],
+        channel=channel,
+        actor=clerk,
+        phone="02041 70 0",
+        email=email,
+        now=now,
+    )
 
 
 def subjects():
@@ -124,9 +134,13 @@ def test_an_unknown_service_is_refused_with_a_reason(clerk):
     o = office()
     with pytest.raises(BookingRefused):
         appointment_book_by_staff(
-            location=o.location, needs=[PersonNeed((("gibtsnicht", 1),))], start=at(9),
-            persons=[ANNA], channel=Channel.PHONE, actor=clerk,
-        )  # fmt: skip
+            location=o.location,
+            needs=[PersonNeed((("gibtsnicht", 1),))],
+            start=at(9),
+            persons=[ANNA],
+            channel=Channel.PHONE,
+            actor=clerk,
+        )
 
 
 # --- done, no-show, cancel --------------------------------------------------------------
@@ -239,9 +253,11 @@ def service_data(service, **changes):
 def test_a_service_change_is_audited_with_before_and_after(clerk):
     o = office()
     service_update(
-        actor=clerk, service=o.passport, data=service_data(o.passport, minutes=25),
+        actor=clerk,
+        service=o.passport,
+        data=service_data(o.passport, minutes=25),
         locations=[o.location],
-    )  # fmt: skip
+    )
     o.passport.refresh_from_db()
     assert o.passport.minutes == 25
     (line,) = audit_lines_for(o.passport)
@@ -256,15 +272,15 @@ def test_a_location_with_booked_appointments_cannot_be_taken_from_a_service(cler
     o = office()
     book(o, clerk, 9)
     with pytest.raises(CatalogueRefused):
-        service_update(actor=clerk, service=o.passport, data=service_data(o.passport),
-                       locations=[])  # fmt: skip
+        service_update(actor=clerk, service=o.passport, data=service_data(o.passport), locations=[])
     assert list(o.passport.locations.all()) == [o.location]
 
 
 def test_an_unchanged_save_records_nothing(clerk):
     o = office()
-    service_update(actor=clerk, service=o.passport, data=service_data(o.passport),
-                   locations=[o.location])  # fmt: skip
+    service_update(
+        actor=clerk, service=o.passport, data=service_data(o.passport), locations=[o.location]
+    )
     assert audit_lines_for(o.passport) == []
 
 
@@ -272,16 +288,26 @@ def test_a_new_fee_starts_today_or_later_and_history_stays(clerk):
     o = office()
     today = NOW.date()
     with pytest.raises(CatalogueRefused):
-        fee_add(actor=clerk, service=o.passport,
-                fee=FeeData("standard", Decimal("80"), today - timedelta(days=1)))  # fmt: skip
-    fee_add(actor=clerk, service=o.passport,
-            fee=FeeData("standard", Decimal("80"), date(2027, 7, 1)))  # fmt: skip
+        fee_add(
+            actor=clerk,
+            service=o.passport,
+            fee=FeeData("standard", Decimal("80"), today - timedelta(days=1)),
+        )
+    fee_add(
+        actor=clerk, service=o.passport, fee=FeeData("standard", Decimal("80"), date(2027, 7, 1))
+    )
     with pytest.raises(CatalogueRefused):
-        fee_add(actor=clerk, service=o.passport,
-                fee=FeeData("standard", Decimal("81"), date(2027, 7, 1)))  # fmt: skip
+        fee_add(
+            actor=clerk,
+            service=o.passport,
+            fee=FeeData("standard", Decimal("81"), date(2027, 7, 1)),
+        )
     with pytest.raises(CatalogueRefused):
-        fee_add(actor=clerk, service=o.passport,
-                fee=FeeData("young", Decimal("1"), date(2027, 7, 1), min_age=24, max_age=24))  # fmt: skip
+        fee_add(
+            actor=clerk,
+            service=o.passport,
+            fee=FeeData("young", Decimal("1"), date(2027, 7, 1), min_age=24, max_age=24),
+        )
     amounts = list(Fee.objects.filter(service=o.passport).values_list("amount_eur", flat=True))
     assert sorted(amounts) == [Decimal("70.00"), Decimal("80.00")]
     assert AuditEntry.objects.filter(code="appointments.fee_created").count() == 1
@@ -289,10 +315,23 @@ def test_a_new_fee_starts_today_or_later_and_history_stays(clerk):
 
 def test_location_settings_are_audited(clerk):
     o = office()
-    data = {field: getattr(o.location, field) for field in (
-        "phone", "email", "horizon_days", "online_booking", "same_day_percent", "same_day_opens",
-        "same_day_closes", "same_day_urgent_percent", "parallel_counters",
-        "max_active_per_person", "max_active_per_email", "assumptions")}  # fmt: skip
+    data = {
+        field: getattr(o.location, field)
+        for field in (
+            "phone",
+            "email",
+            "horizon_days",
+            "online_booking",
+            "same_day_percent",
+            "same_day_opens",
+            "same_day_closes",
+            "same_day_urgent_percent",
+            "parallel_counters",
+            "max_active_per_person",
+            "max_active_per_email",
+            "assumptions",
+        )
+    }
     location_update(actor=clerk, location=o.location, data={**data, "same_day_percent": 20})
     (line,) = audit_lines_for(o.location)
     assert [(c.before, c.after) for c in line.changes] == [("0", "20")]
@@ -316,8 +355,7 @@ def test_a_counter_keeps_services_its_booked_appointments_need(clerk):
 def test_hours_with_a_roster_name_make_the_counter_bookable(clerk):
     o = office(counters=1)
     (counter,) = o.counters
-    hours_add(actor=clerk, counter=counter,
-              hours=Hours(5, time(9), time(12), staff="Frau Kaya"))  # fmt: skip
+    hours_add(actor=clerk, counter=counter, hours=Hours(5, time(9), time(12), staff="Frau Kaya"))
     saturday = MONDAY + timedelta(days=5)
     plan = plan_make(o.location, PASSPORT)
     assert free_times(plan, saturday, saturday, now=NOW)[0].start == at(9, day=saturday)
@@ -330,14 +368,19 @@ def test_hours_that_would_strand_a_booking_are_refused(clerk):
     book(o, clerk, 11)
     monday_rule = counter.resource.weekly_rules.get(weekday=0)
     with pytest.raises(AvailabilityRefused) as refused:
-        hours_update(actor=clerk, counter=counter, rule=monday_rule,
-                     hours=Hours(0, time(8), time(11)))  # fmt: skip
+        hours_update(
+            actor=clerk, counter=counter, rule=monday_rule, hours=Hours(0, time(8), time(11))
+        )
     assert "1" in str(refused.value)
     with pytest.raises(AvailabilityRefused):
         hours_delete(actor=clerk, counter=counter, rule=monday_rule)
     # a change that keeps the booking inside is fine, and so is another weekday
-    hours_update(actor=clerk, counter=counter, rule=monday_rule,
-                 hours=Hours(0, time(10), time(12), staff="Herr Nowak"))  # fmt: skip
+    hours_update(
+        actor=clerk,
+        counter=counter,
+        rule=monday_rule,
+        hours=Hours(0, time(10), time(12), staff="Herr Nowak"),
+    )
     hours_delete(actor=clerk, counter=counter, rule=counter.resource.weekly_rules.get(weekday=1))
     monday_rule.refresh_from_db()
     assert monday_rule.note == "Herr Nowak"
@@ -350,8 +393,13 @@ def test_an_absence_over_a_booking_is_refused_and_a_free_one_is_saved(clerk):
     with pytest.raises(AvailabilityRefused):
         counter_closure_add(actor=clerk, counter=counter, start=at(8), end=at(12), reason="krank")
     tuesday = MONDAY + timedelta(days=1)
-    counter_closure_add(actor=clerk, counter=counter, start=at(8, day=tuesday),
-                        end=at(12, day=tuesday), reason="Urlaub")  # fmt: skip
+    counter_closure_add(
+        actor=clerk,
+        counter=counter,
+        start=at(8, day=tuesday),
+        end=at(12, day=tuesday),
+        reason="Urlaub",
+    )
     assert Closure.objects.filter(resource=counter.resource).count() == 1
 
 
@@ -359,36 +407,60 @@ def test_a_location_closure_closes_every_counter_or_none(clerk):
     o = office(counters=2)
     book(o, clerk, 9)
     with pytest.raises(AvailabilityRefused):
-        location_closure_add(actor=clerk, location=o.location, start=at(8), end=at(12),
-                             reason="Betriebsausflug")  # fmt: skip
+        location_closure_add(
+            actor=clerk, location=o.location, start=at(8), end=at(12), reason="Betriebsausflug"
+        )
     assert not Closure.objects.exists()
     tuesday = MONDAY + timedelta(days=1)
-    made = location_closure_add(actor=clerk, location=o.location, start=at(8, day=tuesday),
-                                end=at(12, day=tuesday), reason="Betriebsausflug")  # fmt: skip
+    made = location_closure_add(
+        actor=clerk,
+        location=o.location,
+        start=at(8, day=tuesday),
+        end=at(12, day=tuesday),
+        reason="Betriebsausflug",
+    )
     assert len(made) == 2
 
 
 def test_an_extra_saturday_opens_and_a_booked_one_cannot_be_removed(clerk):
     o = office(counters=2)
     saturday = MONDAY + timedelta(days=5)
-    openings = extra_opening_add(actor=clerk, counters=o.counters, day=saturday,
-                                 start_time=time(10), end_time=time(13), note="Bürgersamstag")  # fmt: skip
+    openings = extra_opening_add(
+        actor=clerk,
+        counters=o.counters,
+        day=saturday,
+        start_time=time(10),
+        end_time=time(13),
+        note="Bürgersamstag",
+    )
     assert ExtraOpening.objects.count() == 2
     booked = appointment_book_by_staff(
-        location=o.location, needs=PASSPORT, start=datetime.combine(saturday, time(10), BERLIN),
-        persons=[ANNA], channel=Channel.PHONE, actor=clerk, now=NOW,
-    )  # fmt: skip
+        location=o.location,
+        needs=PASSPORT,
+        start=datetime.combine(saturday, time(10), BERLIN),
+        persons=[ANNA],
+        channel=Channel.PHONE,
+        actor=clerk,
+        now=NOW,
+    )
     counter = booked.persons.get().counter
     mine = next(opening for opening in openings if opening.resource_id == counter.resource_id)
     with pytest.raises(AvailabilityRefused):
         extra_opening_remove(actor=clerk, counter=counter, opening=mine)
     other = next(opening for opening in openings if opening is not mine)
-    extra_opening_remove(actor=clerk, counter=next(c for c in o.counters if c != counter),
-                         opening=other)  # fmt: skip
+    extra_opening_remove(
+        actor=clerk, counter=next(c for c in o.counters if c != counter), opening=other
+    )
     assert ExtraOpening.objects.count() == 1
     with pytest.raises(AvailabilityRefused):
-        extra_opening_add(actor=clerk, counters=o.counters, day=NOW.date() - timedelta(days=1),
-                          start_time=time(10), end_time=time(13), note="")  # fmt: skip
+        extra_opening_add(
+            actor=clerk,
+            counters=o.counters,
+            day=NOW.date() - timedelta(days=1),
+            start_time=time(10),
+            end_time=time(13),
+            note="",
+        )
 
 
 def test_booked_appointments_stay_in_the_day_plan_order():
