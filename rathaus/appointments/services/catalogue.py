@@ -71,17 +71,14 @@ class CatalogueRefused(Exception):
         super().__init__(str(message))
 
 
-def _record(code: str, obj: Any, actor: Any, before: dict[str, Any], after: dict[str, Any]) -> None:
+def _changed(obj: Any, before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any] | None:
+    """What an audit entry of an edit stores (every changed field's label, old and new value),
+    or None when nothing changed."""
     changed = changes(before, after)
-    if changed:
-        audit_record(
-            code=code,
-            obj=obj,
-            actor=actor,
-            name=str(obj),
-            fields=", ".join(str(change["label"]) for change in changed),
-            changes=changed,
-        )
+    if not changed:
+        return None
+    fields = ", ".join(str(change["label"]) for change in changed)
+    return {"name": str(obj), "fields": fields, "changes": changed}
 
 
 def _related(label: str, values: Iterable[str]) -> dict[str, Any]:
@@ -136,7 +133,8 @@ def service_update(
         service.locations.set(locations)
         after = snapshot(service, SERVICE_FIELDS)
         after["locations"] = _related("offered at", (place.slug for place in locations))
-        _record("appointments.service_changed", service, actor, before, after)
+        if entry := _changed(service, before, after):
+            audit_record(code="appointments.service_changed", obj=service, actor=actor, **entry)
     return service
 
 
@@ -202,13 +200,8 @@ def location_update(*, actor: Any, location: Location, data: dict[str, Any]) -> 
             setattr(location, field, data[field])
         location.full_clean(exclude=["slug"])
         location.save()
-        _record(
-            "appointments.location_changed",
-            location,
-            actor,
-            before,
-            snapshot(location, LOCATION_FIELDS),
-        )
+        if entry := _changed(location, before, snapshot(location, LOCATION_FIELDS)):
+            audit_record(code="appointments.location_changed", obj=location, actor=actor, **entry)
     return location
 
 
@@ -234,13 +227,12 @@ def counter_services_set(
                 )
             )
         counter.services.set(services)
-        _record(
-            "appointments.counter_changed",
+        if entry := _changed(
             counter,
-            actor,
             {"services": _related("services", current.values())},
             {"services": _related("services", (service.slug for service in services))},
-        )
+        ):
+            audit_record(code="appointments.counter_changed", obj=counter, actor=actor, **entry)
     return counter
 
 
