@@ -21,6 +21,7 @@ from django.test import Client
 
 from rathaus.accounts import roles
 from rathaus.accounts.services import roles_ensure, staff_user_ensure
+from rathaus.appointments.bootstrap import citizen_office_load
 from rathaus.core.timezone import local_today
 from rathaus.weddings.bootstrap import bottrop_data_load
 from rathaus.weddings.models import Venue, VenueMembership
@@ -77,6 +78,7 @@ def _failed_forms(client: Client) -> dict[str, str]:
 def test_every_page_passes_the_nu_html_checker(tmp_path):
     command = _checker()
     bottrop_data_load(today=local_today())
+    citizen_office_load(today=local_today())
     status_page = reservation_confirmed()
     pages: dict[str, str] = {}
 
@@ -95,6 +97,7 @@ def test_every_page_passes_the_nu_html_checker(tmp_path):
         _staff_client("standesamt", roles.REGISTRY_OFFICE),
         _staff_client("schlossbeck", roles.VENUE_OPERATOR, venue="schloss-beck"),
         _staff_client("wohngeld", roles.HOUSING_BENEFIT_STAFF),
+        _staff_client("buergerbuero", roles.CITIZEN_OFFICE_ADMIN),
     ]
     for client in staff:
         crawl(
