@@ -42,7 +42,10 @@ def _domain_links(html: str) -> list[str]:
         ((roles.REGISTRAR,), ["/verwaltung/trauungen/"]),
         ((roles.VENUE_OPERATOR,), ["/verwaltung/trauungen/"]),
         ((roles.HOUSING_BENEFIT_STAFF,), ["/verwaltung/wohngeld/"]),
-        ((roles.CITIZEN_OFFICE_ADMIN,), ["/verwaltung/wohngeld/", "/verwaltung/datenschutz/"]),
+        (
+            (roles.CITIZEN_OFFICE_ADMIN,),
+            ["/verwaltung/wohngeld/", "/verwaltung/buergerbuero/", "/verwaltung/datenschutz/"],
+        ),
         (
             (roles.REGISTRY_OFFICE, roles.HOUSING_BENEFIT_STAFF),
             ["/verwaltung/trauungen/", "/verwaltung/wohngeld/", "/verwaltung/datenschutz/"],
@@ -130,7 +133,7 @@ def test_unknown_and_public_addresses_do_not_redirect(client):
 
 def test_domains_register_once_and_are_offered_by_their_gate():
     slugs = [domain.slug for domain in staff_domains_registered()]
-    assert slugs == ["trauungen", "wohngeld", "datenschutz"]
+    assert slugs == ["trauungen", "wohngeld", "buergerbuero", "datenschutz"]
     known = next(d for d in staff_domains_registered() if d.slug == "wohngeld")
     staff_domain_register(  # the same registration again (a re-import) is harmless
         slug=known.slug,
