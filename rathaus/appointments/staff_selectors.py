@@ -5,7 +5,7 @@ and each object's change history."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
@@ -178,3 +178,49 @@ def opening_or_404(counter: Counter, pk: int) -> ExtraOpening:
 
 def counters_queryset(location: Location) -> QuerySet[Counter]:
     return Counter.objects.filter(location=location).order_by("name")
+
+
+@dataclass(frozen=True)
+class Staffing:
+    """Who staffs a counter on a day: its hours (with the roster's names), extra openings,
+    and the closures or absences that touch the day."""
+
+    counter: Counter
+    hours: list[WeeklyRule]
+    openings: list[ExtraOpening]
+    closures: list[Closure]
+
+
+def staffing_of_day(location: Location, day: date, counters: list[Counter]) -> list[Staffing]:
+    from rathaus.core.timezone import local_datetime
+    from rathaus.scheduling.engine import is_public_holiday
+
+    holiday = is_public_holiday(day)
+    start = local_datetime(day, datetime.min.time())
+    end = local_datetime(day + timedelta(days=1), datetime.min.time())
+    resource_ids = [counter.resource_id for counter in counters]
+    rules = WeeklyRule.objects.filter(resource_id__in=resource_ids, weekday=day.weekday())
+    openings = ExtraOpening.objects.filter(resource_id__in=resource_ids, date=day)
+    closures = Closure.objects.filter(resource_id__in=resource_ids, start__lt=end, end__gt=start)
+    result = []
+    for counter in counters:
+        own = counter.resource_id
+        result.append(
+            Staffing(
+                counter,
+                sorted(
+                    (
+                        rule
+                        for rule in rules
+                        if rule.resource_id == own
+                        and (rule.valid_from is None or rule.valid_from <= day)
+                        and (rule.valid_until is None or day <= rule.valid_until)
+                        and (rule.open_on_holidays or not holiday)
+                    ),
+                    key=lambda rule: rule.start_time,
+                ),
+                [opening for opening in openings if opening.resource_id == own],
+                [closure for closure in closures if closure.resource_id == own],
+            )
+        )
+    return result

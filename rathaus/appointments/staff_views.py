@@ -80,6 +80,7 @@ from .staff_selectors import (
     openings_of,
     service_or_404,
     services_all,
+    staffing_of_day,
 )
 
 staff_required = staff_page(access_citizen_office_staff)
@@ -148,6 +149,7 @@ def day(request: HttpRequest) -> HttpResponse:
         "now": timezone.now(),
         "here": request.get_full_path(),
         "statuses": AppointmentStatus,
+        "staffing": staffing_of_day(location, shown, [counter] if counter else counters),
     }
     return render(request, "appointments/staff/day.html", context)
 

@@ -108,6 +108,8 @@ def test_the_day_plan_shows_persons_services_channel_and_status(staff, clerk, o)
     first.urgent_reason = "travel"
     first.carried_over = {"wohngeld": "Anspruch wahrscheinlich"}
     first.save()
+    counter = first.persons.get().counter
+    counter.resource.weekly_rules.filter(weekday=0).update(note="Frau Kaya")
     response = staff.get(day_url(o))
     page = response.content.decode()
     assert response.status_code == 200
@@ -121,15 +123,17 @@ def test_the_day_plan_shows_persons_services_channel_and_status(staff, clerk, o)
         "Anspruch wahrscheinlich",
         "0151 123",
         first.reference,
+        "Besetzung des Tages",
+        "08:00–12:00 (Frau Kaya)",
     ):
         assert text in page, text
     assert "Nicht erschienen" not in page  # only after the start
     other_day = staff.get(day_url(o, MONDAY + timedelta(days=1))).content.decode()
     assert first.reference not in other_day
-    counter = first.persons.get().counter
     other = next(c for c in o.counters if c != counter)
     by_counter = staff.get(day_url(o) + f"&schalter={other.pk}").content.decode()
     assert first.reference not in by_counter
+    assert "Frau Kaya" not in by_counter
 
 
 def test_the_day_plan_defaults_to_today_and_survives_a_bad_date(staff, o):
