@@ -125,6 +125,13 @@ def fees_of(service: Service) -> list[Fee]:
     return list(Fee.objects.filter(service=service).order_by("variant", "-valid_from"))
 
 
+def fee_or_404(service: Service, pk: int) -> Fee:
+    fee = Fee.objects.select_related("service").filter(service=service, pk=pk).first()
+    if fee is None:
+        raise Http404
+    return fee
+
+
 def history_of(obj: Any) -> list[AuditLine]:
     return audit_lines_for(obj)
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("leistungen/", views.services, name="services"),
     path("leistungen/<slug:slug>/", views.service, name="service"),
     path("leistungen/<slug:slug>/gebuehr/", views.fee_create, name="fee-create"),
+    path("leistungen/<slug:slug>/gebuehr/<int:pk>/loeschen/", views.fee_delete, name="fee-delete"),
     path("standorte/", views.locations, name="locations"),
     path("standorte/<slug:slug>/", views.location, name="location"),
     path("standorte/<slug:slug>/schliessung/", views.location_closure, name="location-closure"),

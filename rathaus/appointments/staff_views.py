@@ -33,6 +33,7 @@ from .services.catalogue import (
     extra_opening_add,
     extra_opening_remove,
     fee_add,
+    fee_remove,
     hours_add,
     hours_delete,
     hours_update,
@@ -70,6 +71,7 @@ from .staff_selectors import (
     counters_of,
     counters_queryset,
     day_plan,
+    fee_or_404,
     fees_of,
     history_of,
     hours_of,
@@ -365,6 +367,7 @@ def service(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "fee_form": FeeForm(initial={"valid_from": local_today()}),
         "fees": fees_of(found),
+        "today": local_today(),
         "history": history_of(found),
     }
     return render(request, "appointments/staff/service.html", context)
@@ -384,6 +387,19 @@ def fee_create(request: HttpRequest, slug: str) -> HttpResponse:
             _refused(request, error)
         else:
             messages.success(request, _("The new fee is saved."))
+    return _see_other(reverse("appointments_staff:service", args=[found.slug]) + "#fees")
+
+
+@staff_required
+@require_POST
+def fee_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    found = service_or_404(slug)
+    try:
+        fee_remove(actor=request.user, fee=fee_or_404(found, pk))
+    except CatalogueRefused as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("The coming fee is removed."))
     return _see_other(reverse("appointments_staff:service", args=[found.slug]) + "#fees")
 
 

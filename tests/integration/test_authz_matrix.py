@@ -214,6 +214,7 @@ STAFF_ELSEWHERE = {
     "appointments_staff:services": ([], {CITIZEN_ADMIN}),
     "appointments_staff:service": (["=reisepass"], {CITIZEN_ADMIN}),
     "appointments_staff:fee-create": (["=reisepass"], {CITIZEN_ADMIN}),
+    "appointments_staff:fee-delete": (["=reisepass", "=1"], {CITIZEN_ADMIN}),
     "appointments_staff:locations": ([], {CITIZEN_ADMIN}),
     "appointments_staff:location": (["=rathaus"], {CITIZEN_ADMIN}),
     "appointments_staff:location-closure": (["=rathaus"], {CITIZEN_ADMIN}),

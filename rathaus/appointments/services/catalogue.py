@@ -189,6 +189,25 @@ def fee_add(*, actor: Any, service: Service, fee: FeeData, today: date | None = 
     return created
 
 
+def fee_remove(*, actor: Any, fee: Fee, today: date | None = None) -> None:
+    """Take back a fee that is not yet in effect (a typo in a coming change); a fee that has
+    applied on any day is history and stays."""
+    today = today or local_today()
+    if fee.valid_from <= today:
+        raise CatalogueRefused(_("This fee has already applied; past fees are never changed."))
+    with transaction.atomic():
+        audit_record(
+            code="appointments.fee_deleted",
+            obj=fee.service,
+            actor=actor,
+            service=fee.service.name_de,
+            variant=fee.variant,
+            valid_from=fee.valid_from,
+            amount=fee.amount_eur,
+        )
+        fee.delete()
+
+
 # --- locations and counters -----------------------------------------------------------
 
 

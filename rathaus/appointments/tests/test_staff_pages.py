@@ -269,6 +269,14 @@ def test_add_a_fee_but_never_in_the_past(staff, o):
     assert Fee.objects.filter(service=o.passport).count() == 1
     staff.post(url, {"variant": "standard", "amount_eur": "75.00", "valid_from": "2027-07-01"})
     assert Fee.objects.filter(service=o.passport).count() == 2
+    coming = Fee.objects.get(service=o.passport, valid_from=date(2027, 7, 1))
+    page = staff.get(reverse("appointments_staff:service", args=["reisepass"])).content.decode()
+    assert reverse("appointments_staff:fee-delete", args=["reisepass", coming.pk]) in page
+    old = Fee.objects.exclude(pk=coming.pk).get(service=o.passport)
+    for fee in (old, coming):
+        staff.post(reverse("appointments_staff:fee-delete", args=["reisepass", fee.pk]))
+    assert list(Fee.objects.filter(service=o.passport)) == [old]  # history stays
+    assert AuditEntry.objects.filter(code="appointments.fee_deleted").count() == 1
 
 
 def test_edit_location_settings(staff, o):
