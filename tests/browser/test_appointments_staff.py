@@ -163,3 +163,33 @@ def test_a_clerk_runs_a_day(day, new_page):
     page.goto(f"{live.url}/verwaltung/buergerbuero/tag/?ort=rathaus&tag={monday.isoformat()}")
     assert _row(page, made["cancel"].reference).locator("text=Storniert").count() == 1
     _axe_clean(page)
+
+
+def test_every_back_office_page_fits_320_px_and_passes_axe(day, new_page):
+    from .test_housing_benefit import NARROW, _no_horizontal_scroll
+
+    live, monday = day
+    made = _prepared(monday)
+    counter = made["move"].persons.get().counter
+    page = new_page(NARROW)
+    page.goto(f"{live.url}/login/")
+    page.fill("#id_username", "buergerbuero")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("form[method=post] button.primary")
+    page.wait_for_url(re.compile(r"/verwaltung/"))
+    base = f"{live.url}/verwaltung/buergerbuero"
+    for path in (
+        "/tag/",
+        f"/buchen/?ort=rathaus&tag={monday.isoformat()}&kanal=phone&p1=personalausweis",
+        f"/termin/{made['move'].reference}/",
+        f"/termin/{made['move'].reference}/verschieben/",
+        "/leistungen/",
+        "/leistungen/personalausweis/",
+        "/standorte/",
+        "/standorte/rathaus/",
+        f"/schalter/{counter.pk}/",
+    ):
+        page.goto(base + path)
+        assert page.locator("h1").count() == 1, path
+        _no_horizontal_scroll(page, path)
+        _axe_clean(page)
