@@ -77,20 +77,43 @@ class NeedsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["ort"].choices = [(location.slug, location.name) for location in locations]
         choices = [(service.slug, service.name) for service in services]
+        self.counted = [service for service in services if service.max_count > 1]
         for index in range(1, MAX_STAFF_PERSONS + 1):
             self.fields[f"p{index}"] = forms.MultipleChoiceField(
-                label=_("Services of person %(number)d") % {"number": index},
+                label=_("Services"),
                 choices=choices,
                 required=index == 1,
                 widget=forms.CheckboxSelectMultiple,
             )
+            for service in self.counted:
+                self.fields[f"p{index}_{service.slug}"] = forms.IntegerField(
+                    label=_("How many: %(service)s") % {"service": service.name},
+                    min_value=1,
+                    max_value=service.max_count,
+                    required=False,
+                )
 
-    def person_services(self) -> list[list[str]]:
+    def persons(self) -> list[tuple[int, list[Any]]]:
+        """Each person's fields, for one fieldset per person."""
         return [
-            self.cleaned_data[f"p{index}"]
+            (
+                index,
+                [self[f"p{index}"]]
+                + [self[f"p{index}_{service.slug}"] for service in self.counted],
+            )
             for index in range(1, MAX_STAFF_PERSONS + 1)
-            if self.cleaned_data.get(f"p{index}")
         ]
+
+    def person_services(self) -> list[list[tuple[str, int]]]:
+        """Each person's (service slug, count), persons without a service left out."""
+        chosen = []
+        for index in range(1, MAX_STAFF_PERSONS + 1):
+            slugs = self.cleaned_data.get(f"p{index}") or []
+            if slugs:
+                chosen.append(
+                    [(slug, self.cleaned_data.get(f"p{index}_{slug}") or 1) for slug in slugs]
+                )
+        return chosen
 
 
 class BookDetailsForm(StartForm):

@@ -285,10 +285,7 @@ def book(request: HttpRequest) -> HttpResponse:
         try:
             plan = plan_make(
                 data["ort"],
-                [
-                    PersonNeed(tuple((slug, 1) for slug in chosen))
-                    for chosen in needs_form.person_services()
-                ],
+                [PersonNeed(tuple(chosen)) for chosen in needs_form.person_services()],
                 online=False,
             )
         except PlanInvalid as error:

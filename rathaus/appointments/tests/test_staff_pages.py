@@ -402,3 +402,33 @@ def test_every_back_office_page_renders(staff, clerk, o):
         reverse("appointments_staff:locations"),
     ):
         assert staff.get(url).status_code == 200, url
+
+
+def test_book_counts_a_service_several_times(staff, o):
+    from .factories import ServiceFactory
+
+    copies = ServiceFactory(slug="beglaubigung", minutes=5, max_count=10)
+    copies.locations.add(o.location)
+    for counter in o.counters:
+        counter.services.add(copies)
+    query = f"?ort={o.location.slug}&tag={MONDAY.isoformat()}&kanal=walk_in"
+    url = reverse("appointments_staff:book") + query + "&p1=beglaubigung&p1_beglaubigung=3"
+    page = staff.get(url)
+    assert page.context["plan"].minutes == 15
+    data = {
+        "start": at(9).isoformat(),
+        "given_1": "Anna",
+        "family_1": "Schmidt",
+        "born_1": "1990-05-01",
+        "phone": "",
+        "email": "",
+    }
+    assert staff.post(url, data).status_code == 303
+    made = Appointment.objects.get()
+    assert (made.minutes, made.channel) == (15, "walk_in")
+    request = made.persons.get().requests.get()
+    assert request.count == 3
+    too_many = staff.get(
+        reverse("appointments_staff:book") + query + "&p1=beglaubigung&p1_beglaubigung=11"
+    )
+    assert too_many.context["details"] is None
