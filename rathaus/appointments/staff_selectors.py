@@ -44,13 +44,15 @@ def location_or_404(slug: str) -> Location:
     return location
 
 
+def _natural(name: str) -> tuple[str, int]:
+    """Natural order of counter names: Schalter 2 before Schalter 10."""
+    head, _space, tail = name.rpartition(" ")
+    return (head, int(tail)) if tail.isdigit() else (name, 0)
+
+
 def counters_of(location: Location) -> list[Counter]:
-    return list(
-        Counter.objects.filter(location=location)
-        .select_related("resource")
-        .prefetch_related("services")
-        .order_by("name")
-    )
+    found = Counter.objects.filter(location=location).select_related("resource")
+    return sorted(found.prefetch_related("services"), key=lambda c: (_natural(c.name), c.pk))
 
 
 def counter_or_404(pk: int) -> Counter:

@@ -83,7 +83,7 @@ def _axe_clean(page) -> None:
 
 
 def _row(page, reference: str):
-    return page.locator("tr", has=page.locator("span.reference", has_text=reference))
+    return page.locator("tr", has=page.locator("span.appointment-ref", has_text=reference))
 
 
 def test_a_clerk_runs_a_day(day, new_page):
