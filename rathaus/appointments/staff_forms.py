@@ -104,6 +104,13 @@ class NeedsForm(forms.Form):
             for index in range(1, MAX_STAFF_PERSONS + 1)
         ]
 
+    @property
+    def more_persons(self) -> bool:
+        """Whether a person after the first was asked for (the section then stays open)."""
+        return any(self.data.get(f"p{index}") for index in range(2, MAX_STAFF_PERSONS + 1)) or bool(
+            self.errors
+        )
+
     def person_services(self) -> list[list[tuple[str, int]]]:
         """Each person's (service slug, count), persons without a service left out."""
         chosen = []
