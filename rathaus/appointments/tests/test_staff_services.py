@@ -3,6 +3,8 @@ catalogue, hours, closures and fees with their audit and refusals."""
 
 from __future__ import annotations
 
+import base64
+
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -197,6 +199,9 @@ def test_a_move_keeps_the_counter_raises_the_sequence_and_tells_the_citizen(cler
     assert (allocation.start, allocation.end) == (at(11), at(11, 15))
     last = OutboxMessage.objects.order_by("-pk").first()
     assert "11:00" in last.text and "09:00" in last.text
+    (attachment,) = last.attachments
+    ics = base64.b64decode(attachment["content"]).decode()
+    assert "SEQUENCE:1" in ics
     assert AuditEntry.objects.filter(code="appointments.moved").exists()
     # the old time is free again
     plan = plan_make(o.location, PASSPORT)
