@@ -29,8 +29,10 @@ setup: prepare
 	$(BIN)/python manage.py create_demo_accounts
 
 # PORT goes along: the settings derive the site address of e-mail and ICS links from it.
+# The scheduled jobs the apps need run beside the server and stop with it (JOBS).
+JOBS = export PORT=$(PORT); $(BIN)/python manage.py appointments_jobs --forever & trap "kill $$! 2>/dev/null" EXIT;
 run: setup
-	PORT=$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(JOBS) PORT=$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production-style serving: the same set-up, then gunicorn with whitenoise for static files.
 # SERVE_SETTINGS=config.settings.production serves production settings (no demo accounts then;
@@ -42,7 +44,7 @@ serve: prepare
 	@if [ "$(SERVE_SETTINGS)" = config.settings.dev ]; then \
 	  $(BIN)/python manage.py create_demo_accounts; fi
 	$(BIN)/python manage.py collectstatic --noinput -v 0
-	DEBUG=false PORT=$(PORT) $(BIN)/gunicorn config.wsgi --workers $(WEB_CONCURRENCY) \
+	$(JOBS) DEBUG=false PORT=$(PORT) $(BIN)/gunicorn config.wsgi --workers $(WEB_CONCURRENCY) \
 	  --bind 127.0.0.1:$(PORT) --graceful-timeout 20
 
 # The architecture checks itself: import contracts (pyproject [tool.importlinter]) and mypy
@@ -75,12 +77,14 @@ test-clocks: install
 
 bench: setup
 	$(BIN)/python bench/slots.py
+	$(BIN)/python bench/appointments.py
 
 # Every benchmark in short form, correctness targets only (CI runs it; needs PostgreSQL).
 bench-smoke: install
 	$(BIN)/python bench/slots.py --smoke
 	$(BIN)/python bench/rush.py --smoke
 	$(BIN)/python bench/faults.py --smoke
+	$(BIN)/python bench/appointments.py --smoke
 
 # HTTP benchmarks against `make serve` on PostgreSQL (docs/benchmarks.md); a few minutes each.
 # BENCH_ARGS=--record appends the figures to docs/benchmarks.md, --smoke makes rush.py short.

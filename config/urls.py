@@ -38,6 +38,8 @@ urlpatterns = [
     path("verwaltung/wohngeld/", include("rathaus.housing_benefit.staff_urls")),
     path("verwaltung/buergerbuero/", include("rathaus.appointments.staff_urls")),
     path("wohngeld/", include("rathaus.housing_benefit.urls")),
+    path("buergerbuero/abholung/", include("rathaus.appointments.pickup.urls")),
+    path("verwaltung/buergerbuero/abholung/", include("rathaus.appointments.pickup.staff_urls")),
     path("buergerbuero/", include("rathaus.appointments.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

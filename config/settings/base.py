@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "rathaus.weddings.lottery",
     "rathaus.housing_benefit",
     "rathaus.appointments",
+    "rathaus.appointments.pickup",
     "rathaus.protection",
     "rathaus.api",
     "ninja",  # its static files: Swagger UI from our own origin (/api/v1/docs)
@@ -265,3 +266,6 @@ RATHAUS_RETENTION_MONTHS_AFTER_CEREMONY = env.int(
 RATHAUS_RETENTION_DAYS_AFTER_CANCELLATION = env.int(
     "RATHAUS_RETENTION_DAYS_AFTER_CANCELLATION", default=30
 )
+# The city treasury's account for the 15 € postal delivery of identity documents (pick-up);
+# the default is a placeholder until the treasury names the account.
+RATHAUS_PICKUP_IBAN = env("RATHAUS_PICKUP_IBAN", default="DE00 0000 0000 0000 0000 00")

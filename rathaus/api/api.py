@@ -66,7 +66,8 @@ api = RathausAPI(
     title="Rathaus Bottrop API",
     version="1.0.0",
     description=(
-        "Wedding calendar (Traukalender) and housing-benefit calculation of the City of Bottrop."
+        "Wedding calendar (Traukalender), citizen-office appointments (Bürgerbüro) and"
+        " housing-benefit calculation of the City of Bottrop."
     ),
     urls_namespace="api",
     docs_url="/docs",
@@ -91,3 +92,4 @@ def auth_error(request, exc):
 
 api.add_router("/housing-benefit/", "rathaus.housing_benefit.api.router")
 api.add_router("/", "rathaus.weddings.api.router")
+api.add_router("/", "rathaus.appointments.api.router")

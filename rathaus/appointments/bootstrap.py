@@ -40,7 +40,8 @@ _SERVICE_FIELDS = [
 
 
 def catalogue_data() -> dict[str, Any]:
-    return json.loads(DATA.read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(DATA.read_text(encoding="utf-8"))
+    return data
 
 
 def _location(entry: dict[str, Any]) -> tuple[Location, bool]:

@@ -14,7 +14,7 @@ from .constants import AppointmentStatus
 from .models import Appointment
 
 PRODID = "-//Stadt Bottrop//Rathaus Buergerbuero//DE"
-EVENT_STATUS = {
+EVENT_STATUS: dict[str, str] = {
     AppointmentStatus.CONFIRMED: "CONFIRMED",
     AppointmentStatus.CANCELLED: "CANCELLED",
     AppointmentStatus.LAPSED: "CANCELLED",

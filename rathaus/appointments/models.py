@@ -221,9 +221,7 @@ class Counter(TimeStampedModel):
 
 class Appointment(TimeStampedModel):
     reference = models.CharField(_("reference"), max_length=20, unique=True)
-    booking = models.OneToOneField(
-        Booking, on_delete=models.PROTECT, related_name="appointment", null=True
-    )
+    booking = models.OneToOneField(Booking, on_delete=models.PROTECT, related_name="appointment")
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="appointments")
     status = models.CharField(_("status"), max_length=12, choices=AppointmentStatus.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)

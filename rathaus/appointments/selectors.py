@@ -208,7 +208,7 @@ def plan_make(
     for need in needs:
         if not need.services:
             raise PlanInvalid(_("Please choose at least one service for every person."))
-        chosen = []
+        chosen: list[tuple[Service, int]] = []
         for slug, count in need.services:
             service = data.services.get(slug)
             if service is None:
@@ -222,11 +222,8 @@ def plan_make(
                     _("“%(service)s” is not offered at %(location)s.")
                     % {"service": service.name, "location": location.name}
                 )
-            if not 1 <= count <= service.max_count:
-                raise PlanInvalid(
-                    _("“%(service)s”: at most %(count)d per person.")
-                    % {"service": service.name, "count": service.max_count}
-                )
+            if count < 1:
+                raise PlanInvalid(_("A count must be at least 1."))
             if any(other.pk == service.pk for other, _count in chosen):
                 raise PlanInvalid(
                     _("“%(service)s” is chosen twice for one person.") % {"service": service.name}
@@ -234,6 +231,17 @@ def plan_make(
             chosen.append((service, count))
             groups.add(service.combination_group)
         persons.append(tuple(chosen))
+    totals: Tally[int] = Tally()
+    for person in persons:
+        for service, count in person:
+            totals[service.pk] += count
+    for person in persons:
+        for service, _count in person:
+            if totals[service.pk] > service.max_count:
+                raise PlanInvalid(
+                    _("“%(service)s”: at most %(count)d per appointment.")
+                    % {"service": service.name, "count": service.max_count}
+                )
     if len(groups) > 1:
         raise PlanInvalid(_("These services cannot be combined in one appointment."))
     minutes = tuple(sum(service.minutes * count for service, count in person) for person in persons)
@@ -255,12 +263,18 @@ def needs_parse(text: str) -> list[PersonNeed]:
 # --- free times -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class FreeTime:
-    start_epoch: int
-    end_epoch: int
-    free: int  # how many such appointments can still start then
-    parallel: bool = False  # the persons side by side at several counters
+    """A start at which the plan fits: `free` such appointments can still start then;
+    `parallel`: the persons side by side at several counters. Epoch seconds inside,
+    datetimes when asked (thousands are made per search)."""
+
+    __slots__ = ("end_epoch", "free", "parallel", "start_epoch")
+
+    def __init__(self, start_epoch: int, end_epoch: int, free: int, parallel: bool = False):
+        self.start_epoch = start_epoch
+        self.end_epoch = end_epoch
+        self.free = free
+        self.parallel = parallel
 
     @property
     def start(self) -> datetime:
@@ -269,6 +283,9 @@ class FreeTime:
     @property
     def end(self) -> datetime:
         return engine.from_epoch(self.end_epoch)
+
+    def __repr__(self) -> str:
+        return f"FreeTime({self.start:%Y-%m-%d %H:%M}, free={self.free}, parallel={self.parallel})"
 
 
 def counters_able(plan: Plan, service_ids: frozenset[int] | None = None) -> list[CounterInfo]:
@@ -322,68 +339,152 @@ def free_times(
 ) -> list[FreeTime]:
     """Every start on the 5-minute grid from `first` to `last` at which the whole plan fits:
     at one counter able to do every service (`free` = how many such counters), or — where the
-    location allows it and one counter is not free — the persons side by side at distinct
-    counters. Sorted by start."""
+    location allows it and no single counter is free — the persons side by side at distinct
+    counters (`parallel`, `free` = 1). Sorted by start.
+
+    Counting runs on the grid with difference arrays over each counter's free stretches, so
+    the cost grows with the number of stretches and grid points, not with counters × starts."""
     now = now or timezone.now()
     today = now.astimezone(BERLIN).date()
     if last < first:
         return []
+    use_parallel = plan.location.parallel_counters if parallel is None else parallel
+    use_parallel = use_parallel and len(plan.persons) > 1
+    spans: list[tuple[date, date]] = []
+    if first <= today <= last:
+        spans.append((today, today))  # today alone: its kept counters may be released
+        if today < last:
+            spans.append((today + timedelta(days=1), last))
+    elif first > today:
+        spans.append((first, last))
+    result: list[FreeTime] = []
+    for span_first, span_last in spans:
+        result.extend(_free_times_span(plan, span_first, span_last, now, with_kept, use_parallel))
+    return result
+
+
+def _free_times_span(
+    plan: Plan, first: date, last: date, now: datetime, with_kept: bool, use_parallel: bool
+) -> list[FreeTime]:
+    kept = (
+        set()
+        if with_kept or same_day_released(plan.location, first, now)
+        else counters_kept_for_same_day(plan.location)
+    )
+    single = [info for info in counters_able(plan) if info.id not in kept]
+    per_person = (
+        [
+            [
+                info
+                for info in counters_able(plan, plan.person_service_ids(i))
+                if info.id not in kept
+            ]
+            for i in range(len(plan.persons))
+        ]
+        if use_parallel
+        else []
+    )
+    resource_ids = {info.resource_id for info in single}
+    for infos in per_person:
+        resource_ids |= {info.resource_id for info in infos}
+    if not resource_ids:
+        return []
     step = STEP_MINUTES * 60
     not_before = engine.epoch(now) + 1
-    # Today may have the kept counters released; every other day has one counter set.
-    spans: list[tuple[date, date, list[CounterInfo]]] = []
-    if first <= today <= last:
-        spans.append((today, today, bookable_counters(plan, today, now, with_kept=with_kept)))
-        if today < last:
-            spans.append(
-                (
-                    today + timedelta(days=1),
-                    last,
-                    bookable_counters(plan, last, now, with_kept=with_kept),
-                )
-            )
-    elif first > today:
-        spans.append((first, last, bookable_counters(plan, first, now, with_kept=with_kept)))
-    found: dict[int, FreeTime] = {}
-    use_parallel = plan.location.parallel_counters if parallel is None else parallel
-    for span_first, span_last, counters in spans:
-        if not counters and not use_parallel:
-            continue
-        calendars = calendars_between(
-            [info.resource_id for info in _all_counters(plan, counters, use_parallel)],
-            span_first,
-            span_last,
-            now=now,
+    runs = {
+        calendar.resource_id: engine.free_runs(calendar, first, last, not_before=not_before)
+        for calendar in calendars_between(sorted(resource_ids), first, last, now=now)
+    }
+    grid = _Grid(first, last, step)
+    length = plan.minutes * 60
+    counts = grid.counts([runs[info.resource_id] for info in single], length)
+    base, step = grid.base, grid.step
+    found = [
+        FreeTime(base + index * step, base + index * step + length, free)
+        for index, free in enumerate(counts)
+        if free
+    ]
+    if not use_parallel:
+        return found
+    extra = _parallel_indexes(plan, grid, runs, per_person, counts)
+    if not extra:
+        return found
+    parallel_length = plan.parallel_minutes * 60
+    found.extend(
+        FreeTime(grid.start(index), grid.start(index) + parallel_length, 1, True) for index in extra
+    )
+    found.sort(key=lambda free_time: free_time.start_epoch)
+    return found
+
+
+class _Grid:
+    """The 5-minute grid of a range of days (epoch multiples of the step, so local too)."""
+
+    def __init__(self, first: date, last: date, step: int) -> None:
+        self.step = step
+        self.base = engine.local_epoch(first, datetime.min.time())
+        self.size = (
+            engine.local_epoch(last + timedelta(days=1), datetime.min.time()) - self.base
+        ) // step
+
+    def start(self, index: int) -> int:
+        return self.base + index * self.step
+
+    def counts(self, stretches: Iterable[list[tuple[int, int]]], length: int) -> list[int]:
+        """Per grid start: how many of the resources (one list of free stretches each) are
+        free for `length` seconds from then."""
+        diff = [0] * (self.size + 1)
+        step, base = self.step, self.base
+        for runs in stretches:
+            for free_start, free_end in runs:
+                first = -(-free_start // step) * step
+                last = free_end - length
+                if last >= first:
+                    diff[(first - base) // step] += 1
+                    diff[(last - base) // step + 1] -= 1
+        counts, running = [0] * self.size, 0
+        for index in range(self.size):
+            running += diff[index]
+            counts[index] = running
+        return counts
+
+
+def _parallel_indexes(
+    plan: Plan,
+    grid: _Grid,
+    runs: dict[int, list[tuple[int, int]]],
+    per_person: list[list[CounterInfo]],
+    single_counts: list[int],
+) -> list[int]:
+    """Grid starts without a single free counter where every person gets a counter of their
+    own. When every person may use the same counters, the sets "free for m minutes" are nested,
+    so Hall's condition reduces to: the k-th longest need has at least k counters free for it.
+    Otherwise each start is matched (`parallel_assignment`)."""
+    if all({i.id for i in infos} == {i.id for i in per_person[0]} for infos in per_person):
+        needs = sorted(plan.person_minutes, reverse=True)
+        stretches = [runs[info.resource_id] for info in per_person[0]]
+        by_length = {m: grid.counts(stretches, m * 60) for m in set(needs)}
+        # "at least k free for the k-th longest need", for every k, at each grid start
+        enough = [index for index, count in enumerate(by_length[needs[-1]]) if count >= len(needs)]
+        return [
+            index
+            for index in enough
+            if not single_counts[index]
+            and all(by_length[m][index] >= k for k, m in enumerate(needs, start=1))
+        ]
+    free_for = [
+        {info.resource_id: grid.counts([runs[info.resource_id]], minutes * 60) for info in infos}
+        for infos, minutes in zip(per_person, plan.person_minutes, strict=True)
+    ]
+    return [
+        index
+        for index in range(grid.size)
+        if not single_counts[index]
+        and parallel_assignment(
+            [[rid for rid, counts in person.items() if counts[index]] for person in free_for]
         )
-        by_resource = {calendar.resource_id: calendar for calendar in calendars}
-        tally: Tally[int] = Tally()
-        length = plan.minutes * 60
-        for info in counters:
-            tally.update(
-                engine.free_starts(
-                    by_resource[info.resource_id],
-                    span_first,
-                    span_last,
-                    length=length,
-                    step=step,
-                    not_before=not_before,
-                )
-            )
-        for start, free in tally.items():
-            found[start] = FreeTime(start, start + length, free)
-        if use_parallel and len(plan.persons) > 1:
-            for start in _parallel_starts(
-                plan,
-                by_resource,
-                span_first,
-                span_last,
-                step,
-                not_before,
-                day_counters=counters_for_parallel(plan, now, span_first, with_kept),
-            ):
-                if start not in found:
-                    found[start] = FreeTime(start, start + plan.parallel_minutes * 60, 1, True)
-    return [found[start] for start in sorted(found)]
+        is not None
+    ]
 
 
 def counters_for_parallel(
@@ -403,46 +504,6 @@ def counters_for_parallel(
         ]
         for index in range(len(plan.persons))
     }
-
-
-def _all_counters(plan: Plan, counters: list[CounterInfo], use_parallel: bool) -> list[CounterInfo]:
-    if not use_parallel or len(plan.persons) < 2:
-        return counters
-    every = {info.id: info for info in catalogue().counters.get(plan.location.pk, [])}
-    return list(every.values())
-
-
-def _parallel_starts(
-    plan: Plan,
-    calendars: dict[int, engine.ResourceCalendar],
-    first: date,
-    last: date,
-    step: int,
-    not_before: int,
-    *,
-    day_counters: dict[int, list[CounterInfo]],
-) -> list[int]:
-    """Starts at which every person gets a distinct counter for their own minutes."""
-    free_for: dict[tuple[int, int], set[int]] = {}  # (resource, minutes) -> starts
-    options: list[dict[int, list[int]]] = []  # per person: start -> resources
-    for index, minutes in enumerate(plan.person_minutes):
-        per_start: dict[int, list[int]] = {}
-        for info in day_counters[index]:
-            key = (info.resource_id, minutes)
-            if key not in free_for:
-                free_for[key] = set(
-                    engine.free_starts(
-                        calendars[info.resource_id], first, last,
-                        length=minutes * 60, step=step, not_before=not_before,
-                    )
-                )  # fmt: skip
-            for start in free_for[key]:
-                per_start.setdefault(start, []).append(info.resource_id)
-        options.append(per_start)
-    common = set.intersection(*(set(per_start) for per_start in options)) if options else set()
-    return sorted(
-        start for start in common if parallel_assignment([o[start] for o in options]) is not None
-    )
 
 
 def parallel_assignment(candidates: Sequence[Sequence[int]]) -> list[int] | None:

@@ -374,6 +374,22 @@ def _open_windows(day_windows: Iterable[Window]) -> list[Interval]:
     return list(zip(starts, ends, strict=True))
 
 
+def free_runs(
+    calendar: ResourceCalendar, first: date, last: date, *, not_before: int | None = None
+) -> list[Interval]:
+    """The free stretches of a resource booked by duration (a counter's `window` openings,
+    adjacent ones as one): open and clear of every blocked interval, from `not_before` on."""
+    starts, ends = calendar.merged_blocked()
+    runs: list[Interval] = []
+    for open_start, open_end in _open_windows(windows(calendar, first, last)):
+        for free_start, free_end in _free_parts(starts, ends, open_start, open_end):
+            if not_before is not None:
+                free_start = max(free_start, not_before)
+            if free_start < free_end:
+                runs.append((free_start, free_end))
+    return runs
+
+
 def free_starts(
     calendar: ResourceCalendar,
     first: date,
@@ -392,16 +408,10 @@ def free_starts(
     door's check (`slot_is_offered`) accepts a time."""
     if length <= 0 or step <= 0:
         return []
-    starts, ends = calendar.merged_blocked()
     found: list[int] = []
-    for open_start, open_end in _open_windows(windows(calendar, first, last)):
-        for free_start, free_end in _free_parts(starts, ends, open_start, open_end):
-            if not_before is not None:
-                free_start = max(free_start, not_before)
-            start = -(-free_start // step) * step  # the first aligned moment inside
-            while start + length <= free_end:
-                found.append(start)
-                start += step
+    for free_start, free_end in free_runs(calendar, first, last, not_before=not_before):
+        start = -(-free_start // step) * step  # the first aligned moment inside
+        found.extend(range(start, free_end - length + 1, step))
     return found
 
 

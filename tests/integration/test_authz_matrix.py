@@ -118,6 +118,10 @@ PUBLIC = {
     "api:slots_list": ("get", []),
     "api:reservation_create": ("post", []),
     "api:calculate": ("post", []),
+    "api:appointment_services": ("get", []),
+    "api:appointment_locations": ("get", []),
+    "api:appointment_slots": ("get", []),
+    "api:appointment_create": ("post", []),
     "set_language": ("post", []),
     "api:altcha-challenge": ("get", []),
     "lottery:list": ("get", []),
@@ -172,6 +176,14 @@ CITIZEN_ELSEWHERE = {
         ["=WL-NOTAREF", "=" + "A" * 32],
         "rathaus/weddings/waitlist/tests/test_views.py::test_token_pages_are_not_found_with_a_wrong_token",
     ),
+    "api:appointment_detail": (
+        ["=BB-AAAAAA"],
+        "rathaus/appointments/tests/test_api.py::test_a_token_never_opens_another_appointment",
+    ),
+    "api:appointment_cancel_by_token": (
+        ["=BB-AAAAAA"],
+        "rathaus/appointments/tests/test_api.py::test_a_token_never_opens_another_appointment",
+    ),
     "appointments:confirm": (
         ["=BB-AAAAAA", "=" + "A" * 32],
         "rathaus/appointments/tests/test_pages.py::test_token_pages_are_not_found_with_a_wrong_token",
@@ -191,6 +203,26 @@ CITIZEN_ELSEWHERE = {
     "waitlist:offer-decline": (
         ["b_reference", "=" + "A" * 32],
         "rathaus/weddings/waitlist/tests/test_views.py::test_token_pages_are_not_found_with_a_wrong_token",
+    ),
+    "appointments:coming": (
+        ["=BB-AAAAAA", "=" + "A" * 32],
+        "rathaus/appointments/tests/test_reminders.py::test_im_coming_page_shows_a_button_and_only_the_post_acts",
+    ),
+    "appointments:reconfirm": (
+        ["=BB-AAAAAA", "=" + "A" * 32],
+        "rathaus/appointments/tests/test_reminders.py::test_a_booking_far_ahead_is_asked_to_reconfirm_and_stays_when_reconfirmed",
+    ),
+    "pickup:detail": (
+        ["=AB-AAAAAA", "=" + "A" * 32],
+        "rathaus/appointments/pickup/tests/test_pickup.py::test_citizen_pages_with_token_only",
+    ),
+    "pickup:slot": (
+        ["=AB-AAAAAA", "=" + "A" * 32],
+        "rathaus/appointments/pickup/tests/test_pickup.py::test_citizen_pages_with_token_only",
+    ),
+    "pickup:postal": (
+        ["=AB-AAAAAA", "=" + "A" * 32],
+        "rathaus/appointments/pickup/tests/test_pickup.py::test_citizen_pages_with_token_only",
     ),
 }
 # Staff pages of the other services: (args, roles allowed). Their own tests prove what the
@@ -226,6 +258,10 @@ STAFF_ELSEWHERE = {
     "appointments_staff:counter-closure": (["=1"], {CITIZEN_ADMIN}),
     "appointments_staff:closure-delete": (["=1", "=1"], {CITIZEN_ADMIN}),
     "appointments_staff:opening-delete": (["=1", "=1"], {CITIZEN_ADMIN}),
+    "pickup_staff:list": ([], {CITIZEN_ADMIN}),
+    "pickup_staff:ready": ([], {CITIZEN_ADMIN}),
+    "pickup_staff:import": ([], {CITIZEN_ADMIN}),
+    "pickup_staff:handed-over": (["=AB-AAAAAA"], {CITIZEN_ADMIN}),
 }
 BACKOFFICE_EXTRA = {
     # back-office URLs the role matrix of test_access does not list, proven in this module
@@ -788,6 +824,17 @@ API_PUBLIC_CALLS = {
     "api:reservation_create": ("post", "/api/v1/reservations", {}),
     "api:calculate": ("post", "/api/v1/housing-benefit/calculate", {}),
     "api:altcha-challenge": ("get", "/api/v1/altcha/challenge", None),
+    "api:appointment_services": ("get", "/api/v1/appointments/services", None),
+    "api:appointment_locations": ("get", "/api/v1/appointments/locations", None),
+    "api:appointment_slots": (
+        "get",
+        "/api/v1/appointments/slots?location=rathaus&from=2030-01-07&to=2030-01-08"
+        "&services=reisepass:1",
+        None,
+    ),
+    "api:appointment_create": ("post", "/api/v1/appointments", {}),
+    "api:appointment_detail": ("get", "/api/v1/appointments/BB-AAAAAA", None),
+    "api:appointment_cancel_by_token": ("post", "/api/v1/appointments/BB-AAAAAA/cancel", None),
 }
 
 

@@ -79,6 +79,10 @@ def test_status_is_an_enum_of_the_reservation_states(document):
         ("post", "/reservations/{reference}/confirm", {"200", "400", "404", "409", "422"}),
         ("get", "/altcha/challenge", {"200", "404", "429"}),
         ("post", "/housing-benefit/calculate", {"200", "400", "422"}),
+        ("get", "/appointments/slots", {"200", "400", "422", "429"}),
+        ("post", "/appointments", {"201", "400", "403", "409", "422", "429"}),
+        ("get", "/appointments/{reference}", {"200", "404", "422"}),
+        ("post", "/appointments/{reference}/cancel", {"200", "404", "422"}),
     ],
 )
 def test_every_answer_the_api_gives_is_documented(document, method, path, codes):
@@ -136,7 +140,7 @@ def test_every_429_declares_retry_after_and_a_live_one_conforms(client, document
         for operation in operations.values()
         if "429" in operation["responses"]
     ]
-    assert len(limited) == 3
+    assert len(limited) == 5  # weddings: slots, reservations; appointments: slots, create
     for operation in limited:
         assert operation["responses"]["429"]["headers"]["Retry-After"]["required"] is True
     settings.RATHAUS_RATE_LIMIT_READ_IP = "1/1m"
@@ -148,3 +152,13 @@ def test_every_429_declares_retry_after_and_a_live_one_conforms(client, document
     assert refused.status_code == 429
     assert int(refused["Retry-After"]) >= 1
     assert set(refused.json()) == {"detail"}
+
+
+def test_appointment_status_is_an_enum_of_the_appointment_states(document):
+    from rathaus.appointments.constants import AppointmentStatus
+
+    schemas = document["components"]["schemas"]
+    assert schemas["AppointmentStatus"]["enum"] == list(AppointmentStatus.values)
+    for name in ["AppointmentOut", "AppointmentCreatedOut", "AppointmentStatusOut"]:
+        status = schemas[name]["properties"]["status"]
+        assert status == {"$ref": "#/components/schemas/AppointmentStatus"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.utils import translation
 
 from rathaus.core.mail import Attachment, mail_queue, mail_render
 
@@ -18,14 +19,15 @@ def appointment_mail(appointment: Appointment, template: str, **extra: Any) -> N
 
     if not appointment.email:
         return
-    context = {
-        "appointment": appointment,
-        "persons": list(appointment.persons.prefetch_related("requests__service")),
-        "checklist": checklist(appointment),
-        "site_url": settings.SITE_URL,
-        **appointment_links(appointment),
-        **extra,
-    }
+    with translation.override(appointment.language):  # the checklist is text, not a template
+        context = {
+            "appointment": appointment,
+            "persons": list(appointment.persons.prefetch_related("requests__service")),
+            "checklist": checklist(appointment),
+            "site_url": settings.SITE_URL,
+            **appointment_links(appointment),
+            **extra,
+        }
     attachments = []
     if template in ("confirmed", "moved"):
         attachments.append(

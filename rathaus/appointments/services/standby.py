@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +18,7 @@ from rathaus.core.references import reference_draw, reference_unique
 from rathaus.core.timezone import BERLIN
 from rathaus.core.tokens import nonce_new
 
-from ..constants import STEP_MINUTES, AppointmentStatus, Channel
+from ..constants import AppointmentStatus, Channel
 from ..models import Appointment, StandbyEntry
 from ..selectors import PersonNeed, PlanInvalid, plan_make
 from .booking import BookingRefused, PersonDetails, appointment_book
@@ -114,32 +113,30 @@ def standby_offer_freed(*, appointment_id: int, now: datetime | None = None) -> 
 
 
 def _offer(entry: StandbyEntry, freed: Appointment, now: datetime) -> Appointment | None:
+    """Book the freed start for the entry (the booking door's own transactions); the entry
+    is marked offered afterwards — a crash in between leaves it waiting, never double-booked."""
     try:
         plan = plan_make(freed.location, _needs(entry))
     except PlanInvalid:
         return None
-    start = freed.start
-    # The entry may be shorter than the freed time: it starts at the freed start.
-    start -= timedelta(minutes=start.minute % STEP_MINUTES)
     try:
-        with transaction.atomic():
-            appointment = appointment_book(
-                plan=plan,
-                start=freed.start,
-                persons=_persons(entry),
-                email=entry.email,
-                language=entry.language,
-                channel=Channel.STANDBY,
-                now=now,
-                supersede_booking_ids=[freed.booking_id] if freed.booking_id else [],
-            )
-            entry.active = False
-            entry.offered = appointment
-            entry.save(update_fields=["active", "offered", "updated_at"])
-            return appointment
+        appointment = appointment_book(
+            plan=plan,
+            start=freed.start,
+            persons=_persons(entry),
+            email=entry.email,
+            language=entry.language,
+            channel=Channel.STANDBY,
+            now=now,
+            supersede_booking_ids=[freed.booking_id],
+        )
     except BookingRefused as error:
         logger.info("standby entry %s not offered: %s", entry.pk, type(error).__name__)
         return None
+    entry.active = False
+    entry.offered = appointment
+    entry.save(update_fields=["active", "offered", "updated_at"])
+    return appointment
 
 
 def standby_leave(*, entry: StandbyEntry) -> None:

@@ -99,9 +99,9 @@ def office(*, counters: int = 2, parallel: bool = False, same_day_percent: int =
     location = LocationFactory(
         slug="rathaus", parallel_counters=parallel, same_day_percent=same_day_percent
     )
-    id_card = ServiceFactory(slug="personalausweis", minutes=20)
-    passport = ServiceFactory(slug="reisepass", minutes=15)
-    registration = ServiceFactory(slug="anmeldung", minutes=10)
+    id_card = ServiceFactory(slug="personalausweis", minutes=20, max_count=6)
+    passport = ServiceFactory(slug="reisepass", minutes=15, max_count=6)
+    registration = ServiceFactory(slug="anmeldung", minutes=10, max_count=6)
     consultation = ServiceFactory(slug="beratung", minutes=30, combination_group="other")
     for service in (id_card, passport, registration, consultation):
         service.locations.add(location)

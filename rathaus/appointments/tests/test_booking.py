@@ -66,7 +66,7 @@ def test_the_length_is_the_sum_of_every_persons_minutes():
     ("needs", "message"),
     [
         ([PersonNeed((("unbekannt", 1),))], "unknown"),
-        ([PersonNeed((("reisepass", 2),))], "at most 1"),
+        ([PersonNeed((("beratung", 1),)), PersonNeed((("beratung", 1),))], "at most 1"),
         ([PersonNeed((("reisepass", 1), ("beratung", 1)))], "cannot be combined"),
         ([PersonNeed(())], "at least one service"),
         ([], "at least one service"),

@@ -4,7 +4,6 @@ catalogue, hours, closures and fees with their audit and refusals."""
 from __future__ import annotations
 
 import base64
-
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
