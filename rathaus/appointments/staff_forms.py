@@ -284,3 +284,31 @@ class ExtraOpeningForm(forms.Form):
         if start and end and start >= end:
             self.add_error("end_time", _("The end must be after the start."))
         return data
+
+
+class NewServiceForm(forms.Form):
+    slug = forms.SlugField(label=_("Short name in the address"), max_length=60)
+    name_de = forms.CharField(label=_("Name (German)"), max_length=120)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=120)
+    minutes = forms.IntegerField(label=_("Counter minutes per person"), min_value=1)
+    max_count = forms.IntegerField(label=_("Maximum count"), min_value=1, initial=1)
+    combination_group = forms.CharField(
+        label=_("Combines within group"), max_length=40, initial="identity"
+    )
+    online = forms.BooleanField(label=_("Bookable online"), required=False, initial=True)
+    locations = forms.ModelMultipleChoiceField(
+        label=_("Offered at"),
+        queryset=Location.objects.order_by("order", "slug"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+class NewCounterForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=60)
+    services = forms.ModelMultipleChoiceField(
+        label=_("Services this counter can do"),
+        queryset=Service.objects.order_by("order", "name_de"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )

@@ -21,6 +21,7 @@ urlpatterns = [
     path("leistungen/<slug:slug>/gebuehr/<int:pk>/loeschen/", views.fee_delete, name="fee-delete"),
     path("standorte/", views.locations, name="locations"),
     path("standorte/<slug:slug>/", views.location, name="location"),
+    path("standorte/<slug:slug>/schalter/", views.counter_new, name="counter-create"),
     path("standorte/<slug:slug>/schliessung/", views.location_closure, name="location-closure"),
     path("standorte/<slug:slug>/zusatztermin/", views.location_opening, name="location-opening"),
     path("schalter/<int:pk>/", views.counter, name="counter"),

@@ -27,8 +27,10 @@ from .services.catalogue import (
     CatalogueRefused,
     FeeData,
     Hours,
+    NewService,
     closure_remove,
     counter_closure_add,
+    counter_create,
     counter_services_set,
     extra_opening_add,
     extra_opening_remove,
@@ -39,6 +41,7 @@ from .services.catalogue import (
     hours_update,
     location_closure_add,
     location_update,
+    service_create,
     service_update,
 )
 from .services.move import appointment_move, appointment_plan
@@ -58,6 +61,8 @@ from .staff_forms import (
     HoursForm,
     LocationForm,
     NeedsForm,
+    NewCounterForm,
+    NewServiceForm,
     ServiceForm,
     StartForm,
 )
@@ -334,8 +339,23 @@ def book(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
+@require_http_methods(["GET", "POST"])
 def services(request: HttpRequest) -> HttpResponse:
-    return render(request, "appointments/staff/services.html", {"services": services_all()})
+    form = NewServiceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        locations = list(data.pop("locations"))
+        try:
+            created = service_create(
+                actor=request.user, new=NewService(**data), locations=locations
+            )
+        except CatalogueRefused as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The service is added; please add its fees and texts."))
+            return _see_other(reverse("appointments_staff:service", args=[created.slug]))
+    context = {"services": services_all(), "form": form}
+    return render(request, "appointments/staff/services.html", context)
 
 
 @staff_required
@@ -404,6 +424,32 @@ def fee_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @staff_required
+@require_POST
+def counter_new(request: HttpRequest, slug: str) -> HttpResponse:
+    found = location_or_404(slug)
+    form = NewCounterForm(request.POST, prefix="schalter")
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _see_other(
+            reverse("appointments_staff:location", args=[found.slug]) + "#new-counter"
+        )
+    try:
+        created = counter_create(
+            actor=request.user,
+            location=found,
+            name=form.cleaned_data["name"],
+            services=list(form.cleaned_data["services"]),
+        )
+    except CatalogueRefused as error:
+        _refused(request, error)
+        return _see_other(
+            reverse("appointments_staff:location", args=[found.slug]) + "#new-counter"
+        )
+    messages.success(request, _("The counter is added; please add its hours."))
+    return _see_other(_counter_url(created, "#hours"))
+
+
+@staff_required
 def locations(request: HttpRequest) -> HttpResponse:
     rows = [(location, counters_of(location)) for location in locations_all()]
     return render(request, "appointments/staff/locations.html", {"rows": rows})
@@ -432,6 +478,7 @@ def location(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "counters": [(c, hours_of(c), closures_of(c), openings_of(c)) for c in counters],
         "closure_form": ClosureForm(),
+        "counter_form": NewCounterForm(prefix="schalter"),
         "opening_form": ExtraOpeningForm(
             counters=counters_queryset(found),
             initial={"counters": [c.pk for c in counters if not c.emergency_only]},

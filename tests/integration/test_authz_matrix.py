@@ -250,6 +250,7 @@ STAFF_ELSEWHERE = {
     "appointments_staff:locations": ([], {CITIZEN_ADMIN}),
     "appointments_staff:location": (["=rathaus"], {CITIZEN_ADMIN}),
     "appointments_staff:location-closure": (["=rathaus"], {CITIZEN_ADMIN}),
+    "appointments_staff:counter-create": (["=rathaus"], {CITIZEN_ADMIN}),
     "appointments_staff:location-opening": (["=rathaus"], {CITIZEN_ADMIN}),
     "appointments_staff:counter": (["=1"], {CITIZEN_ADMIN}),
     "appointments_staff:hours-create": (["=1"], {CITIZEN_ADMIN}),

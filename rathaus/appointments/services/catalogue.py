@@ -16,12 +16,13 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.audit.services import audit_record, changes, snapshot
 from rathaus.core.timezone import BERLIN, local_today
 from rathaus.scheduling.constants import SlotMode
-from rathaus.scheduling.models import Allocation, Closure, ExtraOpening, WeeklyRule
+from rathaus.scheduling.models import Allocation, Closure, ExtraOpening, Resource, WeeklyRule
 from rathaus.scheduling.selectors import active_allocations_q
 from rathaus.scheduling.services import (
     AvailabilityRefused,
@@ -34,7 +35,7 @@ from rathaus.scheduling.services import (
     weekly_rule_update,
 )
 
-from ..constants import ACTIVE_STATUSES
+from ..constants import ACTIVE_STATUSES, KIND_COUNTER
 from ..models import Counter, Fee, Location, Request, Service
 
 SERVICE_FIELDS = [
@@ -139,6 +140,42 @@ def service_update(
 
 
 @dataclass(frozen=True)
+class NewService:
+    slug: str
+    name_de: str
+    name_en: str
+    minutes: int
+    combination_group: str
+    max_count: int = 1
+    online: bool = True
+
+
+def service_create(*, actor: Any, new: NewService, locations: Sequence[Location]) -> Service:
+    """A new service of the catalogue (its texts, documents and fees are added on its page)."""
+    if Service.objects.filter(slug=new.slug).exists():
+        raise CatalogueRefused(_("A service with this short name already exists."))
+    with transaction.atomic():
+        service = Service(
+            slug=new.slug,
+            name_de=new.name_de,
+            name_en=new.name_en,
+            minutes=new.minutes,
+            max_count=new.max_count,
+            combination_group=new.combination_group,
+            online=new.online,
+            order=(Service.objects.order_by("-order").values_list("order", flat=True).first() or 0)
+            + 1,
+        )
+        service.full_clean()
+        service.save()
+        service.locations.set(locations)
+        audit_record(
+            code="appointments.service_created", obj=service, actor=actor, name=service.name_de
+        )
+    return service
+
+
+@dataclass(frozen=True)
 class FeeData:
     variant: str
     amount_eur: Decimal
@@ -222,6 +259,38 @@ def location_update(*, actor: Any, location: Location, data: dict[str, Any]) -> 
         if entry := _changed(location, before, snapshot(location, LOCATION_FIELDS)):
             audit_record(code="appointments.location_changed", obj=location, actor=actor, **entry)
     return location
+
+
+def counter_create(
+    *, actor: Any, location: Location, name: str, services: Sequence[Service]
+) -> Counter:
+    """A new counter of the location: its own scheduling resource, no hours yet (it is
+    bookable once hours are added)."""
+    name = name.strip()
+    if not name:
+        raise CatalogueRefused(_("Please give the counter a name."))
+    if location.counters.filter(name=name).exists():
+        raise CatalogueRefused(_("This location already has a counter with this name."))
+    with transaction.atomic():
+        resource = Resource.objects.create(
+            kind=KIND_COUNTER,
+            slug=_free_slug(f"counter-{location.slug}-{slugify(name)}"),
+            name=f"{location.name_de} – {name}",
+        )
+        counter = Counter.objects.create(location=location, resource=resource, name=name)
+        counter.services.set(services)
+        audit_record(
+            code="appointments.counter_created", obj=counter, actor=actor, name=str(counter)
+        )
+    return counter
+
+
+def _free_slug(base: str) -> str:
+    slug, number = base[:80], 1
+    while Resource.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base[:75]}-{number}"
+    return slug
 
 
 def counter_services_set(

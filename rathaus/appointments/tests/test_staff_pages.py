@@ -432,3 +432,33 @@ def test_book_counts_a_service_several_times(staff, o):
         reverse("appointments_staff:book") + query + "&p1=beglaubigung&p1_beglaubigung=11"
     )
     assert too_many.context["details"] is None
+
+
+def test_add_a_service_and_a_counter(staff, o):
+    url = reverse("appointments_staff:services")
+    data = {
+        "slug": "fuehrerschein",
+        "name_de": "Führerschein",
+        "name_en": "Driving licence",
+        "minutes": "10",
+        "max_count": "1",
+        "combination_group": "identity",
+        "online": "on",
+        "locations": [str(o.location.pk)],
+    }
+    response = staff.post(url, data)
+    assert response.status_code == 303
+    again = staff.post(url, data)
+    assert again.status_code == 200 and again.context["form"].non_field_errors()
+    assert AuditEntry.objects.filter(code="appointments.service_created").count() == 1
+    url = reverse("appointments_staff:counter-create", args=[o.location.slug])
+    response = staff.post(
+        url, {"schalter-name": "Schalter 9", "schalter-services": [str(o.passport.pk)]}
+    )
+    counter = o.location.counters.get(name="Schalter 9")
+    assert response["Location"].startswith(reverse("appointments_staff:counter", args=[counter.pk]))
+    assert list(counter.services.all()) == [o.passport]
+    assert not counter.resource.weekly_rules.exists()  # bookable once hours are added
+    staff.post(url, {"schalter-name": "Schalter 9"})
+    assert o.location.counters.filter(name="Schalter 9").count() == 1
+    assert AuditEntry.objects.filter(code="appointments.counter_created").count() == 1
