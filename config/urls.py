@@ -41,6 +41,7 @@ urlpatterns = [
     path("buergerbuero/abholung/", include("rathaus.appointments.pickup.urls")),
     path("verwaltung/buergerbuero/abholung/", include("rathaus.appointments.pickup.staff_urls")),
     path("buergerbuero/", include("rathaus.appointments.urls")),
+    path("verwaltung/buergerbuero/statistik/", include("rathaus.appointments.statistics_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -7,7 +7,11 @@ from decimal import Decimal
 CITY_RENT_LEVEL = 3
 
 # Where citizens book counselling; overridable with settings.HOUSING_BENEFIT_COUNSELLING_URL.
-DEFAULT_COUNSELLING_URL = ""  # no online appointments yet: the page names the office instead
+# The citizen office's booking form (a plain path: this app never imports the appointments
+# app). Until that page answers, the result page names the office's phone instead (live_url).
+DEFAULT_COUNSELLING_URL = "/buergerbuero/termin/?service=wohngeld-beratung&location=wohngeldstelle"
+# The kind of the signed hand-over (rathaus.core.carry) the booking form reads.
+CARRY_KIND = "wohngeld-precheck"
 
 # Pre-check plausibility hint (WoGVwV 15.01 ff., administrative practice): income plus the
 # expected Wohngeld should reach about 80 % of the basic needs (Regelbedarf) plus the rent.

@@ -24,6 +24,7 @@ from .forms import (
     precheck_members,
     precheck_rows_fit,
 )
+from .handover import counselling_link, precheck_summary
 from .pdf import explanation_pdf, pdf_footer
 from .planning import CaseloadInputs, caseload_chart, caseload_plan
 from .precheck import PreCheckAnswers, PreCheckReason, precheck_evaluate
@@ -112,7 +113,16 @@ class PreCheckView(View):
             "entries": entries_section(form, formset),
             "form": form,
             "formset": formset,
-            "counselling_url": _counselling_url(),
+            "counselling_url": counselling_link(
+                _counselling_url(),
+                precheck_summary(
+                    eligible=outcome.likely,
+                    amount=outcome.amount,
+                    household_members=form.cleaned_data["household_members"],
+                    rent_level=CITY_RENT_LEVEL,
+                    on=local_today(),
+                ),
+            ),
         }
         return render(request, "housing_benefit/precheck_result.html", context)
 

@@ -26,7 +26,7 @@ from rathaus.core.timezone import BERLIN, days_between
 from rathaus.scheduling import engine
 from rathaus.scheduling.exceptions import SlotNotOffered, SlotUnavailable
 
-from . import allowance, release, selectors, services
+from . import allowance, handover, release, selectors, services
 from .constants import ACTIVE_RESERVATION_STATUSES, ReservationStatus
 from .dates import is_high_demand, notice_window_opens
 from .forms import ReservationForm, SlotSearchForm, VenueChoiceForm, day_parse, month_parse
@@ -485,10 +485,23 @@ class ReservationStatusView(_ManageMixin, View):
             wedding_day=reservation.start.astimezone(BERLIN).date(),
             window_months=policy.notice_window_months,
         )
+        wedding_day = reservation.start.astimezone(BERLIN).date()
+        active = reservation.status in ACTIVE_STATUSES
+        today = selectors.today()
         context = {
             "reservation": reservation,
             "token": token,
-            "active": reservation.status in ACTIVE_STATUSES,
+            "active": active,
+            # the data walks (handover.py): book the marriage notice, then the new ID card
+            "notice_booking_url": (
+                handover.notice_booking_url(
+                    reference=reservation.reference, wedding_day=wedding_day
+                )
+                if active and not reservation.notice_filed_on and wedding_day >= today
+                else ""
+            ),
+            "married": reservation.status == ReservationStatus.CONFIRMED and wedding_day < today,
+            "id_card_url": handover.ID_CARD_PAGE,
             "expires_at": reservation.booking.expires_at,
             "notice_window_months": policy.notice_window_months,
             "notice_opens": notice_opens,
