@@ -23,6 +23,8 @@ from rathaus.accounts import roles
 from rathaus.accounts.services import roles_ensure, staff_user_ensure
 from rathaus.appointments.bootstrap import citizen_office_load
 from rathaus.core.timezone import local_today
+from rathaus.parking_permits.links import status_path
+from rathaus.parking_permits.tests import factories as parking
 from rathaus.weddings.bootstrap import bottrop_data_load
 from rathaus.weddings.models import Venue, VenueMembership
 from tests.browser.helpers import reservation_confirmed, slot_free
@@ -65,6 +67,7 @@ def _failed_forms(client: Client) -> dict[str, str]:
         "/wohngeld/": {"household_members": "x", "rent": "450,00,00"},
         "/login/": {"username": "niemand", "password": "falsch"},
         "/barrierefreiheit/": {"problem": "", "email": "kein-at"},
+        "/parkausweis/antrag/": {"street": "Osterfelder Str.", "plate": "BOTA1", "email": "x"},
     }
     pages = {}
     for url, data in posts.items():
@@ -72,6 +75,21 @@ def _failed_forms(client: Client) -> dict[str, str]:
         assert response.status_code in (200, 400, 422), (url, response.status_code)
         pages[f"{url} (errors)"] = response.content.decode()
     return pages
+
+
+def _parking_pages() -> dict[str, str]:
+    """A resident-parking application waiting for its transfer (GiroCode) and the check of a
+    code; the precheck's result page with a zone."""
+    parking.resident()
+    parking.vehicle()
+    application = parking.submit()
+    client = Client(HTTP_ACCEPT_LANGUAGE="de", raise_request_exception=False)
+    urls = [
+        status_path(application),
+        "/parkausweis/?street=Osterfelder+Str.&number=15",
+        "/parkausweis/pruefen/?c=BP1.x.y.z",
+    ]
+    return {url: client.get(url).content.decode() for url in urls}
 
 
 @pytest.mark.django_db(transaction=False)
@@ -92,12 +110,14 @@ def test_every_page_passes_the_nu_html_checker(tmp_path):
         assert missing.status_code == 404
         pages[f"/gibt-es-nicht/ ({language})"] = missing.content.decode()
     pages.update(_failed_forms(Client(HTTP_ACCEPT_LANGUAGE="de", raise_request_exception=False)))
+    pages.update(_parking_pages())
 
     staff = [
         _staff_client("standesamt", roles.REGISTRY_OFFICE),
         _staff_client("schlossbeck", roles.VENUE_OPERATOR, venue="schloss-beck"),
         _staff_client("wohngeld", roles.HOUSING_BENEFIT_STAFF),
         _staff_client("buergerbuero", roles.CITIZEN_OFFICE_ADMIN),
+        _staff_client("parken", roles.PARKING_OFFICE),
     ]
     for client in staff:
         crawl(

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "rathaus.housing_benefit",
     "rathaus.appointments",
     "rathaus.appointments.pickup",
+    "rathaus.parking_permits",
     "rathaus.protection",
     "rathaus.api",
     "ninja",  # its static files: Swagger UI from our own origin (/api/v1/docs)

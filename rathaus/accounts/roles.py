@@ -7,6 +7,7 @@ REGISTRAR = "registrar"
 VENUE_OPERATOR = "venue_operator"
 CITIZEN_OFFICE_ADMIN = "citizen_office_admin"
 HOUSING_BENEFIT_STAFF = "housing_benefit_staff"
+PARKING_OFFICE = "parking_office"
 
 ROLE_LABELS = {
     REGISTRY_OFFICE: _("Registry office staff"),
@@ -14,4 +15,5 @@ ROLE_LABELS = {
     VENUE_OPERATOR: _("Venue operator"),
     CITIZEN_OFFICE_ADMIN: _("Citizen-office administrator"),
     HOUSING_BENEFIT_STAFF: _("Housing-benefit office staff"),
+    PARKING_OFFICE: _("Parking-permit office staff"),
 }

@@ -66,8 +66,8 @@ api = RathausAPI(
     title="Rathaus Bottrop API",
     version="1.0.0",
     description=(
-        "Wedding calendar (Traukalender), citizen-office appointments (Bürgerbüro) and"
-        " housing-benefit calculation of the City of Bottrop."
+        "Wedding calendar (Traukalender), citizen-office appointments (Bürgerbüro),"
+        " housing-benefit calculation and resident parking permits of the City of Bottrop."
     ),
     urls_namespace="api",
     docs_url="/docs",
@@ -91,5 +91,6 @@ def auth_error(request, exc):
 
 
 api.add_router("/housing-benefit/", "rathaus.housing_benefit.api.router")
+api.add_router("/parking/", "rathaus.parking_permits.api.router")
 api.add_router("/", "rathaus.weddings.api.router")
 api.add_router("/", "rathaus.appointments.api.router")

@@ -111,6 +111,10 @@ PUBLIC = {
     "weddings:reservation-pending": ("get", ["b_reference"]),
     "housing_benefit:precheck": ("get", []),
     "housing_benefit:precheck-pdf": ("post", []),
+    "parking_permits:precheck": ("get", []),
+    "parking_permits:apply": ("get", []),
+    "parking_permits:verify": ("get", []),
+    "parking_permits:keys": ("get", []),
     "api:api-root": ("get", []),
     "api:openapi-json": ("get", []),
     "api:openapi-view": ("get", []),
@@ -122,6 +126,9 @@ PUBLIC = {
     "api:appointment_locations": ("get", []),
     "api:appointment_slots": ("get", []),
     "api:appointment_create": ("post", []),
+    "api:zones_list": ("get", []),
+    "api:precheck": ("get", []),
+    "api:plates_check": ("get", []),
     "set_language": ("post", []),
     "api:altcha-challenge": ("get", []),
     "lottery:list": ("get", []),
@@ -224,6 +231,17 @@ CITIZEN_ELSEWHERE = {
         ["=AB-AAAAAA", "=" + "A" * 32],
         "rathaus/appointments/pickup/tests/test_pickup.py::test_citizen_pages_with_token_only",
     ),
+    **{
+        name: (
+            ["=BP-2030-AAAA", "=" + "A" * 32],
+            "rathaus/parking_permits/tests/test_views.py::test_status_links_need_their_own_token",
+        )
+        for name in (
+            "parking_permits:status",
+            "parking_permits:permit-pdf",
+            "parking_permits:refusal-pdf",
+        )
+    },
 }
 # Staff pages of the other services: (args, roles allowed). Their own tests prove what the
 # allowed roles see; here: anonymous goes to the login, every other role is refused.
@@ -266,6 +284,19 @@ STAFF_ELSEWHERE = {
     "pickup_staff:ready": ([], {CITIZEN_ADMIN}),
     "pickup_staff:import": ([], {CITIZEN_ADMIN}),
     "pickup_staff:handed-over": (["=AB-AAAAAA"], {CITIZEN_ADMIN}),
+    # The parking-permit office (role parking_office, not in ALL_ROLES, and the citizen-office
+    # administration); rathaus/parking_permits/tests/test_views.py shows what they see.
+    "parking_staff:queue": ([], {CITIZEN_ADMIN}),
+    "parking_staff:application": (["=BP-2030-AAAA"], {CITIZEN_ADMIN}),
+    "parking_staff:decide": (["=BP-2030-AAAA"], {CITIZEN_ADMIN}),
+    "parking_staff:pay": (["=BP-2030-AAAA"], {CITIZEN_ADMIN}),
+    "parking_staff:revoke": (["=BP-2030-AAAA"], {CITIZEN_ADMIN}),
+    "parking_staff:document": (["=BP-2030-AAAA", "=1"], {CITIZEN_ADMIN}),
+    "parking_staff:zones": ([], {CITIZEN_ADMIN}),
+    "parking_staff:zone-edit": (["=brauerstrasse"], {CITIZEN_ADMIN}),
+    "parking_staff:fees": ([], {CITIZEN_ADMIN}),
+    "parking_staff:statement": ([], {CITIZEN_ADMIN}),
+    "parking_staff:registers": ([], {CITIZEN_ADMIN}),
 }
 BACKOFFICE_EXTRA = {
     # back-office URLs the role matrix of test_access does not list, proven in this module
@@ -827,6 +858,9 @@ API_PUBLIC_CALLS = {
     "api:slots_list": ("get", "/api/v1/slots?from=2030-01-01&to=2030-01-31", None),
     "api:reservation_create": ("post", "/api/v1/reservations", {}),
     "api:calculate": ("post", "/api/v1/housing-benefit/calculate", {}),
+    "api:zones_list": ("get", "/api/v1/parking/zones", None),
+    "api:precheck": ("get", "/api/v1/parking/precheck?street=Brauerstra%C3%9Fe&number=3", None),
+    "api:plates_check": ("get", "/api/v1/parking/plates/check?plate=BOT-AB%20123", None),
     "api:altcha-challenge": ("get", "/api/v1/altcha/challenge", None),
     "api:appointment_services": ("get", "/api/v1/appointments/services", None),
     "api:appointment_locations": ("get", "/api/v1/appointments/locations", None),

@@ -140,7 +140,8 @@ def test_every_429_declares_retry_after_and_a_live_one_conforms(client, document
         for operation in operations.values()
         if "429" in operation["responses"]
     ]
-    assert len(limited) == 5  # weddings: slots, reservations; appointments: slots, create
+    # weddings: slots, reservations, altcha; appointments: slots, create; parking: three reads
+    assert len(limited) == 8
     for operation in limited:
         assert operation["responses"]["429"]["headers"]["Retry-After"]["required"] is True
     settings.RATHAUS_RATE_LIMIT_READ_IP = "1/1m"

@@ -14,6 +14,7 @@ DEMO_ACCOUNTS = [
     ("schlossbeck", "Viktor", "Betreiber", roles.VENUE_OPERATOR, False),
     ("buergerbuero", "Bea", "Bürgerbüro", roles.CITIZEN_OFFICE_ADMIN, False),
     ("wohngeld", "Wolf", "Wohngeldstelle", roles.HOUSING_BENEFIT_STAFF, False),
+    ("parken", "Paula", "Parkausweise", roles.PARKING_OFFICE, False),
 ]
 
 

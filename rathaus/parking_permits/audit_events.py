@@ -1,0 +1,121 @@
+"""The parking-permit module's audit events: one function each, and the sentence staff read
+(registered with `rathaus.audit.registry`). Entries never carry an applicant's name, address
+or plate; the object label is the application's reference or the permit's number."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Model
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.audit.models import AuditEntry
+from rathaus.audit.registry import event_register
+from rathaus.audit.services import audit_record
+
+event_register("parking.application.submitted", _("The application was submitted online."))
+event_register(
+    "parking.application.decided_automatically",
+    _("Every check passed: approved automatically (§ 46 Abs. 5 StVO)."),
+)
+event_register("parking.application.referred", _("Sent to a case worker; reasons: %(reasons)s."))
+event_register("parking.application.approved", _("%(actor)s approved the application."))
+event_register("parking.application.refused", _("%(actor)s refused the application."))
+event_register("parking.application.erased", _("%(actor)s erased the personal data."))
+event_register(
+    "parking.payment.recorded", _("%(actor)s recorded a payment of %(amount)s € (%(source)s).")
+)
+event_register("parking.permit.issued", _("Permit %(number)s was issued."))
+event_register("parking.permit.revoked", _("%(actor)s revoked the permit."))
+event_register("parking.zone.updated", _("%(actor)s changed the zone."))
+event_register(
+    "parking.fee.created",
+    _("%(actor)s added the fee %(kind)s of %(amount)s € from %(valid_from)s."),
+)
+event_register(
+    "parking.register.imported",
+    _("%(actor)s imported the %(register)s register extract (%(rows)s rows)."),
+)
+event_register(
+    "parking.statement.imported",
+    _("%(actor)s imported a bank statement: %(matched)s of %(rows)s entries matched."),
+)
+event_register("parking.key.created", _("%(actor)s created signing key %(key_id)s."))
+
+
+def application_submitted(application: Model) -> AuditEntry:
+    return audit_record(code="parking.application.submitted", obj=application)
+
+
+def application_decided_automatically(application: Model, checks: dict[str, bool]) -> AuditEntry:
+    return audit_record(
+        code="parking.application.decided_automatically", obj=application, checks=checks
+    )
+
+
+def application_referred(application: Model, reasons: list[str]) -> AuditEntry:
+    return audit_record(
+        code="parking.application.referred", obj=application, reasons=", ".join(reasons)
+    )
+
+
+def application_approved(application: Model, *, actor: Any) -> AuditEntry:
+    return audit_record(code="parking.application.approved", obj=application, actor=actor)
+
+
+def application_refused(application: Model, *, actor: Any) -> AuditEntry:
+    return audit_record(code="parking.application.refused", obj=application, actor=actor)
+
+
+def application_erased(application: Model, *, actor: Any) -> AuditEntry:
+    return audit_record(code="parking.application.erased", obj=application, actor=actor)
+
+
+def payment_recorded(application: Model, *, actor: Any, amount: Decimal, source: str) -> AuditEntry:
+    return audit_record(
+        code="parking.payment.recorded",
+        obj=application,
+        actor=actor,
+        amount=str(amount),
+        source=source,
+    )
+
+
+def permit_issued(permit: Model, *, number: str) -> AuditEntry:
+    return audit_record(code="parking.permit.issued", obj=permit, number=number)
+
+
+def permit_revoked(permit: Model, *, actor: Any) -> AuditEntry:
+    return audit_record(code="parking.permit.revoked", obj=permit, actor=actor)
+
+
+def zone_updated(zone: Model, *, actor: Any, changes: list[dict[str, Any]]) -> AuditEntry:
+    return audit_record(code="parking.zone.updated", obj=zone, actor=actor, changes=changes)
+
+
+def fee_created(fee: Any, *, actor: Any) -> AuditEntry:
+    return audit_record(
+        code="parking.fee.created",
+        obj=fee,
+        actor=actor,
+        kind=fee.kind,
+        amount=str(fee.amount),
+        valid_from=fee.valid_from,
+    )
+
+
+def register_imported(obj: Model, *, actor: Any, register: str, rows: int) -> AuditEntry:
+    return audit_record(
+        code="parking.register.imported", obj=obj, actor=actor, register=register, rows=rows
+    )
+
+
+def key_created(key: Any, *, actor: Any) -> AuditEntry:
+    return audit_record(code="parking.key.created", obj=key, actor=actor, key_id=key.key_id)
+
+
+def statement_imported(run: Any, *, actor: Any) -> AuditEntry:
+    return audit_record(
+        code="parking.statement.imported", obj=run, actor=actor, rows=run.rows, matched=run.matched
+    )

@@ -1,0 +1,335 @@
+"""Reads of the parking-permit module: zones, fees, the public pre-check, the staff views."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from rathaus.accounts import roles
+from rathaus.core.revision import cached
+
+from .addresses import house_number_parse, street_key
+from .constants import (
+    OPEN_STATUSES,
+    OVERSUBSCRIPTION_FACTOR,
+    PERMIT_YEARS,
+    Residence,
+    Status,
+)
+from .models import (
+    Application,
+    Document,
+    FeeRule,
+    ImportRun,
+    Permit,
+    RegisteredResident,
+    RegisteredVehicle,
+    SigningKey,
+    Street,
+    Zone,
+    ZoneSegment,
+)
+from .signing import CodeInvalid, code_key_id, code_verify
+
+
+def access_parking_staff(user: Any) -> bool:
+    """The parking-permit office and the citizen-office administration."""
+    if not (user.is_active and user.is_staff):
+        return False
+    if user.is_superuser:
+        return True
+    return bool(
+        user.groups.filter(name__in=[roles.PARKING_OFFICE, roles.CITIZEN_OFFICE_ADMIN]).exists()
+    )
+
+
+# --- Streets, zones, fees -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AddressIndex:
+    """Streets by their forgiving key, the zone segments of each street, and every fee rule:
+    what the pre-check reads, cached per process until the configuration changes."""
+
+    streets: dict[str, Street]
+    segments: dict[int, list[ZoneSegment]]
+    fees: list[FeeRule]
+
+
+def _address_index_load() -> AddressIndex:
+    segments: dict[int, list[ZoneSegment]] = {}
+    for segment in ZoneSegment.objects.filter(zone__active=True).select_related("zone"):
+        segments.setdefault(segment.street_id, []).append(segment)
+    return AddressIndex(
+        streets={street.key: street for street in Street.objects.all()},
+        segments=segments,
+        fees=list(FeeRule.objects.order_by("kind", "-valid_from")),
+    )
+
+
+def address_index() -> AddressIndex:
+    return cached("parking_permits.address_index", _address_index_load)
+
+
+def street_find(text: str, index: AddressIndex | None = None) -> Street | None:
+    key = street_key(text or "")
+    return (index or address_index()).streets.get(key) if key else None
+
+
+def zone_for_address(street: Street, number: int, index: AddressIndex | None = None) -> Zone | None:
+    for segment in (index or address_index()).segments.get(street.pk, []):
+        if segment.covers(number):
+            return segment.zone
+    return None
+
+
+def zones_public() -> list[Zone]:
+    return list(
+        Zone.objects.filter(active=True).prefetch_related("segments__street").order_by("name")
+    )
+
+
+def zone_street_names(zone: Zone) -> list[str]:
+    return sorted({segment.street.name for segment in zone.segments.all()})
+
+
+def _in_force(rule: FeeRule, day: date) -> bool:
+    return rule.valid_from <= day and (rule.valid_until is None or rule.valid_until >= day)
+
+
+def fee_rule_on(kind: str, day: date, index: AddressIndex | None = None) -> FeeRule | None:
+    """The rule of `kind` in force on `day`: the latest that started and has not ended."""
+    fees = (index or address_index()).fees
+    rules = [r for r in fees if r.kind == kind and _in_force(r, day)]
+    return max(rules, key=lambda rule: rule.valid_from, default=None)
+
+
+def permit_fees_on(day: date, index: AddressIndex | None = None) -> list[FeeRule]:
+    """The one- and two-year fees in force on `day`."""
+    index = index or address_index()
+    rules = (fee_rule_on(kind, day, index) for kind in PERMIT_YEARS)
+    return [rule for rule in rules if rule is not None]
+
+
+def fees_all() -> QuerySet[FeeRule]:
+    return FeeRule.objects.order_by("kind", "-valid_from")
+
+
+# --- The public pre-check ---------------------------------------------------------------------
+
+
+class PreCheckError(ValueError):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class PreCheck:
+    street: Street
+    number: str
+    zone: Zone | None
+    fees: list[FeeRule] = field(default_factory=list)
+
+    @property
+    def in_zone(self) -> bool:
+        return self.zone is not None
+
+    @property
+    def secondary_allowed(self) -> bool:
+        return self.zone is not None and self.zone.residence == Residence.MAIN_OR_SECONDARY
+
+
+def precheck(street: str, number: str, *, on: date) -> PreCheck:
+    """Which zone an address lies in, with the fees of `on`. Stores nothing."""
+    if not (street or "").strip():
+        raise PreCheckError("street_missing", "Please give a street.")
+    index = address_index()
+    found = street_find(street, index)
+    if found is None:
+        raise PreCheckError("street_unknown", "This street is not in Bottrop's street list.")
+    parsed = house_number_parse(number or "")
+    if parsed is None:
+        raise PreCheckError("number_invalid", "Please give a house number such as 12 or 12a.")
+    zone = zone_for_address(found, parsed[0], index)
+    fees = permit_fees_on(on, index) if zone is not None else []
+    return PreCheck(street=found, number=f"{parsed[0]}{parsed[1]}", zone=zone, fees=fees)
+
+
+# --- Applications, permits --------------------------------------------------------------------
+
+
+def application_get(reference: str) -> Application | None:
+    return (
+        Application.objects.select_related("zone", "street", "fee_rule")
+        .filter(reference=reference, erased_at__isnull=True)
+        .first()
+    )
+
+
+def application_by_remittance(remittance: str) -> Application | None:
+    return Application.objects.filter(remittance=remittance).first()
+
+
+def payments_awaiting() -> dict[str, Decimal]:
+    """Payment reference → amount of every approved application not yet paid."""
+    return dict(
+        Application.objects.filter(status=Status.APPROVED, paid_at__isnull=True).values_list(
+            "remittance", "amount"
+        )
+    )
+
+
+def applications_queue() -> QuerySet[Application]:
+    return (
+        Application.objects.filter(status__in=OPEN_STATUSES)
+        .select_related("zone", "street")
+        .order_by("created_at")
+    )
+
+
+def applications_recent(limit: int = 50) -> QuerySet[Application]:
+    return Application.objects.select_related("zone", "street").order_by("-created_at")[:limit]
+
+
+def application_open_or_issued_for(
+    *, given_name: str, family_name: str, birth_date: date, exclude: int | None = None
+) -> bool:
+    """One permit per resident: an open application or a valid permit of the same person."""
+    same = Application.objects.filter(
+        given_name__iexact=given_name,
+        family_name__iexact=family_name,
+        birth_date=birth_date,
+        status__in=[*OPEN_STATUSES, Status.ISSUED],
+    )
+    if exclude is not None:
+        same = same.exclude(pk=exclude)
+    return same.exists()
+
+
+def permit_for_application(application: Application) -> Permit | None:
+    return Permit.objects.filter(application=application).first()
+
+
+def permits_valid_on(day: date) -> QuerySet[Permit]:
+    return Permit.objects.filter(
+        valid_from__lte=day, valid_until__gte=day, revoked_at__isnull=True
+    ).select_related("zone")
+
+
+def permits_for_plates(plates: Iterable[str], day: date) -> list[Permit]:
+    return list(permits_valid_on(day).filter(plate__in=list(plates)))
+
+
+@dataclass(frozen=True)
+class ZoneLoad:
+    zone: Zone
+    permits: int
+
+    @property
+    def limit(self) -> int:
+        return self.zone.spaces * OVERSUBSCRIPTION_FACTOR
+
+    @property
+    def over_limit(self) -> bool:
+        return self.permits > self.limit
+
+
+def zones_load(day: date) -> list[ZoneLoad]:
+    """Valid permits per zone against three times its spaces (VG Freiburg 2005)."""
+    counts = dict(
+        permits_valid_on(day).values_list("zone").annotate(n=Count("pk")).values_list("zone", "n")
+    )
+    return [ZoneLoad(zone, counts.get(zone.pk, 0)) for zone in Zone.objects.order_by("name")]
+
+
+# --- Register extracts, keys ------------------------------------------------------------------
+
+
+def residents_registered(*, family_name: str, birth_date: date) -> list[RegisteredResident]:
+    return list(
+        RegisteredResident.objects.filter(family_name__iexact=family_name, birth_date=birth_date)
+    )
+
+
+def vehicles_registered(plate: str) -> list[RegisteredVehicle]:
+    return list(RegisteredVehicle.objects.filter(plate=plate))
+
+
+def register_counts() -> dict[str, int]:
+    return {
+        "residents": RegisteredResident.objects.count(),
+        "vehicles": RegisteredVehicle.objects.count(),
+    }
+
+
+def signing_key_active() -> SigningKey | None:
+    return SigningKey.objects.filter(active=True).first()
+
+
+def signing_keys_public() -> list[SigningKey]:
+    return list(SigningKey.objects.order_by("created_at"))
+
+
+def signing_key_get(key_id: str) -> SigningKey | None:
+    return SigningKey.objects.filter(key_id=key_id).first()
+
+
+def permit_by_number(number: str) -> Permit | None:
+    return Permit.objects.select_related("zone").filter(number=number).first()
+
+
+def zone_get(slug: str) -> Zone | None:
+    return Zone.objects.filter(slug=slug).first()
+
+
+def zones_all() -> list[Zone]:
+    return list(Zone.objects.prefetch_related("segments__street").order_by("name"))
+
+
+def application_for_office(reference: str) -> Application | None:
+    return (
+        Application.objects.select_related("zone", "street", "fee_rule", "decided_by")
+        .prefetch_related("documents", "payments")
+        .filter(reference=reference)
+        .first()
+    )
+
+
+def document_for_office(reference: str, pk: int) -> Document | None:
+    return Document.objects.filter(application__reference=reference, pk=pk).first()
+
+
+def imports_recent(limit: int = 10) -> list[ImportRun]:
+    return list(ImportRun.objects.select_related("imported_by").order_by("-imported_at")[:limit])
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    """What an officer sees for a scanned code: genuine, valid today, and the permit's data."""
+
+    genuine: bool
+    valid_today: bool = False
+    revoked: bool = False
+    claims: Any = None
+    reason: str = ""
+
+
+def permit_code_check(code: str, *, on: date) -> CodeCheck:
+    try:
+        key = signing_key_get(code_key_id(code))
+        if key is None:
+            return CodeCheck(False, reason="unknown key")
+        claims = code_verify(code, public_key=key.public_key)
+    except CodeInvalid:
+        return CodeCheck(False, reason="invalid")
+    permit = permit_by_number(claims.number)
+    revoked = permit is None or permit.revoked_at is not None or permit.code != code.strip()
+    valid = claims.valid_from <= on <= claims.valid_until and not revoked
+    return CodeCheck(True, valid_today=valid, revoked=revoked, claims=claims)

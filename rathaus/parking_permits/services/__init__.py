@@ -1,0 +1,1 @@
+"""Every write of the parking-permit module (docs/parking-permits.md)."""

@@ -1,0 +1,125 @@
+"""Issuing permits (decided and paid), their signed code, the e-mail with the PDF, and keys."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.utils import timezone, translation
+
+from rathaus.core.mail import Attachment, mail_send_on_commit
+from rathaus.core.references import reference_draw, reference_unique
+
+from .. import audit_events as audit
+from .. import selectors
+from ..constants import PERMIT_PREFIX, PERMIT_YEARS, Status
+from ..links import check_url, status_url
+from ..models import Application, Permit, SigningKey
+from ..pdf import PermitSheet, permit_pdf
+from ..signing import PermitClaims, code_sign, keypair_new
+
+
+def signing_key_create(*, actor: Any = None) -> SigningKey:
+    """A new key that signs from now on; the old one stays published for existing permits."""
+    pair = keypair_new()
+    with transaction.atomic():
+        SigningKey.objects.filter(active=True).update(active=False, retired_at=timezone.now())
+        key = SigningKey.objects.create(
+            key_id=pair.key_id, public_key=pair.public, private_key=pair.private, active=True
+        )
+        audit.key_created(key, actor=actor)
+    return key
+
+
+def _active_key() -> SigningKey:
+    return selectors.signing_key_active() or signing_key_create()
+
+
+def permit_sheet(permit: Permit) -> PermitSheet:
+    return PermitSheet(
+        number=permit.number,
+        plate=permit.plate,
+        zone=permit.zone.name,
+        valid_from=permit.valid_from,
+        valid_until=permit.valid_until,
+        check_url=check_url(permit.code),
+        display_required=permit.zone.display_required,
+    )
+
+
+def _validity(application: Application, start: date) -> tuple[date, date]:
+    years = PERMIT_YEARS[application.fee_kind]
+    return start, start + relativedelta(years=years) - timedelta(days=1)
+
+
+def _number() -> str:
+    return reference_unique(
+        lambda: reference_draw(PERMIT_PREFIX, length=6),
+        lambda number: Permit.objects.filter(number=number).exists(),
+    )
+
+
+def permit_issue(*, application: Application, now: datetime) -> Permit:
+    """Issue the permit of an approved and paid application (inside the caller's transaction)
+    and queue the e-mail with the PDF."""
+    existing = selectors.permit_for_application(application)
+    if existing is not None:
+        return existing
+    start, end = _validity(application, timezone.localdate(now))
+    key = _active_key()
+    number = _number()
+    claims = PermitClaims(number, application.plate, application.zone.slug, start, end)
+    permit = Permit.objects.create(
+        number=number,
+        application=application,
+        zone=application.zone,
+        plate=application.plate,
+        valid_from=start,
+        valid_until=end,
+        fee_rule=application.fee_rule,
+        amount=application.amount,
+        key_id=key.key_id,
+        code=code_sign(claims, key_id=key.key_id, private_key=key.private_key),
+        issued_at=now,
+    )
+    application.status = Status.ISSUED
+    application.save(update_fields=["status", "updated_at"])
+    audit.permit_issued(permit, number=number)
+    _mail(application, permit)
+    return permit
+
+
+def _mail(application: Application, permit: Permit) -> None:
+    with translation.override(application.language):
+        pdf = permit_pdf(permit_sheet(permit))
+    mail_send_on_commit(
+        to=application.email,
+        template_prefix="parking_permits/email/permit_issued",
+        context={
+            "application": application,
+            "permit": permit,
+            "status_url": status_url(application),
+        },
+        language=application.language,
+        attachments=[
+            Attachment(f"Bewohnerparkausweis-{permit.number}.pdf", pdf, "application/pdf")
+        ],
+    )
+
+
+def permit_erase(*, application: Application) -> None:
+    Permit.objects.filter(application=application).update(plate="–", code="")
+
+
+def permit_revoke(*, permit: Permit, actor: Any, now: datetime) -> Permit:
+    """Revoke a permit (moved out, vehicle sold, issued in error): its code stops verifying as
+    valid at once on the check page."""
+    with transaction.atomic():
+        permit = Permit.objects.select_for_update().get(pk=permit.pk)
+        if permit.revoked_at is None:
+            permit.revoked_at = now
+            permit.save(update_fields=["revoked_at"])
+            audit.permit_revoked(permit, actor=actor)
+    return permit

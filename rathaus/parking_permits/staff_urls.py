@@ -1,0 +1,21 @@
+"""The parking-permit office's pages, mounted in the staff shell at /verwaltung/parken/."""
+
+from django.urls import path
+
+from .office import views
+
+app_name = "parking_staff"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("antrag/<str:reference>/", views.application_detail, name="application"),
+    path("antrag/<str:reference>/entscheiden/", views.application_decide, name="decide"),
+    path("antrag/<str:reference>/zahlung/", views.application_pay, name="pay"),
+    path("antrag/<str:reference>/widerrufen/", views.permit_revoke_view, name="revoke"),
+    path("antrag/<str:reference>/dokument/<int:pk>/", views.document, name="document"),
+    path("zonen/", views.zones, name="zones"),
+    path("zonen/<slug:slug>/", views.zone_edit, name="zone-edit"),
+    path("gebuehren/", views.fees, name="fees"),
+    path("kontoauszug/", views.statement, name="statement"),
+    path("register/", views.registers, name="registers"),
+]

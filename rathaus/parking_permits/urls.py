@@ -1,0 +1,23 @@
+"""Public pages, mounted at /parkausweis/ (docs/parking-permits.md); staff pages: staff_urls."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "parking_permits"
+
+urlpatterns = [
+    path("", views.precheck, name="precheck"),
+    path("antrag/", views.apply, name="apply"),
+    path("antrag/<str:reference>/<str:token>/", views.status, name="status"),
+    path(
+        "antrag/<str:reference>/<str:token>/ausweis.pdf", views.permit_download, name="permit-pdf"
+    ),
+    path(
+        "antrag/<str:reference>/<str:token>/bescheid.pdf",
+        views.refusal_download,
+        name="refusal-pdf",
+    ),
+    path("pruefen/", views.verify, name="verify"),
+    path("schluessel.json", views.public_keys, name="keys"),
+]
