@@ -27,6 +27,7 @@ prepare: install
 
 setup: prepare
 	$(BIN)/python manage.py create_demo_accounts
+	$(BIN)/python manage.py parking_demo
 
 # PORT goes along: the settings derive the site address of e-mail and ICS links from it.
 # The scheduled jobs the apps need run beside the server and stop with it (JOBS).

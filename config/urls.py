@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django_otp.admin import OTPAdminSite
 
 from rathaus.api.api import api
+from rathaus.appointments.sameday import urls as sameday_urls
 from rathaus.core.redirects import moved_permanently
 from rathaus.weddings.lottery import urls as lottery_urls
 
@@ -41,6 +42,8 @@ urlpatterns = [
     path("wohngeld/", include("rathaus.housing_benefit.urls")),
     path("buergerbuero/abholung/", include("rathaus.appointments.pickup.urls")),
     path("verwaltung/buergerbuero/abholung/", include("rathaus.appointments.pickup.staff_urls")),
+    path("buergerbuero/heute/", include(sameday_urls.public)),
+    path("verwaltung/buergerbuero/heute/", include(sameday_urls.staff)),
     path("buergerbuero/", include("rathaus.appointments.urls")),
     path("verwaltung/buergerbuero/statistik/", include("rathaus.appointments.statistics_urls")),
     path("parkausweis/", include("rathaus.parking_permits.urls")),

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "rathaus.appointments",
     "rathaus.appointments.pickup",
     "rathaus.parking_permits",
+    "rathaus.appointments.sameday",
     "rathaus.protection",
     "rathaus.api",
     "ninja",  # its static files: Swagger UI from our own origin (/api/v1/docs)

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from itertools import accumulate, compress
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -400,9 +401,8 @@ def _free_times_span(
     counts = grid.counts([runs[info.resource_id] for info in single], length)
     base, step = grid.base, grid.step
     found = [
-        FreeTime(base + index * step, base + index * step + length, free)
-        for index, free in enumerate(counts)
-        if free
+        FreeTime(base + index * step, base + index * step + length, counts[index])
+        for index in compress(range(grid.size), counts)
     ]
     if not use_parallel:
         return found
@@ -442,11 +442,8 @@ class _Grid:
                 if last >= first:
                     diff[(first - base) // step] += 1
                     diff[(last - base) // step + 1] -= 1
-        counts, running = [0] * self.size, 0
-        for index in range(self.size):
-            running += diff[index]
-            counts[index] = running
-        return counts
+        diff.pop()  # the end marker past the last start
+        return list(accumulate(diff))
 
 
 def _parallel_indexes(
@@ -465,7 +462,8 @@ def _parallel_indexes(
         stretches = [runs[info.resource_id] for info in per_person[0]]
         by_length = {m: grid.counts(stretches, m * 60) for m in set(needs)}
         # "at least k free for the k-th longest need", for every k, at each grid start
-        enough = [index for index, count in enumerate(by_length[needs[-1]]) if count >= len(needs)]
+        persons = len(needs)
+        enough = compress(range(grid.size), (count >= persons for count in by_length[needs[-1]]))
         return [
             index
             for index in enough
@@ -561,3 +559,129 @@ def active_appointments(location_ids: Iterable[int] | None = None) -> QuerySet[A
     if location_ids is not None:
         queryset = queryset.filter(location_id__in=list(location_ids))
     return queryset
+
+
+# --- the citizen's pages: the public status page and the booking flow -----------------
+
+
+@dataclass(frozen=True)
+class SameDayState:
+    kept: bool  # the location keeps a share of today for the same-day draw
+    released: bool  # today's draw is over: what is left is open to everyone
+    free_minutes: int  # free minutes today at the kept counters (before the release)
+    release_at: datetime | None  # the next moment a day's kept time opens to everyone
+
+
+@dataclass(frozen=True)
+class NextFree:
+    service: Service
+    start: datetime | None
+
+
+@dataclass(frozen=True)
+class LocationStatus:
+    location: Location
+    horizon_days: int
+    services: list[NextFree]
+    same_day: SameDayState
+
+
+def services_bookable_at(location: Location) -> list[Service]:
+    """The services one may book online at `location`, alphabetically."""
+    return [
+        service
+        for service in service_locations_inverse(location)
+        if service.online and not service.information_only
+    ]
+
+
+def service_locations_inverse(location: Location) -> list[Service]:
+    data = catalogue()
+    return [
+        service
+        for service in services_public()
+        if location.pk in data.offered_at.get(service.pk, frozenset())
+    ]
+
+
+def next_free_start(plan: Plan, now: datetime) -> datetime | None:
+    """The first free start of `plan` in the location's booking range, or None."""
+    first, last = booking_range(plan.location, now)
+    found = free_times(plan, first, last, now=now)
+    return found[0].start if found else None
+
+
+def _kept_free_minutes(location: Location, day: date, now: datetime) -> int:
+    kept = counters_kept_for_same_day(location)
+    if not kept:
+        return 0
+    infos = [info for info in catalogue().counters.get(location.pk, []) if info.id in kept]
+    calendars = calendars_between([info.resource_id for info in infos], day, day, now=now)
+    step = STEP_MINUTES * 60
+    minutes = 0
+    for calendar in calendars:
+        starts = engine.free_starts(
+            calendar, day, day, length=step, step=step, not_before=engine.epoch(now)
+        )
+        minutes += len(starts) * STEP_MINUTES
+    return minutes
+
+
+def _next_release(location: Location, now: datetime, days: int = 14) -> datetime | None:
+    """The next release moment of a day on which a kept counter is open."""
+    from .same_day import release_moment
+
+    kept = counters_kept_for_same_day(location)
+    if not kept:
+        return None
+    infos = [info for info in catalogue().counters.get(location.pk, []) if info.id in kept]
+    today = now.astimezone(BERLIN).date()
+    calendars = calendars_between(
+        [info.resource_id for info in infos], today, today + timedelta(days=days), now=now,
+        include_bookings=False,
+    )  # fmt: skip
+    for offset in range(days + 1):
+        day = today + timedelta(days=offset)
+        moment = release_moment(location, day)
+        if moment <= now:
+            continue
+        if any(engine.windows(calendar, day, day) for calendar in calendars):
+            return moment
+    return None
+
+
+def same_day_state(location: Location, now: datetime) -> SameDayState:
+    today = now.astimezone(BERLIN).date()
+    kept = bool(counters_kept_for_same_day(location))
+    released = kept and same_day_released(location, today, now)
+    return SameDayState(
+        kept=kept,
+        released=released,
+        free_minutes=0 if released or not kept else _kept_free_minutes(location, today, now),
+        release_at=_next_release(location, now),
+    )
+
+
+def public_status(now: datetime) -> list[LocationStatus]:
+    """Per location bookable online: the next free time of each service for one person,
+    and today's same-day capacity. Services with the same minutes and the same able counters
+    share one search."""
+    result = []
+    for location in locations_public():
+        if not location.online_booking:
+            continue
+        shared: dict[tuple[int, frozenset[int]], datetime | None] = {}
+        entries = []
+        for service in services_bookable_at(location):
+            try:
+                plan = plan_make(location, [PersonNeed(((service.slug, 1),))])
+            except PlanInvalid:
+                continue
+            key = (plan.minutes, frozenset(info.id for info in counters_able(plan)))
+            if key not in shared:
+                shared[key] = next_free_start(plan, now)
+            entries.append(NextFree(service, shared[key]))
+        result.append(
+            LocationStatus(location, location.horizon_days, entries, same_day_state(location, now))
+        )
+    return result

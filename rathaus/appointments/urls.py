@@ -7,6 +7,30 @@ from . import views
 app_name = "appointments"
 
 urlpatterns = [
+    path("", views.start, name="start"),
+    path("dienstleistungen/", views.service_list, name="services"),
+    path("dienstleistungen/<slug:slug>/", views.service_detail, name="service"),
+    path("status/", views.public_status, name="public-status"),
+    path("status.json", views.public_status_json, name="public-status-json"),
+    path("warteliste/", views.standby_start, name="standby"),
+    path("warteliste/eingetragen/<str:reference>/", views.standby_sent, name="standby-sent"),
+    path("warteliste/<slug:location>/", views.StandbyJoinView.as_view(), name="standby-join"),
+    # The booking flow. Its addresses come before the appointment's own (termin/<ref>/<token>/).
+    path("termin/", views.book_start, name="book"),
+    path("termin/gesendet/<str:reference>/", views.book_sent, name="book-sent"),
+    path("termin/<slug:location>/", views.book_needs, name="book-needs"),
+    path("termin/<slug:location>/zeiten/", views.book_times, name="book-times"),
+    path("termin/<slug:location>/halten/", views.book_hold, name="book-hold"),
+    path(
+        "termin/<str:reference>/angaben/<str:token>/",
+        views.DetailsView.as_view(),
+        name="book-details",
+    ),
+    path(
+        "termin/<str:reference>/freigeben/<str:token>/",
+        views.book_release,
+        name="book-release",
+    ),
     path(
         "termin/<str:reference>/bestaetigen/<str:token>/",
         views.ConfirmView.as_view(),

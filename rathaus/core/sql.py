@@ -132,3 +132,26 @@ def insert_many(instances: Sequence[Model]) -> None:
     params = [value for instance in instances for value in _values(instance, fields)]
     with connection.cursor() as cursor:
         cursor.execute(query, params)
+
+
+def insert_batches(instances: Sequence[Model], *, returning: bool = False, size: int = 500) -> None:
+    """INSERT many new instances of one model, `size` rows per statement (within every
+    backend's parameter limit). With `returning` each instance gets its primary key, read
+    back in the order of the rows as Django's `bulk_create` does; several times faster than
+    `bulk_create` for thousands of rows (no ORM query building per row)."""
+    for offset in range(0, len(instances), size):
+        chunk = instances[offset : offset + size]
+        if not returning:
+            insert_many(chunk)
+            continue
+        query, fields = _insert_statement(type(chunk[0]), True, len(chunk))
+        params = [value for instance in chunk for value in _values(instance, fields)]
+        with connection.cursor() as cursor:
+            cursor.execute(query, params)
+            keys = cursor.fetchall()
+        if len(keys) != len(chunk):
+            raise RuntimeError("the database returned fewer keys than rows inserted")
+        for instance, (key,) in zip(chunk, keys, strict=True):
+            instance.pk = key
+            instance._state.adding = False
+            instance._state.db = connection.alias

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Model
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.audit.models import AuditEntry
@@ -29,6 +30,31 @@ event_register(
 event_register("parking.permit.issued", _("Permit %(number)s was issued."))
 event_register("parking.permit.revoked", _("%(actor)s revoked the permit."))
 event_register("parking.zone.updated", _("%(actor)s changed the zone."))
+
+
+def _segment_shown(data: dict[str, Any], shown: dict[str, str]) -> dict[str, str]:
+    """The segment in the reader's language: the side's label is stored in English."""
+    if not {"street", "first_number", "last_number", "side"} <= data.keys():
+        return {}
+    side = gettext(str(data["side"]))
+    return {"segment": f"{data['street']} {data['first_number']}–{data['last_number']} ({side})"}
+
+
+event_register(
+    "parking.segment.created",
+    _("%(actor)s added %(segment)s to the zone."),
+    values=_segment_shown,
+)
+event_register(
+    "parking.segment.updated",
+    _("%(actor)s changed %(segment)s of the zone."),
+    values=_segment_shown,
+)
+event_register(
+    "parking.segment.deleted",
+    _("%(actor)s removed %(segment)s from the zone."),
+    values=_segment_shown,
+)
 event_register(
     "parking.fee.created",
     _("%(actor)s added the fee %(kind)s of %(amount)s € from %(valid_from)s."),
@@ -92,6 +118,66 @@ def permit_revoked(permit: Model, *, actor: Any) -> AuditEntry:
 
 def zone_updated(zone: Model, *, actor: Any, changes: list[dict[str, Any]]) -> AuditEntry:
     return audit_record(code="parking.zone.updated", obj=zone, actor=actor, changes=changes)
+
+
+Snapshot = dict[str, dict[str, Any]]
+
+
+def segment_values(values: Snapshot) -> dict[str, Any]:
+    """The segment's street, numbers and side (English label) from its snapshot, and the
+    whole as `Brauerstraße 1–29 (odd numbers)`."""
+    parts = {name: values[name]["value"] for name in ("street", "first_number", "last_number")}
+    parts["side"] = values["side"]["value"]
+    parts["segment"] = (
+        f"{parts['street']} {parts['first_number']}–{parts['last_number']} ({parts['side']})"
+    )
+    return parts
+
+
+def _fields(before: Snapshot | None, after: Snapshot | None) -> list[dict[str, Any]]:
+    """Every field with its value before and after (None for a segment added or removed)."""
+    names = (before or after or {}).keys()
+    return [
+        {
+            "field": name,
+            "label": (before or after or {})[name]["label"],
+            "before": before[name]["value"] if before else None,
+            "after": after[name]["value"] if after else None,
+        }
+        for name in names
+    ]
+
+
+def segment_created(zone: Model, *, actor: Any, after: Snapshot) -> AuditEntry:
+    return audit_record(
+        code="parking.segment.created",
+        obj=zone,
+        actor=actor,
+        **segment_values(after),
+        changes=_fields(None, after),
+    )
+
+
+def segment_updated(
+    zone: Model, *, actor: Any, before: Snapshot, after: Snapshot, changes: list[dict[str, Any]]
+) -> AuditEntry:
+    return audit_record(
+        code="parking.segment.updated",
+        obj=zone,
+        actor=actor,
+        **segment_values(before),
+        changes=changes,
+    )
+
+
+def segment_deleted(zone: Model, *, actor: Any, before: Snapshot) -> AuditEntry:
+    return audit_record(
+        code="parking.segment.deleted",
+        obj=zone,
+        actor=actor,
+        **segment_values(before),
+        changes=_fields(before, None),
+    )
 
 
 def fee_created(fee: Any, *, actor: Any) -> AuditEntry:

@@ -12,7 +12,7 @@ from rathaus.protection.forms import BotProtectionMixin
 
 from . import selectors
 from .addresses import house_number_parse
-from .constants import MAX_UPLOAD_BYTES, DocumentKind, FeeKind, Residence, UseBasis
+from .constants import MAX_UPLOAD_BYTES, DocumentKind, FeeKind, Residence, Side, UseBasis
 from .plates import Special, plate_check
 from .uploads import UploadRejected, upload_clean
 
@@ -214,6 +214,15 @@ class ZoneForm(ErrorItemsMixin, forms.Form):
     hours = forms.CharField(label=_("When the exemption applies"), max_length=300)
     hours_en = forms.CharField(label=_("When the exemption applies (English)"), max_length=300)
     active = forms.BooleanField(label=_("Active"), required=False)
+
+
+class SegmentForm(ErrorItemsMixin, forms.Form):
+    """House numbers of one street in a zone; overlaps are checked by the service."""
+
+    street = forms.ModelChoiceField(label=_("Street"), queryset=selectors.streets_all())
+    first_number = forms.IntegerField(label=_("From house number"), min_value=1)
+    last_number = forms.IntegerField(label=_("To house number"), min_value=1)
+    side = forms.ChoiceField(label=_("Side"), choices=Side.choices, initial=Side.ALL)
 
 
 class FeeForm(ErrorItemsMixin, forms.Form):

@@ -289,6 +289,18 @@ def zone_get(slug: str) -> Zone | None:
     return Zone.objects.filter(slug=slug).first()
 
 
+def zone_segments(zone: Zone) -> list[ZoneSegment]:
+    return list(zone.segments.select_related("street").order_by("street__name", "first_number"))
+
+
+def zone_segment_get(zone: Zone, pk: int) -> ZoneSegment | None:
+    return ZoneSegment.objects.select_related("zone", "street").filter(zone=zone, pk=pk).first()
+
+
+def streets_all() -> QuerySet[Street]:
+    return Street.objects.order_by("name")
+
+
 def zones_all() -> list[Zone]:
     return list(Zone.objects.prefetch_related("segments__street").order_by("name"))
 

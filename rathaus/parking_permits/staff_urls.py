@@ -15,6 +15,13 @@ urlpatterns = [
     path("antrag/<str:reference>/dokument/<int:pk>/", views.document, name="document"),
     path("zonen/", views.zones, name="zones"),
     path("zonen/<slug:slug>/", views.zone_edit, name="zone-edit"),
+    path("zonen/<slug:slug>/abschnitte/", views.segments, name="segments"),
+    path("zonen/<slug:slug>/abschnitte/<int:pk>/", views.segment_edit, name="segment-edit"),
+    path(
+        "zonen/<slug:slug>/abschnitte/<int:pk>/loeschen/",
+        views.segment_delete_view,
+        name="segment-delete",
+    ),
     path("gebuehren/", views.fees, name="fees"),
     path("kontoauszug/", views.statement, name="statement"),
     path("register/", views.registers, name="registers"),

@@ -168,14 +168,16 @@ def _global_closures_for(
     return engine.subtract(closures, holes) if holes and closures else closures
 
 
-# PostgreSQL hands over epoch seconds itself: turning thousands of timestamps into datetimes
+# The database hands over epoch seconds itself: turning thousands of timestamps into datetimes
 # and back cost more than the free-time arithmetic (bench/appointments.py).
 _BLOCKING_COLUMNS = {
     "postgresql": (
         'resource_id, FLOOR(EXTRACT(EPOCH FROM start))::bigint, FLOOR(EXTRACT(EPOCH FROM "end"))'
         "::bigint"
     ),
-    "sqlite": 'resource_id, start, "end"',
+    # SQLite keeps UTC text; strftime turns it into epoch seconds in C ('%%' is a literal %)
+    "sqlite": "resource_id, CAST(strftime('%%s', start) AS INTEGER), "
+    "CAST(strftime('%%s', \"end\") AS INTEGER)",
 }
 _BLOCKING = """
 SELECT {columns} FROM scheduling_allocation
@@ -200,9 +202,7 @@ def allocation_intervals(
         sql.with_lists(query, ids=len(resource_ids), ignored=len(ignored)),
         [now, *resource_ids, range_end, range_start, *ignored],
     )
-    if connection.vendor == "postgresql":
-        return [(resource_id, int(start), int(end)) for resource_id, start, end in found]
-    return [(resource_id, _epoch(start), _epoch(end)) for resource_id, start, end in found]
+    return [(resource_id, int(start), int(end)) for resource_id, start, end in found]
 
 
 _LAPSED_OR_CLASHING = """

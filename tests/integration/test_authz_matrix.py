@@ -137,6 +137,26 @@ PUBLIC = {
     "lottery:application-pending": ("get", ["=TV-2030-AAAA"]),
     "waitlist:wish-create": ("get", []),
     "waitlist:wish-pending": ("get", []),
+    # The same-day draw: public pages; the request form takes no login (one per e-mail and
+    # person and day), the received page shows a reference and the commitment only.
+    "sameday:home": ("get", []),
+    "sameday:location": ("get", ["=rathaus"]),
+    "sameday:received": ("get", ["=rathaus", "=SD-AAAAAAAA"]),
+    "sameday:result": ("get", ["=rathaus", "=2030-06-03"]),
+    "sameday:result-json": ("get", ["=rathaus", "=2030-06-03"]),
+    "appointments:start": ("get", []),
+    "appointments:services": ("get", []),
+    "appointments:service": ("get", ["=personalausweis"]),
+    "appointments:public-status": ("get", []),
+    "appointments:public-status-json": ("get", []),
+    "appointments:standby": ("get", []),
+    "appointments:standby-join": ("get", ["=rathaus"]),
+    "appointments:standby-sent": ("get", ["=SB-AAAAAA"]),
+    "appointments:book": ("get", []),
+    "appointments:book-needs": ("get", ["=rathaus"]),
+    "appointments:book-times": ("get", ["=rathaus"]),
+    "appointments:book-hold": ("post", ["=rathaus"]),
+    "appointments:book-sent": ("get", ["=BB-AAAAAA"]),
 }
 CITIZEN_WEB = {
     "weddings:reservation-status": ("manage", ["get"]),
@@ -206,6 +226,14 @@ CITIZEN_ELSEWHERE = {
     "appointments:ics": (
         ["=BB-AAAAAA", "=" + "A" * 32],
         "rathaus/appointments/tests/test_pages.py::test_token_pages_are_not_found_with_a_wrong_token",
+    ),
+    "appointments:book-details": (
+        ["=BB-AAAAAA", "=" + "A" * 32],
+        "rathaus/appointments/tests/test_public_booking.py::test_token_pages_of_the_flow_are_not_found_with_a_wrong_token",
+    ),
+    "appointments:book-release": (
+        ["=BB-AAAAAA", "=" + "A" * 32],
+        "rathaus/appointments/tests/test_public_booking.py::test_token_pages_of_the_flow_are_not_found_with_a_wrong_token",
     ),
     "waitlist:offer-decline": (
         ["b_reference", "=" + "A" * 32],
@@ -294,9 +322,14 @@ STAFF_ELSEWHERE = {
     "parking_staff:document": (["=BP-2030-AAAA", "=1"], {CITIZEN_ADMIN}),
     "parking_staff:zones": ([], {CITIZEN_ADMIN}),
     "parking_staff:zone-edit": (["=brauerstrasse"], {CITIZEN_ADMIN}),
+    "parking_staff:segments": (["=brauerstrasse"], {CITIZEN_ADMIN}),
+    "parking_staff:segment-edit": (["=brauerstrasse", "=1"], {CITIZEN_ADMIN}),
+    "parking_staff:segment-delete": (["=brauerstrasse", "=1"], {CITIZEN_ADMIN}),
     "parking_staff:fees": ([], {CITIZEN_ADMIN}),
     "parking_staff:statement": ([], {CITIZEN_ADMIN}),
     "parking_staff:registers": ([], {CITIZEN_ADMIN}),
+    # proven for the allowed role in rathaus/appointments/sameday/tests/test_pages.py
+    "sameday_staff:home": ([], {CITIZEN_ADMIN}),
 }
 BACKOFFICE_EXTRA = {
     # back-office URLs the role matrix of test_access does not list, proven in this module

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rathaus.accounts.access import staff_page
+from rathaus.audit.selectors import audit_lines_for
 from rathaus.core.timezone import local_today
 
 from .. import selectors
@@ -22,6 +23,7 @@ from ..forms import (
     FeeForm,
     RefuseForm,
     RegisterImportForm,
+    SegmentForm,
     StatementForm,
     ZoneForm,
 )
@@ -30,7 +32,17 @@ from ..services.applications import (
     application_approve,
     application_refuse,
 )
-from ..services.office import ImportRejected, fee_rule_create, register_import, zone_update
+from ..services.office import (
+    SEGMENT_FIELDS,
+    ImportRejected,
+    SegmentRejected,
+    fee_rule_create,
+    register_import,
+    segment_create,
+    segment_delete,
+    segment_update,
+    zone_update,
+)
 from ..services.payments import PaymentRejected, payment_record, statement_import
 from ..services.permits import permit_revoke
 
@@ -155,6 +167,67 @@ def zone_edit(request, slug: str):
         messages.success(request, _("The zone was saved."))
         return redirect("parking_staff:zones")
     return render(request, "parking_permits/office/zone_edit.html", {"zone": zone, "form": form})
+
+
+def _zone(slug: str):
+    zone = selectors.zone_get(slug)
+    if zone is None:
+        raise Http404
+    return zone
+
+
+def _segment(zone, pk: int):
+    segment = selectors.zone_segment_get(zone, pk)
+    if segment is None:
+        raise Http404
+    return segment
+
+
+@office_page
+def segments(request, slug: str):
+    """A zone's streets and house numbers, with the form to add one and the zone's history."""
+    zone = _zone(slug)
+    form = SegmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            segment_create(zone=zone, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("The segment was added."))
+            return redirect("parking_staff:segments", slug=zone.slug)
+        except SegmentRejected as error:
+            form.add_error(None, error.message)
+    context = {
+        "zone": zone,
+        "segments": selectors.zone_segments(zone),
+        "form": form,
+        "history": audit_lines_for(zone, limit=30),
+    }
+    return render(request, "parking_permits/office/segments.html", context)
+
+
+@office_page
+def segment_edit(request, slug: str, pk: int):
+    zone = _zone(slug)
+    segment = _segment(zone, pk)
+    initial = {name: getattr(segment, name) for name in SEGMENT_FIELDS}
+    form = SegmentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            segment_update(segment=segment, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("The segment was saved."))
+            return redirect("parking_staff:segments", slug=zone.slug)
+        except SegmentRejected as error:
+            form.add_error(None, error.message)
+    context = {"zone": zone, "segment": segment, "form": form}
+    return render(request, "parking_permits/office/segment_edit.html", context)
+
+
+@office_page
+@require_POST
+def segment_delete_view(request, slug: str, pk: int):
+    zone = _zone(slug)
+    segment_delete(segment=_segment(zone, pk), actor=request.user)
+    messages.success(request, _("The segment was deleted."))
+    return redirect("parking_staff:segments", slug=zone.slug)
 
 
 @office_page

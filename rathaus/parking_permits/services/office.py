@@ -9,12 +9,22 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from rathaus.audit.services import changes, snapshot
 
 from .. import audit_events as audit
 from ..addresses import house_number_format, street_key
-from ..models import FeeRule, ImportRun, RegisteredResident, RegisteredVehicle, Zone
+from ..constants import Side
+from ..models import (
+    FeeRule,
+    ImportRun,
+    RegisteredResident,
+    RegisteredVehicle,
+    Street,
+    Zone,
+    ZoneSegment,
+)
 from ..plates import plate_check
 
 ZONE_FIELDS = [
@@ -136,3 +146,117 @@ def register_import(*, register: str, content: str, actor: Any, now: datetime) -
         )
         audit.register_imported(run, actor=actor, register=register, rows=len(objects))
     return run
+
+
+# --- Zone segments: the streets and house numbers of a zone ------------------------------------
+
+SEGMENT_FIELDS = ["street", "first_number", "last_number", "side"]
+
+
+class SegmentRejected(ValueError):
+    """A segment that cannot be saved; `message` is for staff (translated)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _covered(first: int, last: int, side: str) -> tuple[int, int] | None:
+    """The first and last house number of the range that lie on `side`, or None."""
+    if side != Side.ALL:
+        wanted = 1 if side == Side.ODD else 0
+        first += (first - wanted) % 2
+        last -= (last - wanted) % 2
+    return (first, last) if first <= last else None
+
+
+def segments_overlap(one: ZoneSegment, other: ZoneSegment) -> bool:
+    """True when some house number of the same street lies in both segments."""
+    if one.street_id != other.street_id:
+        return False
+    first = max(one.first_number, other.first_number)
+    last = min(one.last_number, other.last_number)
+    if first > last:
+        return False
+    if one.side == Side.ALL:
+        side = other.side
+    elif other.side in (Side.ALL, one.side):
+        side = one.side
+    else:
+        return False  # odd against even
+    return _covered(first, last, side) is not None
+
+
+def _segment_check(segment: ZoneSegment) -> None:
+    if segment.first_number < 1:
+        raise SegmentRejected(_("House numbers start at 1."))
+    if segment.first_number > segment.last_number:
+        raise SegmentRejected(
+            _("The range is reversed: the first number must not be larger than the last.")
+        )
+    if _covered(segment.first_number, segment.last_number, segment.side) is None:
+        raise SegmentRejected(_("The range holds no house number on the chosen side."))
+    # Edits of one street wait for each other (the street's row is the lock), so two at once
+    # cannot both pass the overlap check.
+    Street.objects.select_for_update().filter(pk=segment.street_id).first()
+    others = (
+        ZoneSegment.objects.filter(street_id=segment.street_id)
+        .exclude(pk=segment.pk)
+        .select_related("zone", "street")
+    )
+    for other in others:
+        if segments_overlap(segment, other):
+            raise SegmentRejected(
+                _(
+                    "These house numbers overlap %(segment)s of the zone %(zone)s. "
+                    "Change or delete that segment first."
+                )
+                % {"segment": segment_label(other), "zone": other.zone.name}
+            )
+
+
+def segment_label(segment: ZoneSegment) -> str:
+    """`Brauerstraße 1–29 (odd numbers)` in the active language."""
+    return (
+        f"{segment.street.name} {segment.first_number}–{segment.last_number} "
+        f"({segment.get_side_display()})"
+    )
+
+
+def segment_create(
+    *, zone: Zone, street: Street, first_number: int, last_number: int, side: str, actor: Any
+) -> ZoneSegment:
+    segment = ZoneSegment(
+        zone=zone, street=street, first_number=first_number, last_number=last_number, side=side
+    )
+    with transaction.atomic():
+        _segment_check(segment)
+        segment.save()
+        audit.segment_created(zone, actor=actor, after=snapshot(segment, SEGMENT_FIELDS))
+    return segment
+
+
+def segment_update(*, segment: ZoneSegment, actor: Any, **values: Any) -> ZoneSegment:
+    with transaction.atomic():
+        before = snapshot(segment, SEGMENT_FIELDS)
+        for name, value in values.items():
+            if name not in SEGMENT_FIELDS:
+                raise ValueError(name)
+            setattr(segment, name, value)
+        _segment_check(segment)
+        after = snapshot(segment, SEGMENT_FIELDS)
+        diff = changes(before, after)
+        if diff:
+            segment.save()
+            audit.segment_updated(
+                segment.zone, actor=actor, before=before, after=after, changes=diff
+            )
+    return segment
+
+
+def segment_delete(*, segment: ZoneSegment, actor: Any) -> None:
+    with transaction.atomic():
+        before = snapshot(segment, SEGMENT_FIELDS)
+        zone = segment.zone
+        segment.delete()
+        audit.segment_deleted(zone, actor=actor, before=before)

@@ -12,27 +12,22 @@
 
 from __future__ import annotations
 
-import hashlib
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
-SEED_BYTES = 32
+# The commitment scheme is shared with the same-day draw of the citizen office (core).
+from rathaus.core.draw import (
+    SEED_BYTES,
+    commitment_in_time,
+    commitment_problems,
+    draw_key,
+    draw_order,
+    seed_commitment,
+)
 
-
-def seed_commitment(seed_hex: str) -> str:
-    """What is published before the draw: SHA-256 of the 32 seed bytes, hex."""
-    return hashlib.sha256(bytes.fromhex(seed_hex)).hexdigest()
-
-
-def draw_key(seed_hex: str, reference: str) -> str:
-    return hashlib.sha256(f"{seed_hex}:{reference}".encode()).hexdigest()
-
-
-def draw_order(seed_hex: str, references: Iterable[str]) -> list[str]:
-    return sorted(references, key=lambda reference: (draw_key(seed_hex, reference), reference))
+__all__ = ["SEED_BYTES", "draw_key", "draw_order", "seed_commitment"]
 
 
 # --- Duplicates --------------------------------------------------------------------------------
@@ -200,15 +195,15 @@ def document_verify(document: Mapping[str, Any], *, commitment: str | None = Non
     `commitment` is the hash the couple received before the draw (page or e-mail): the
     document must carry that one, not one made up afterwards.
     """
-    problems = []
     seed = document.get("seed")
     if not seed:
         return ["the seed is not published yet"]
-    if commitment is not None and commitment.strip().lower() != document["seed_commitment"]:
-        problems.append("the commitment differs from the one received before the draw")
-    if seed_commitment(seed) != document["seed_commitment"]:
-        problems.append("the seed does not match the commitment")
-    problems += _commitment_in_time(document)
+    problems = commitment_problems(
+        seed_hex=seed, published=document["seed_commitment"], received=commitment
+    )
+    problems += commitment_in_time(
+        document.get("seed_commitment_shown_at"), document.get("first_application_at")
+    )
     participants = [
         Participant(entry["reference"], tuple(entry["preferences"]))
         for entry in document["applications"]
@@ -264,16 +259,6 @@ def _allocation_with_duty(document, seed, participants, duty: Duty, problems) ->
         free_slots=document["free_slots"],
         attempt=attempt,
     )
-
-
-def _commitment_in_time(document: Mapping[str, Any]) -> list[str]:
-    shown = document.get("seed_commitment_shown_at")
-    first = document.get("first_application_at")
-    if not shown:
-        return ["the moment the commitment was first shown is not published"]
-    if first and datetime.fromisoformat(shown) > datetime.fromisoformat(first):
-        return ["the commitment was first shown after the first application"]
-    return []
 
 
 def participants_sorted(participants: Sequence[Participant]) -> list[Participant]:

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.core.draw import seed_new
 from rathaus.core.mail import mail_send_on_commit
 from rathaus.core.references import reference_unique
 from rathaus.core.timezone import BERLIN
@@ -47,7 +48,7 @@ class LotteryError(Exception):
 
 def _lottery_new(day: date, source: str, now: datetime) -> Lottery:
     """A new lottery with its secret seed; only the commitment is shown until the draw."""
-    seed = secrets.token_bytes(pure_draw.SEED_BYTES).hex()
+    seed = seed_new()
     if source == LotterySource.STAFF:
         opens_at, closes_at = window_default(day, now=now)
     else:
