@@ -37,6 +37,7 @@ urlpatterns = [
     path("verwaltung/datenschutz/", include("rathaus.accounts.privacy_urls")),
     path("verwaltung/trauungen/", include("rathaus.weddings.backoffice.urls")),
     path("verwaltung/wohngeld/", include("rathaus.housing_benefit.staff_urls")),
+    path("verwaltung/buergerbuero/", include("rathaus.appointments.staff_urls")),
     path("verwaltung/parken/", include("rathaus.parking_permits.staff_urls")),
     path("wohngeld/", include("rathaus.housing_benefit.urls")),
     path("buergerbuero/abholung/", include("rathaus.appointments.pickup.urls")),

@@ -21,6 +21,7 @@ from django.test import Client
 
 from rathaus.accounts import roles
 from rathaus.accounts.services import roles_ensure, staff_user_ensure
+from rathaus.appointments.bootstrap import citizen_office_load
 from rathaus.core.timezone import local_today
 from rathaus.parking_permits.links import status_path
 from rathaus.parking_permits.tests import factories as parking
@@ -95,6 +96,7 @@ def _parking_pages() -> dict[str, str]:
 def test_every_page_passes_the_nu_html_checker(tmp_path):
     command = _checker()
     bottrop_data_load(today=local_today())
+    citizen_office_load(today=local_today())
     status_page = reservation_confirmed()
     pages: dict[str, str] = {}
 
@@ -114,6 +116,7 @@ def test_every_page_passes_the_nu_html_checker(tmp_path):
         _staff_client("standesamt", roles.REGISTRY_OFFICE),
         _staff_client("schlossbeck", roles.VENUE_OPERATOR, venue="schloss-beck"),
         _staff_client("wohngeld", roles.HOUSING_BENEFIT_STAFF),
+        _staff_client("buergerbuero", roles.CITIZEN_OFFICE_ADMIN),
         _staff_client("parken", roles.PARKING_OFFICE),
     ]
     for client in staff:

@@ -10,8 +10,12 @@ class AppointmentsConfig(AppConfig):
     def ready(self) -> None:
         from rathaus.scheduling.kinds import resource_kind_register
 
-        from . import audit_events  # noqa: F401 - registers the app's audit sentences
+        from . import (
+            audit_events,  # noqa: F401 - registers the app's audit sentences
+            jobs_events,  # noqa: F401 - reminder and reconfirmation sentences
+        )
         from .constants import KIND_COUNTER
+        from .staff_domain import staff_domain_add
 
         resource_kind_register(KIND_COUNTER, _("Citizen-office counter"))
-        from . import jobs_events  # noqa: F401 - reminder and reconfirmation sentences
+        staff_domain_add()

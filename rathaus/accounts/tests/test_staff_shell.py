@@ -45,7 +45,12 @@ def _domain_links(html: str) -> list[str]:
         ((roles.PARKING_OFFICE,), ["/verwaltung/parken/"]),
         (
             (roles.CITIZEN_OFFICE_ADMIN,),
-            ["/verwaltung/wohngeld/", "/verwaltung/parken/", "/verwaltung/datenschutz/"],
+            [
+                "/verwaltung/wohngeld/",
+                "/verwaltung/buergerbuero/",
+                "/verwaltung/parken/",
+                "/verwaltung/datenschutz/",
+            ],
         ),
         (
             (roles.REGISTRY_OFFICE, roles.HOUSING_BENEFIT_STAFF),
@@ -134,7 +139,7 @@ def test_unknown_and_public_addresses_do_not_redirect(client):
 
 def test_domains_register_once_and_are_offered_by_their_gate():
     slugs = [domain.slug for domain in staff_domains_registered()]
-    assert slugs == ["trauungen", "wohngeld", "parken", "datenschutz"]
+    assert slugs == ["trauungen", "wohngeld", "buergerbuero", "parken", "datenschutz"]
     known = next(d for d in staff_domains_registered() if d.slug == "wohngeld")
     staff_domain_register(  # the same registration again (a re-import) is harmless
         slug=known.slug,
