@@ -12,14 +12,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
-from .links import appointment_links
 from .services.reminders import (
     NotPossible,
     appointment_coming,
     appointment_reconfirm,
     coming_links,
 )
-from .views import _appointment, _context
+from .views import _appointment, _context, _status_path
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -46,7 +45,9 @@ class ComingView(View):
                 status=409,
             )
         messages.success(request, self.done)
-        return redirect(appointment_links(appointment)["status_url"])
+        # Relative, as ConfirmView's: an absolute SITE_URL address on another origin than the
+        # form's is blocked by the browser (CSP form-action 'self' covers the redirect).
+        return redirect(_status_path(appointment))
 
     @property
     def done(self) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -26,7 +27,7 @@ from .constants import (
 from .forms import PostalForm, SlotForm
 from .models import Pickup
 from .selectors import pickup_for_token, pickup_times
-from .services import PickupRefused, pickup_book, pickup_request_postal, pickup_url
+from .services import PickupRefused, pickup_book, pickup_request_postal, pickup_token
 
 
 def _pickup(reference: str, token: str) -> Pickup:
@@ -34,6 +35,12 @@ def _pickup(reference: str, token: str) -> Pickup:
     if pickup is None:
         raise Http404
     return pickup
+
+
+def _path(pickup: Pickup) -> str:
+    """The pick-up page on this site: a relative redirect stays on the form's origin (an
+    absolute SITE_URL address on another origin is blocked by CSP form-action 'self')."""
+    return reverse("pickup:detail", args=[pickup.reference, pickup_token(pickup)])
 
 
 def _context(pickup: Pickup, **extra: Any) -> dict[str, Any]:
@@ -68,7 +75,7 @@ class PickupView(View):
 @method_decorator(never_cache, name="dispatch")
 class SlotView(View):
     def get(self, request: HttpRequest, reference: str, token: str) -> HttpResponse:
-        return redirect(pickup_url(_pickup(reference, token)))  # the form is on that page
+        return redirect(_path(_pickup(reference, token)))  # the form is on that page
 
     def post(self, request: HttpRequest, reference: str, token: str) -> HttpResponse:
         pickup = _pickup(reference, token)
@@ -88,7 +95,7 @@ class SlotView(View):
                 form.add_error(None, str(error.message))
             else:
                 messages.success(request, _("Your pick-up time is booked."))
-                return redirect(pickup_url(pickup))
+                return redirect(_path(pickup))
         return render(
             request,
             "appointments_pickup/pickup.html",
@@ -100,7 +107,7 @@ class SlotView(View):
 @method_decorator(never_cache, name="dispatch")
 class PostalView(View):
     def get(self, request: HttpRequest, reference: str, token: str) -> HttpResponse:
-        return redirect(pickup_url(_pickup(reference, token)))  # the form is on that page
+        return redirect(_path(_pickup(reference, token)))  # the form is on that page
 
     def post(self, request: HttpRequest, reference: str, token: str) -> HttpResponse:
         pickup = _pickup(reference, token)
@@ -116,7 +123,7 @@ class PostalView(View):
                 form.add_error(None, str(error.message))
             else:
                 messages.success(request, _("Postal delivery is requested."))
-                return redirect(pickup_url(pickup))
+                return redirect(_path(pickup))
         return render(
             request,
             "appointments_pickup/pickup.html",

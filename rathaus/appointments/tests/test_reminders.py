@@ -169,6 +169,22 @@ def test_im_coming_page_shows_a_button_and_only_the_post_acts(client):
     assert appointment.reconfirmed_at == NOW  # "I'm coming" reconfirms as well
 
 
+@pytest.mark.parametrize("page", ["coming", "reconfirm"])
+def test_the_one_tap_pages_redirect_on_the_forms_own_origin(client, settings, page):
+    """Not to SITE_URL: a browser on another origin (a second host name, a proxy) blocks a
+    form's redirect there (CSP form-action 'self')."""
+    settings.SITE_URL = "https://elsewhere.example"
+    o = office()
+    appointment = book(o, at(9, day=FAR))
+    token = appointment_token(appointment)
+    with time_machine.travel(NOW, tick=False):
+        response = client.post(reverse(f"appointments:{page}", args=[appointment.reference, token]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "appointments:status", args=[appointment.reference, token]
+    )
+
+
 def test_coming_after_a_cancellation_is_refused(client):
     o = office()
     appointment = book(o, at(9))
