@@ -4,6 +4,7 @@ from `staff_selectors`, writes through `services`; every refusal is shown as a m
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -99,12 +100,16 @@ def _see_other(url: str) -> HttpResponseRedirect:
     return response
 
 
-def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
-    """Back to the page the action came from (a local path only), else `fallback`."""
+def _back_url(request: HttpRequest, fallback: str) -> str:
+    """The page the action came from (a local path only), else `fallback`."""
     target = request.POST.get("next", "")
     if target.startswith("/verwaltung/buergerbuero/") and "//" not in target:
-        return _see_other(target)
-    return _see_other(fallback)
+        return target
+    return fallback
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
+    return _see_other(_back_url(request, fallback))
 
 
 def _form_errors(request: HttpRequest, form: Any) -> None:
@@ -116,6 +121,38 @@ def _form_errors(request: HttpRequest, form: Any) -> None:
 
 def _refused(request: HttpRequest, error: Exception) -> None:
     messages.error(request, str(getattr(error, "message", None) or error))
+
+
+# What a write of the back office may refuse with a sentence for the clerk.
+REFUSALS = (BookingRefused, CatalogueRefused, SchedulingError)
+
+
+def _act(
+    request: HttpRequest, write: Callable[[], object], *, done: Any, back: str
+) -> HttpResponseRedirect:
+    """Run a write; its refusal or `done` as a message, then back to `back` (303)."""
+    try:
+        write()
+    except REFUSALS as error:
+        _refused(request, error)
+    else:
+        messages.success(request, done)
+    return _see_other(back)
+
+
+def _form_act(
+    request: HttpRequest,
+    form: Any,
+    write: Callable[[dict[str, Any]], object],
+    *,
+    done: Any,
+    back: str,
+) -> HttpResponseRedirect:
+    """A posted form: its errors as messages, or the write with its cleaned data (`_act`)."""
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _see_other(back)
+    return _act(request, lambda: write(form.cleaned_data), done=done, back=back)
 
 
 def _day_url(location_slug: str, day: date, counter: int | None = None) -> str:
@@ -203,21 +240,15 @@ def mark_no_show(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def cancel(request: HttpRequest, reference: str) -> HttpResponse:
     found = appointment_or_404(reference)
-    form = CancelForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        try:
-            appointment_cancel_by_staff(
-                appointment=found, reason=form.cleaned_data["reason"], actor=request.user
-            )
-        except BookingRefused as error:
-            _refused(request, error)
-        else:
-            messages.success(
-                request, _("%(reference)s is cancelled.") % {"reference": found.reference}
-            )
-    return _see_other(reverse("appointments_staff:appointment", args=[found.reference]))
+    return _form_act(
+        request,
+        CancelForm(request.POST),
+        lambda data: appointment_cancel_by_staff(
+            appointment=found, reason=data["reason"], actor=request.user
+        ),
+        done=_("%(reference)s is cancelled.") % {"reference": found.reference},
+        back=reverse("appointments_staff:appointment", args=[found.reference]),
+    )
 
 
 @staff_required
@@ -394,30 +425,26 @@ def service(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def fee_create(request: HttpRequest, slug: str) -> HttpResponse:
     found = service_or_404(slug)
-    form = FeeForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        try:
-            fee_add(actor=request.user, service=found, fee=FeeData(**form.cleaned_data))
-        except CatalogueRefused as error:
-            _refused(request, error)
-        else:
-            messages.success(request, _("The new fee is saved."))
-    return _see_other(reverse("appointments_staff:service", args=[found.slug]) + "#fees")
+    return _form_act(
+        request,
+        FeeForm(request.POST),
+        lambda data: fee_add(actor=request.user, service=found, fee=FeeData(**data)),
+        done=_("The new fee is saved."),
+        back=reverse("appointments_staff:service", args=[found.slug]) + "#fees",
+    )
 
 
 @staff_required
 @require_POST
 def fee_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     found = service_or_404(slug)
-    try:
-        fee_remove(actor=request.user, fee=fee_or_404(found, pk))
-    except CatalogueRefused as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("The coming fee is removed."))
-    return _see_other(reverse("appointments_staff:service", args=[found.slug]) + "#fees")
+    fee = fee_or_404(found, pk)
+    return _act(
+        request,
+        lambda: fee_remove(actor=request.user, fee=fee),
+        done=_("The coming fee is removed."),
+        back=reverse("appointments_staff:service", args=[found.slug]) + "#fees",
+    )
 
 
 # --- locations and counters -----------------------------------------------------------
@@ -492,42 +519,33 @@ def location(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def location_closure(request: HttpRequest, slug: str) -> HttpResponse:
     found = location_or_404(slug)
-    form = ClosureForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        try:
-            location_closure_add(actor=request.user, location=found, **form.cleaned_data)
-        except SchedulingError as error:
-            _refused(request, error)
-        else:
-            messages.success(request, _("The location is closed for this time."))
-    return _see_other(reverse("appointments_staff:location", args=[found.slug]))
+    return _form_act(
+        request,
+        ClosureForm(request.POST),
+        lambda data: location_closure_add(actor=request.user, location=found, **data),
+        done=_("The location is closed for this time."),
+        back=reverse("appointments_staff:location", args=[found.slug]),
+    )
 
 
 @staff_required
 @require_POST
 def location_opening(request: HttpRequest, slug: str) -> HttpResponse:
     found = location_or_404(slug)
-    form = ExtraOpeningForm(request.POST, counters=counters_queryset(found))
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        data = form.cleaned_data
-        try:
-            extra_opening_add(
-                actor=request.user,
-                counters=list(data["counters"]),
-                day=data["date"],
-                start_time=data["start_time"],
-                end_time=data["end_time"],
-                note=data["note"],
-            )
-        except SchedulingError as error:
-            _refused(request, error)
-        else:
-            messages.success(request, _("The extra opening is saved."))
-    return _see_other(reverse("appointments_staff:location", args=[found.slug]))
+    return _form_act(
+        request,
+        ExtraOpeningForm(request.POST, counters=counters_queryset(found)),
+        lambda data: extra_opening_add(
+            actor=request.user,
+            counters=list(data["counters"]),
+            day=data["date"],
+            start_time=data["start_time"],
+            end_time=data["end_time"],
+            note=data["note"],
+        ),
+        done=_("The extra opening is saved."),
+        back=reverse("appointments_staff:location", args=[found.slug]),
+    )
 
 
 @staff_required
@@ -598,16 +616,13 @@ def _counter_url(found: Any, anchor: str = "") -> str:
 def hours_create(request: HttpRequest, pk: int) -> HttpResponse:
     found = counter_or_404(pk)
     form = HoursForm(request.POST, prefix="neu")
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        try:
-            hours_add(actor=request.user, counter=found, hours=_hours(form))
-        except SchedulingError as error:
-            _refused(request, error)
-        else:
-            messages.success(request, _("The hours are saved."))
-    return _see_other(_counter_url(found, "#hours"))
+    return _form_act(
+        request,
+        form,
+        lambda _data: hours_add(actor=request.user, counter=found, hours=_hours(form)),
+        done=_("The hours are saved."),
+        back=_counter_url(found, "#hours"),
+    )
 
 
 @staff_required
@@ -616,16 +631,15 @@ def hours_change(request: HttpRequest, pk: int, rule: int) -> HttpResponse:
     found = counter_or_404(pk)
     existing = hours_rule_or_404(found, rule)
     form = HoursForm(request.POST, prefix=f"r{existing.pk}")
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        try:
-            hours_update(actor=request.user, counter=found, rule=existing, hours=_hours(form))
-        except SchedulingError as error:
-            _refused(request, error)
-        else:
-            messages.success(request, _("The hours are saved."))
-    return _see_other(_counter_url(found, "#hours"))
+    return _form_act(
+        request,
+        form,
+        lambda _data: hours_update(
+            actor=request.user, counter=found, rule=existing, hours=_hours(form)
+        ),
+        done=_("The hours are saved."),
+        back=_counter_url(found, "#hours"),
+    )
 
 
 @staff_required
@@ -633,30 +647,25 @@ def hours_change(request: HttpRequest, pk: int, rule: int) -> HttpResponse:
 def hours_remove(request: HttpRequest, pk: int, rule: int) -> HttpResponse:
     found = counter_or_404(pk)
     existing = hours_rule_or_404(found, rule)
-    try:
-        hours_delete(actor=request.user, counter=found, rule=existing)
-    except SchedulingError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("The hours are removed."))
-    return _see_other(_counter_url(found, "#hours"))
+    return _act(
+        request,
+        lambda: hours_delete(actor=request.user, counter=found, rule=existing),
+        done=_("The hours are removed."),
+        back=_counter_url(found, "#hours"),
+    )
 
 
 @staff_required
 @require_POST
 def counter_closure(request: HttpRequest, pk: int) -> HttpResponse:
     found = counter_or_404(pk)
-    form = ClosureForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        try:
-            counter_closure_add(actor=request.user, counter=found, **form.cleaned_data)
-        except SchedulingError as error:
-            _refused(request, error)
-        else:
-            messages.success(request, _("The absence is saved."))
-    return _see_other(_counter_url(found, "#closures"))
+    return _form_act(
+        request,
+        ClosureForm(request.POST),
+        lambda data: counter_closure_add(actor=request.user, counter=found, **data),
+        done=_("The absence is saved."),
+        back=_counter_url(found, "#closures"),
+    )
 
 
 @staff_required
@@ -672,12 +681,10 @@ def closure_delete(request: HttpRequest, pk: int, closure: int) -> HttpResponse:
 @require_POST
 def opening_delete(request: HttpRequest, pk: int, opening: int) -> HttpResponse:
     found = counter_or_404(pk)
-    try:
-        extra_opening_remove(
-            actor=request.user, counter=found, opening=opening_or_404(found, opening)
-        )
-    except SchedulingError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("The extra opening is removed."))
-    return _back(request, _counter_url(found, "#openings"))
+    existing = opening_or_404(found, opening)
+    return _act(
+        request,
+        lambda: extra_opening_remove(actor=request.user, counter=found, opening=existing),
+        done=_("The extra opening is removed."),
+        back=_back_url(request, _counter_url(found, "#openings")),
+    )
