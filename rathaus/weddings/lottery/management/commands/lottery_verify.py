@@ -1,41 +1,26 @@
-import json
-import sys
-from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
-
+from rathaus.core.management.draw_verify import DrawVerifyCommand
 from rathaus.weddings.lottery.pure_draw import document_verify
 
 
-class Command(BaseCommand):
+class Command(DrawVerifyCommand):
     help = (
         "Verify a downloaded lottery result (ergebnis.json) from the document alone: the seed "
         "against the commitment (and the one you received before the draw), the order, every "
         "refusal against the registrars on duty, and the allocation. Exit code 1 on any problem."
     )
+    commitment_help = (
+        "the commitment (SHA-256 of the seed) from the lottery page or your e-mail, "
+        "received before the draw"
+    )
 
-    def add_arguments(self, parser):
-        parser.add_argument("file", help="the downloaded ergebnis.json, or - for standard input")
-        parser.add_argument(
-            "--commitment",
-            help="the commitment (SHA-256 of the seed) from the lottery page or your e-mail, "
-            "received before the draw",
-        )
+    def verify(self, document: dict[str, Any], commitment: str | None) -> list[str]:
+        return document_verify(document, commitment=commitment)
 
-    def handle(self, *args, file, commitment=None, **options):
-        try:
-            text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
-            document = json.loads(text)
-            problems = document_verify(document, commitment=commitment)
-        except (OSError, ValueError, KeyError, TypeError) as error:
-            raise CommandError(f"not a readable result document: {error}") from None
-        if problems:
-            for problem in problems:
-                self.stderr.write(f"problem: {problem}")
-            raise CommandError(f"NOT VERIFIED: {len(problems)} problem(s)")
+    def summary(self, document: dict[str, Any]) -> str:
         won = sum(1 for slot in document["allocation"].values() if slot)
-        self.stdout.write(
-            f"VERIFIED: {document['day']}, {len(document['order'])} applications, {won} drawn, "
+        return (
+            f"{document['day']}, {len(document['order'])} applications, {won} drawn, "
             f"{len(document['refused'])} refusals explained by the registrars on duty"
-            + ("" if commitment else "; pass --commitment to compare with the hash you received")
         )
