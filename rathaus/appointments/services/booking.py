@@ -459,7 +459,8 @@ def appointment_release_hold(*, appointment: Appointment, now: datetime | None =
             return
         booking_set_status(booking=appointment.booking, status=BookingStatus.CANCELLED, now=now)
         appointment.status = AppointmentStatus.LAPSED
-        appointment.save(update_fields=["status", "updated_at"])
+        appointment.cancelled_at = now
+        appointment.save(update_fields=["status", "cancelled_at", "updated_at"])
 
 
 # --- confirm, cancel ------------------------------------------------------------------
@@ -480,7 +481,8 @@ def appointment_confirm(*, appointment: Appointment, now: datetime | None = None
             )
         except SlotUnavailable as error:
             appointment.status = AppointmentStatus.LAPSED
-            appointment.save(update_fields=["status", "updated_at"])
+            appointment.cancelled_at = now
+            appointment.save(update_fields=["status", "cancelled_at", "updated_at"])
             audit.appointment_event("appointments.lapsed", appointment, why="not confirmed in time")
             raise BookingRefused(
                 _(
@@ -546,7 +548,8 @@ def appointment_lapse_unconfirmed(*, now: datetime | None = None) -> int:
             booking_set_status(booking=appointment.booking, status=BookingStatus.EXPIRED, now=now)
             was_pending = appointment.status == AppointmentStatus.PENDING
             appointment.status = AppointmentStatus.LAPSED
-            appointment.save(update_fields=["status", "updated_at"])
+            appointment.cancelled_at = now
+            appointment.save(update_fields=["status", "cancelled_at", "updated_at"])
             if was_pending:
                 audit.appointment_event(
                     "appointments.lapsed", appointment, why="not confirmed in time"

@@ -53,8 +53,13 @@ def retention_held(candidates: QuerySet[Appointment]) -> set[int]:
 
 def _due(now: datetime) -> QuerySet[Appointment]:
     cutoff = now - timedelta(days=RETENTION_DAYS)
-    ended = Q(end__lt=cutoff) | Q(
-        status__in=[AppointmentStatus.CANCELLED, AppointmentStatus.LAPSED], updated_at__lt=cutoff
+    # A cancelled or lapsed booking ended when it was cancelled or lapsed (`cancelled_at`, set
+    # by the services from their `now`, never the wall clock of a later edit).
+    ended_early = [AppointmentStatus.CANCELLED, AppointmentStatus.LAPSED]
+    ended = (
+        Q(end__lt=cutoff)
+        | Q(status__in=ended_early, cancelled_at__lt=cutoff)
+        | Q(status__in=ended_early, cancelled_at__isnull=True, booked_at__lt=cutoff)
     )
     return (
         Appointment.objects.filter(erased_at__isnull=True)
