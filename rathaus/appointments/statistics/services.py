@@ -44,7 +44,13 @@ from rathaus.scheduling.constants import BookingStatus
 from rathaus.scheduling.models import Allocation, Booking
 from rathaus.scheduling.selectors import calendars_between
 
-from ..constants import PURPOSE, RECONFIRM_AFTER_DAYS, RECONFIRM_DAYS_BEFORE, STEP_MINUTES
+from ..constants import (
+    MAX_PERSONS,
+    PURPOSE,
+    RECONFIRM_AFTER_DAYS,
+    RECONFIRM_DAYS_BEFORE,
+    STEP_MINUTES,
+)
 from ..models import Appointment, Fee, Location, Person, Request, Service
 from ..selectors import CounterInfo, catalogue, counters_kept_for_same_day, fee_for
 from .selectors import statistics_locations
@@ -117,7 +123,10 @@ def _persons(rng: random.Random, able: Sequence[Service]) -> list[list[tuple[Ser
     for index in range(size):
         primary = first if index == 0 else _weighted(rng, [s for s in group if s.slug in (
             "personalausweis", "reisepass")] or group)  # fmt: skip
-        chosen = [(primary, rng.randint(1, primary.max_count) if primary.max_count > 1 else 1)]
+        # One of each service per person; only a service done per document (a certification,
+        # allowed more often than there can be persons) comes several times.
+        copies = rng.randint(1, 3) if primary.max_count > MAX_PERSONS else 1
+        chosen = [(primary, copies)]
         others = [s for s in group if s.pk != primary.pk]
         if others and rng.random() < SECOND_SERVICE:
             chosen.append((_weighted(rng, others), 1))
