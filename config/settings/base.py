@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "rathaus.core.failures.DatabaseUnavailableMiddleware",  # 503 + Retry-After, no traceback
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "rathaus.core.middleware.NoNulInPathMiddleware",  # 404, not a database error (PostgreSQL)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

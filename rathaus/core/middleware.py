@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 
 CSP = "; ".join(
     [
@@ -46,3 +46,19 @@ class SecurityHeadersMiddleware:
             # Nothing a signed-in member of staff sees may stay in a shared browser's cache.
             response.headers["Cache-Control"] = "no-store"
         return response
+
+
+class NoNulInPathMiddleware:
+    """A path with a NUL character names nothing: 404 before any view looks it up.
+
+    PostgreSQL text cannot hold NUL, so a lookup by such a path argument (a reference, a
+    slug) would fail with a database error instead of "not found"; SQLite would simply find
+    nothing. One check here keeps every view's lookup the same on both engines."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path:
+            raise Http404
+        return self.get_response(request)
