@@ -317,11 +317,15 @@ def bookable_counters(
     plan: Plan, day: date, now: datetime, *, with_kept: bool = False
 ) -> list[CounterInfo]:
     """Counters that may take an appointment of `plan` on `day` for first-come booking."""
-    able = counters_able(plan)
+    kept = _kept_out(plan, day, now, with_kept)
+    return [info for info in counters_able(plan) if info.id not in kept]
+
+
+def _kept_out(plan: Plan, day: date, now: datetime, with_kept: bool) -> set[int]:
+    """The counters first-come booking may not use on `day` (kept for the same-day draw)."""
     if with_kept or same_day_released(plan.location, day, now):
-        return able
-    kept = counters_kept_for_same_day(plan.location)
-    return [info for info in able if info.id not in kept]
+        return set()
+    return counters_kept_for_same_day(plan.location)
 
 
 def booking_range(location: Location, now: datetime) -> tuple[date, date]:
@@ -367,23 +371,9 @@ def free_times(
 def _free_times_span(
     plan: Plan, first: date, last: date, now: datetime, with_kept: bool, use_parallel: bool
 ) -> list[FreeTime]:
-    kept = (
-        set()
-        if with_kept or same_day_released(plan.location, first, now)
-        else counters_kept_for_same_day(plan.location)
-    )
-    single = [info for info in counters_able(plan) if info.id not in kept]
+    single = bookable_counters(plan, first, now, with_kept=with_kept)
     per_person = (
-        [
-            [
-                info
-                for info in counters_able(plan, plan.person_service_ids(i))
-                if info.id not in kept
-            ]
-            for i in range(len(plan.persons))
-        ]
-        if use_parallel
-        else []
+        list(counters_for_parallel(plan, now, first, with_kept).values()) if use_parallel else []
     )
     resource_ids = {info.resource_id for info in single}
     for infos in per_person:
@@ -489,11 +479,7 @@ def counters_for_parallel(
     plan: Plan, now: datetime, day: date, with_kept: bool
 ) -> dict[int, list[CounterInfo]]:
     """Per person: the counters able to serve that person's services (first-come rules)."""
-    kept = (
-        set()
-        if with_kept or same_day_released(plan.location, day, now)
-        else counters_kept_for_same_day(plan.location)
-    )
+    kept = _kept_out(plan, day, now, with_kept)
     return {
         index: [
             info
