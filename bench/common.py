@@ -267,7 +267,8 @@ class Server:
             RATHAUS_BOT_PROTECTION="off",
             RATHAUS_RATE_LIMITS="off",
             LOG_LEVEL="WARNING",
-            GUNICORN_CMD_ARGS=f"--pid {self.pid_path} --backlog 2048",
+            GUNICORN_CMD_ARGS=f"--pid {self.pid_path} --backlog 2048 "
+            + os.environ.get("BENCH_GUNICORN_ARGS", ""),
         )
         if self.workers:
             env["WEB_CONCURRENCY"] = str(self.workers)

@@ -27,6 +27,9 @@ LOTTERY = (
 )
 
 urlpatterns = [
+    # First: the same-day request form is hammered at the window's opening, and every pattern
+    # tried before it costs each of those requests (the prefix is taken by nothing else).
+    path("buergerbuero/heute/", include(sameday_urls.public)),
     path("", include("rathaus.core.urls")),
     path("", include("rathaus.accounts.urls")),
     path("", include(LOTTERY)),
@@ -42,7 +45,6 @@ urlpatterns = [
     path("wohngeld/", include("rathaus.housing_benefit.urls")),
     path("buergerbuero/abholung/", include("rathaus.appointments.pickup.urls")),
     path("verwaltung/buergerbuero/abholung/", include("rathaus.appointments.pickup.staff_urls")),
-    path("buergerbuero/heute/", include(sameday_urls.public)),
     path("verwaltung/buergerbuero/heute/", include(sameday_urls.staff)),
     path("buergerbuero/", include("rathaus.appointments.urls")),
     path("verwaltung/buergerbuero/statistik/", include("rathaus.appointments.statistics_urls")),

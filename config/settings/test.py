@@ -15,7 +15,8 @@ DATABASES["default"] = env.db("TEST_DATABASE_URL", default="sqlite://:memory:")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 else:
-    DATABASES["default"]["OPTIONS"] = dict(POSTGRES_OPTIONS)  # as in production
+    DATABASES["default"]["ENGINE"] = "rathaus.core.postgresql"  # as in production
+    DATABASES["default"]["OPTIONS"] = dict(POSTGRES_OPTIONS)
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing directory
 # Fixtures build many reservations for one demo couple; the limit's own tests switch it on.

@@ -40,6 +40,13 @@ class _Unset(Enum):
 
 _UNSET = _Unset.UNSET
 _pinned: ContextVar[int | _Unset | None] = ContextVar("config_revision_pinned", default=_UNSET)
+_assumed: ContextVar[bool] = ContextVar("config_revision_assumed", default=False)
+_last_seen: int | None = None  # the revision this process read last
+
+
+class RevisionMoved(Exception):
+    """The configuration changed after the revision a block assumed: run it again pinned."""
+
 
 _POSTGRES_FUNCTION = """
 CREATE OR REPLACE FUNCTION core_config_revision_bump() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -148,7 +155,9 @@ def revision_current() -> int | None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT value FROM core_configrevision WHERE id = 1")
         row = cursor.fetchone()
-    return row[0] if row else None
+    global _last_seen
+    _last_seen = row[0] if row else None
+    return _last_seen
 
 
 @contextmanager
@@ -169,6 +178,40 @@ def revision_pinned() -> Iterator[None]:
         _pinned.reset(token)
 
 
+@contextmanager
+def revision_assumed() -> Iterator[bool]:
+    """Pin the revision this process read last, without asking the database.
+
+    For a hammered path whose one write carries the check itself (`revision_unchanged`): the
+    write happens only while the revision is still the assumed one, so one round trip does
+    what a check and a write did. Inside the block, configuration comes from the cache only; a
+    miss, like a write refused for a moved revision, raises RevisionMoved, and the caller runs
+    the block again under `revision_pinned`. Yields False when there is nothing to assume
+    (no revision read yet, or the cache is off): then pin instead.
+    """
+    revision = _last_seen
+    if revision is None or _pinned.get() is not _UNSET or not settings.RATHAUS_CONFIG_CACHE:
+        yield False
+        return
+    pin, assume = _pinned.set(revision), _assumed.set(True)
+    try:
+        yield True
+    finally:
+        _assumed.reset(assume)
+        _pinned.reset(pin)
+
+
+def revision_unchanged() -> tuple[str, list[object]] | None:
+    """Inside `revision_assumed`: the SQL condition (and its parameters) that the assumed
+    revision is still current, for the block's write (`sql.insert(..., only_if=...)`)."""
+    if not _assumed.get():
+        return None
+    return (
+        "EXISTS (SELECT 1 FROM core_configrevision WHERE id = 1 AND value = %s)",
+        [_pinned.get()],
+    )
+
+
 def cached(name: str, load: Callable[[], T]) -> T:
     """`load()`, or what it returned before under the same revision."""
     if not settings.RATHAUS_CONFIG_CACHE:
@@ -179,6 +222,8 @@ def cached(name: str, load: Callable[[], T]) -> T:
     entry = _entries.get(name)
     if revision is not None and entry is not None and entry[0] == revision:
         return entry[1]  # type: ignore[return-value]
+    if _assumed.get():
+        raise RevisionMoved(name)
     value = load()
     if revision is not None and not connection.in_atomic_block:
         _entries[name] = (revision, value)

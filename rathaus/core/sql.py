@@ -79,7 +79,14 @@ def _values(instance: Model, fields: _Fields) -> list[Any]:
 def insert(instance: M) -> M: ...
 @overload
 def insert(instance: M, *, unless_taken: str) -> M | None: ...
-def insert(instance: M, *, unless_taken: str | None = None) -> M | None:
+@overload
+def insert(instance: M, *, only_if: tuple[str, list[object]] | None) -> M | None: ...
+def insert(
+    instance: M,
+    *,
+    unless_taken: str | None = None,
+    only_if: tuple[str, list[object]] | None = None,
+) -> M | None:
     """INSERT one new model instance as `save()` would, without building an ORM query.
 
     Sets the primary key and returns the instance. No signals are sent (no model written this
@@ -87,14 +94,25 @@ def insert(instance: M, *, unless_taken: str | None = None) -> M | None:
 
     `unless_taken` names a unique field: when its value exists already, nothing is written and
     None comes back (one statement instead of a check and an insert, and no race between them).
+    `only_if` is an SQL condition with its parameters: while it is false, nothing is written and
+    None comes back (`revision.revision_unchanged`).
     """
     query, fields = _insert_statement(type(instance), True, 1)
+    values = _values(instance, fields)
+    if unless_taken and only_if:
+        raise ValueError("unless_taken and only_if do not combine")
     if unless_taken:
         column = connection.ops.quote_name(_column(instance._meta.get_field(unless_taken)))
         head, returning = query.rsplit(" RETURNING ", 1)
         query = f"{head} ON CONFLICT ({column}) DO NOTHING RETURNING {returning}"
+    if only_if:
+        condition, parameters = only_if
+        head, rest = query.split(" VALUES (", 1)
+        row, returning = rest.rsplit(") RETURNING ", 1)
+        query = f"{head} SELECT {row} WHERE {condition} RETURNING {returning}"
+        values += parameters
     with connection.cursor() as cursor:
-        cursor.execute(query, _values(instance, fields))
+        cursor.execute(query, values)
         row = cursor.fetchone()
     if row is None:
         return None

@@ -53,8 +53,13 @@ class SameDayRequest(models.Model):
     """One request: who comes, what each needs, the e-mail address and the declared reason.
     The e-mail address and the first person may ask once per draw (unique keys)."""
 
-    draw = models.ForeignKey(SameDayDraw, on_delete=models.CASCADE, related_name="requests")
-    reference = models.CharField(_("reference"), max_length=16, unique=True)
+    # Every insert pays for every index (the window's opening is thousands of inserts): the
+    # draw is served by the indexes that start with it, and the reference by a plain unique
+    # constraint (a unique field would add a second, pattern-matching index on PostgreSQL).
+    draw = models.ForeignKey(
+        SameDayDraw, on_delete=models.CASCADE, related_name="requests", db_index=False
+    )
+    reference = models.CharField(_("reference"), max_length=16)
     created_at = models.DateTimeField(_("received at"))
     email = models.EmailField(_("e-mail"))
     email_key = models.CharField(max_length=254)
@@ -76,6 +81,7 @@ class SameDayRequest(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["draw", "email_key"], name="sameday_once_per_email"),
             models.UniqueConstraint(fields=["draw", "person_key"], name="sameday_once_per_person"),
+            models.UniqueConstraint(fields=["reference"], name="sameday_request_reference"),
         ]
         indexes = [models.Index(fields=["draw", "status"])]
 

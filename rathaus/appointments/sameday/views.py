@@ -3,10 +3,12 @@ window's opening: one cached read and one insert), the result page and its JSON 
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
@@ -15,7 +17,7 @@ from rathaus.appointments.models import Location
 from rathaus.appointments.same_day import release_moment
 from rathaus.appointments.selectors import location_get
 from rathaus.core import guards
-from rathaus.core.revision import revision_pinned
+from rathaus.core.revision import RevisionMoved, revision_assumed, revision_pinned
 from rathaus.core.timezone import BERLIN
 
 from . import selectors
@@ -72,8 +74,21 @@ def _page(
 
 @never_cache
 def location_page(request: HttpRequest, slug: str) -> HttpResponse:
-    with revision_pinned():  # the catalogue as of one revision check: this path is hammered
+    # Hammered at the window's opening: a submission assumes the configuration this process
+    # read last and its one INSERT checks that assumption; only when the configuration moved
+    # (or is not cached yet) does it run again after a revision check.
+    if request.method == "POST":
+        with revision_assumed() as assumed:
+            if assumed:
+                try:
+                    return _location_page(request, slug)
+                except RevisionMoved:
+                    pass
+    with revision_pinned():  # the catalogue as of one revision check
         return _location_page(request, slug)
+
+
+_GUARDED = "_same_day_guarded"  # the rate limits count an attempt once, even when it runs twice
 
 
 def _location_page(request: HttpRequest, slug: str) -> HttpResponse:
@@ -89,7 +104,9 @@ def _location_page(request: HttpRequest, slug: str) -> HttpResponse:
         quick = (form.persons(), form.cleaned_data["email"], form.cleaned_data["reason"])
     persons, email, reason = quick
     try:  # the same bot protection and rate limits as every public form (rathaus/protection)
-        guards.submission_check(request, scope="appointments.same_day", email=email)
+        if not getattr(request, _GUARDED, False):  # a run again after RevisionMoved: once is enough
+            guards.submission_check(request, scope="appointments.same_day", email=email)
+            setattr(request, _GUARDED, True)
     except guards.SubmissionRefused as refusal:
         form = form or SameDayRequestForm(request.POST, location=location)
         form.is_valid()
@@ -111,7 +128,17 @@ def _location_page(request: HttpRequest, slug: str) -> HttpResponse:
         return _page(
             request, location, form, error=error.message, status=409 if error.conflict else 400
         )
-    return redirect("sameday:received", location.slug, made.reference, permanent=False)
+    return HttpResponseRedirect(_received_path(location.slug).replace(_MARK, made.reference))
+
+
+_MARK = "SD-REFERENCE"
+
+
+@functools.lru_cache(maxsize=64)
+def _received_path(slug: str) -> str:
+    """The "received" page's address with a mark for the reference: reversed once per
+    location, not on every request of the window's first seconds."""
+    return reverse("sameday:received", args=[slug, _MARK])
 
 
 @never_cache

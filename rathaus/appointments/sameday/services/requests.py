@@ -2,16 +2,19 @@
 address or the first person has asked for this location and day already.
 
 It is hammered at 07:00, so it reads nothing but cached configuration (the catalogue and the
-draw's window, both fixed before the window opens) and writes one row.
+draw's window, both fixed before the window opens) and writes one row in one statement, which
+commits alone. Under `revision_assumed` that statement also carries the check that the
+configuration is still the cached one (RevisionMoved when it is not).
 """
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +23,7 @@ from rathaus.appointments.selectors import PersonNeed, PlanInvalid, plan_make
 from rathaus.core import sql
 from rathaus.core.identity import email_key, person_key
 from rathaus.core.references import reference_draw
+from rathaus.core.revision import RevisionMoved, revision_unchanged
 from rathaus.core.timezone import BERLIN
 
 from ..constants import REFERENCE_LENGTH, REFERENCE_PREFIX, Reason
@@ -124,8 +128,10 @@ def request_submit(
     for _attempt in range(3):
         row.reference = reference_draw(REFERENCE_PREFIX, length=REFERENCE_LENGTH)
         try:
-            with transaction.atomic():
-                return sql.insert(row)
+            # one statement commits alone; inside a caller's transaction a savepoint keeps
+            # that transaction usable after a refused insert
+            with transaction.atomic() if connection.in_atomic_block else nullcontext():
+                made = sql.insert(row, only_if=revision_unchanged())
         except IntegrityError:
             if SameDayRequest.objects.filter(draw_id=window.draw_id, email_key=row.email_key)[
                 :1
@@ -139,4 +145,8 @@ def request_submit(
                 raise RequestRefused(
                     _("This person has already asked for today here."), conflict=True
                 ) from None
+            continue
+        if made is None:
+            raise RevisionMoved("the configuration changed while the request was checked")
+        return made
     raise RequestRefused(_("Please try again."))  # three reference collisions: not in practice
