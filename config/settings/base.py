@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "rathaus.housing_benefit",
     "rathaus.appointments",
     "rathaus.appointments.pickup",
+    "rathaus.appointments.queue",
     "rathaus.parking_permits",
     "rathaus.appointments.sameday",
     "rathaus.protection",
