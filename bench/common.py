@@ -7,6 +7,8 @@
 - integrity checks on the database written in plain SQL, independent of the ORM.
 
 Every request goes to 127.0.0.1 only; every loop is bounded in time and count.
+BENCH_GUNICORN_ARGS adds arguments to gunicorn's command line for a comparison run (for
+example `--worker-class gthread --threads 4`); the recorded runs leave it unset.
 """
 
 from __future__ import annotations
