@@ -81,7 +81,10 @@ def checkin(*, location: Location, appointment: Appointment, now: datetime | Non
             )
         if appointment.status != AppointmentStatus.CONFIRMED:
             raise QueueRefused(
-                _("This appointment is %(status)s. Please ask at the information desk.")
+                _(
+                    "This appointment cannot be checked in (status: %(status)s). "
+                    "Please ask at the information desk."
+                )
                 % {"status": appointment.get_status_display()}
             )
         start = appointment.start.astimezone(BERLIN)
