@@ -5,8 +5,9 @@ A service's duration is the median of its most recent SAMPLE_WINDOW samples (per
 catalogue's minutes stand. A ticket's work is the sum of its services' durations × count.
 
 The wait of a waiting ticket is the work ahead of it divided by the counters that could serve
-it now (open, not paused, offering all its services): the work of every ticket before it in
-the queue's order (`rules`) that one of those counters could take, plus what remains of the
+it now (opened today and not paused or closed since, offering all its services): the work of
+every ticket before it in the queue's order (`rules`) that one of those counters could take,
+plus what remains of the
 tickets those counters have called or are serving. An appointment that is not due yet waits
 at least until its time comes. Without such a counter the wait is unknown (None).
 """
@@ -14,11 +15,11 @@ at least until its time comes. Without such a counter the wait is unknown (None)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from statistics import median
 
 from rathaus.appointments.models import Counter, Location, Service
-from rathaus.core.timezone import BERLIN
+from rathaus.core.timezone import BERLIN, local_datetime
 
 from .constants import (
     AT_COUNTER,
@@ -84,9 +85,15 @@ class Estimate:
     minutes: float | None
 
 
-def _open_counters(location: Location) -> list[tuple[Counter, set[int]]]:
+def _rules(location: Location) -> Queue:
+    return Queue.objects.filter(location=location).first() or Queue(location=location)
+
+
+def _open_counters(location: Location, now: datetime) -> list[tuple[Counter, set[int]]]:
+    """Counters open today (a counter left open yesterday counts again once it calls)."""
+    today = local_datetime(now.astimezone(BERLIN).date(), time(0))
     counters = Counter.objects.filter(
-        location=location, queue_state__mode=CounterMode.OPEN
+        location=location, queue_state__mode=CounterMode.OPEN, queue_state__since__gte=today
     ).prefetch_related("services")
     return [(counter, {service.pk for service in counter.services.all()}) for counter in counters]
 
@@ -97,12 +104,12 @@ def _needed(ticket: Ticket) -> set[int]:
 
 def estimates(location: Location, now: datetime) -> dict[int, Estimate]:
     """The estimate of every waiting ticket of the location's day."""
-    queue = Queue.objects.get_or_create(location=location)[0]
+    queue = _rules(location)
     day = now.astimezone(BERLIN).date()
     tickets = Ticket.objects.filter(location=location, day=day).prefetch_related("needs__service")
     waiting = in_order([t for t in tickets if t.status == TicketStatus.WAITING], now, queue)
     busy = [t for t in tickets if t.status in AT_COUNTER]
-    counters = _open_counters(location)
+    counters = _open_counters(location, now)
     known: dict[int, Duration] = {}
     lead = timedelta(minutes=queue.due_lead_minutes)
     result: dict[int, Estimate] = {}
@@ -133,8 +140,8 @@ def estimates(location: Location, now: datetime) -> dict[int, Estimate]:
 def walk_in_wait(location: Location, now: datetime) -> float | None:
     """What a walk-in taking a ticket now would wait for (every open counter, every ticket
     due by now ahead of it), for the display's "waiting time without appointment"."""
-    queue = Queue.objects.get_or_create(location=location)[0]
-    counters = _open_counters(location)
+    queue = _rules(location)
+    counters = _open_counters(location, now)
     if not counters:
         return None
     day = now.astimezone(BERLIN).date()

@@ -50,7 +50,7 @@ def call_next(counter: Counter, now: datetime | None = None) -> Ticket | None:
         state = CounterState.objects.filter(counter=counter).first()
         if state is not None and state.mode == CounterMode.PAUSED:
             raise QueueRefused(_("This counter is paused. Please resume first."))
-        if state is None or state.mode != CounterMode.OPEN:
+        if state is None or state.mode != CounterMode.OPEN or day_of(state.since) != day_of(now):
             CounterState.objects.update_or_create(
                 counter=counter, defaults={"mode": CounterMode.OPEN, "since": now}
             )
@@ -189,8 +189,11 @@ def _needs_replace(ticket: Ticket, slugs: Sequence[str]) -> None:
 
 
 def flag_urgent(ticket: Ticket, urgent: bool = True) -> Ticket:
+    """Urgent tickets are called first (by their waiting time)."""
     with transaction.atomic():
         _queue, ticket = _locked(ticket)
+        if ticket.status not in (TicketStatus.WAITING, *AT_COUNTER):
+            raise QueueRefused(_("This ticket is closed."))
         ticket.urgent = urgent
         ticket.save(update_fields=["urgent"])
         return ticket

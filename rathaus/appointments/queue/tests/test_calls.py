@@ -194,3 +194,14 @@ def test_a_paused_counter_calls_nobody_until_it_resumes(o):
         call_next(counter, at(9))
     resume(counter, at(9))
     assert call_next(counter, at(9)) is not None
+
+
+def test_a_closed_ticket_cannot_be_flagged_or_moved(o):
+    ticket = walk_in(o, 0)
+    call_next(o.counters[0], at(9))
+    start(ticket, at(9))
+    finish(ticket, now=at(9, 5))
+    with pytest.raises(QueueRefused, match="closed"):
+        flag_urgent(ticket)
+    with pytest.raises(QueueRefused, match="closed"):
+        move(ticket, counter=o.counters[1], now=at(9, 6))

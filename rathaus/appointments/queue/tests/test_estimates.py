@@ -3,7 +3,7 @@ state for the display, the drift list and adopting a measured duration."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -14,6 +14,7 @@ from rathaus.appointments.queue.selectors import duration_drift, queue_state, ti
 from rathaus.appointments.queue.services import (
     call_again,
     call_next,
+    checkin,
     counter_open,
     duration_adopt,
     finish,
@@ -23,6 +24,8 @@ from rathaus.appointments.queue.services import (
 )
 from rathaus.appointments.tests.factories import at, office
 from rathaus.audit.models import AuditEntry
+
+from .helpers import book
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +160,18 @@ def test_adopting_a_duration_goes_through_the_audited_catalogue_edit(o):
         ("minutes", 15, 20)
     ]
     assert set(o.passport.locations.all()) == {o.location}
+
+
+def test_an_appointment_not_yet_due_waits_at_least_until_its_time(o):
+    counter_open(o.counters[0], at(8, 40))
+    ticket = checkin(location=o.location, appointment=book(o, 9), now=at(8, 45))
+    assert estimates(o.location, at(8, 45))[ticket.pk].minutes == 10  # due at 08:55
+
+
+def test_a_counter_left_open_yesterday_does_not_count_today(o):
+    counter_open(o.counters[0], at(16, 0, date(2027, 6, 4)))
+    ticket = ticket_issue(location=o.location, services=["anmeldung"], now=at(8))
+    assert estimates(o.location, at(8, 1))[ticket.pk].minutes is None
+    call_next(o.counters[0], at(8, 2))
+    waiting = ticket_issue(location=o.location, services=["anmeldung"], now=at(8, 3))
+    assert estimates(o.location, at(8, 3))[waiting.pk].minutes == 10
