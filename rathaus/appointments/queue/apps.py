@@ -6,3 +6,10 @@ class QueueConfig(AppConfig):
     name = "rathaus.appointments.queue"
     label = "appointments_queue"
     verbose_name = _("Waiting room and call display")
+
+    def ready(self) -> None:
+        from rathaus.appointments.services.jobs import job_register
+
+        from .services.retention import queue_erase
+
+        job_register("queue_erased", queue_erase)

@@ -1,0 +1,116 @@
+"""Reads of the waiting room: a location's queue for the display and the back office, one
+ticket's place and wait, and the services whose catalogue minutes drifted from reality."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from rathaus.appointments.models import Location, Service
+from rathaus.core.timezone import BERLIN
+
+from .constants import AT_COUNTER, DRIFT_PERCENT, TicketStatus
+from .estimates import Duration, duration, estimates, walk_in_wait
+from .models import Call, Ticket
+
+
+@dataclass(frozen=True)
+class CallLine:
+    id: int
+    number: str
+    counter: str
+    kind: str
+    called_at: datetime
+
+
+@dataclass(frozen=True)
+class QueueState:
+    waiting: int
+    current: list[CallLine]  # tickets called or in service now, by counter
+    calls: list[CallLine]  # calls after `since`, oldest first
+    last_call_id: int
+    walk_in_minutes: float | None
+
+
+def _line(call: Call) -> CallLine:
+    return CallLine(call.pk, call.ticket.number, call.counter.name, call.kind, call.called_at)
+
+
+def queue_state(location: Location, now: datetime, *, since: int = 0, last: int = 10) -> QueueState:
+    """Waiting count, the current calls, and at most `last` calls with an id above `since`."""
+    day = now.astimezone(BERLIN).date()
+    tickets = Ticket.objects.filter(location=location, day=day)
+    waiting = tickets.filter(status=TicketStatus.WAITING).count()
+    current = []
+    for ticket in tickets.filter(status__in=AT_COUNTER).select_related("counter"):
+        call = (
+            Call.objects.filter(ticket=ticket)
+            .select_related("ticket", "counter")
+            .order_by("-pk")
+            .first()
+        )
+        if call is not None:
+            current.append(_line(call))
+    current.sort(key=lambda line: line.counter)
+    recent = list(
+        Call.objects.filter(location=location, pk__gt=since, ticket__day=day)
+        .select_related("ticket", "counter")
+        .order_by("-pk")[:last]
+    )
+    last_id = Call.objects.filter(location=location).order_by("-pk").values_list("pk", flat=True)
+    return QueueState(
+        waiting=waiting,
+        current=current,
+        calls=[_line(call) for call in reversed(recent)],
+        last_call_id=last_id.first() or since,
+        walk_in_minutes=walk_in_wait(location, now),
+    )
+
+
+@dataclass(frozen=True)
+class TicketPlace:
+    number: str
+    status: str
+    position: int | None  # 1 = next; None when not waiting or no counter can serve it now
+    ahead: int | None
+    minutes: float | None
+    counter: str | None  # where to go, once called
+
+
+def ticket_place(ticket: Ticket, now: datetime) -> TicketPlace:
+    ticket = Ticket.objects.select_related("counter", "location").get(pk=ticket.pk)
+    counter = ticket.counter.name if ticket.counter and ticket.status in AT_COUNTER else None
+    if ticket.status != TicketStatus.WAITING:
+        return TicketPlace(ticket.number, ticket.status, None, None, None, counter)
+    estimate = estimates(ticket.location, now).get(ticket.pk)
+    if estimate is None or estimate.minutes is None:
+        return TicketPlace(ticket.number, ticket.status, None, None, None, None)
+    return TicketPlace(
+        ticket.number, ticket.status, estimate.position, estimate.ahead, estimate.minutes, None
+    )
+
+
+@dataclass(frozen=True)
+class Drift:
+    service: Service
+    configured: int
+    measured: float
+    samples: int
+
+    @property
+    def percent(self) -> float:
+        return (self.measured - self.configured) * 100 / self.configured
+
+
+def duration_drift(now: datetime, *, percent: int = DRIFT_PERCENT) -> list[Drift]:
+    """Services whose measured median differs from the catalogue's minutes by more than
+    `percent` (only those with enough samples), the largest drift first."""
+    drifts = []
+    for service in Service.objects.all():
+        measured: Duration = duration(service, now)
+        if measured.measured is None:
+            continue
+        drift = Drift(service, service.minutes, measured.measured, measured.samples)
+        if abs(drift.percent) > percent:
+            drifts.append(drift)
+    return sorted(drifts, key=lambda drift: -abs(drift.percent))
