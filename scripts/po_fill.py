@@ -35,7 +35,8 @@ def _reset(po_text: str, translations: dict[str, str]) -> str:
 
 def fill(po_text: str, translations: dict[str, str]) -> tuple[str, int]:
     po_text = _reset(po_text, translations)
-    pattern = re.compile(r'(msgid ((?:"(?:[^"\\]|\\.)*"\s*)+))msgstr ""\n(?!")', re.M)
+    # the last entry may end the file without a newline
+    pattern = re.compile(r'(msgid ((?:"(?:[^"\\]|\\.)*"\s*)+))msgstr ""(?:\n(?!")|\Z)', re.M)
     count = 0
 
     def replace(match):
