@@ -44,6 +44,12 @@ urlpatterns = [
     path("verwaltung/parken/", include("rathaus.parking_permits.staff_urls")),
     path("wohngeld/", include("rathaus.housing_benefit.urls")),
     path("buergerbuero/abholung/", include("rathaus.appointments.pickup.urls")),
+    # The waiting room (docs/appointments-queue.md): the kiosk at the entrance, the ticket on
+    # the phone, the call display, and the clerk's workplace.
+    path("buergerbuero/empfang/", include("rathaus.appointments.queue.kiosk_urls")),
+    path("buergerbuero/wartenummer/", include("rathaus.appointments.queue.ticket_urls")),
+    path("buergerbuero/anzeige/", include("rathaus.appointments.queue.display_urls")),
+    path("verwaltung/buergerbuero/schalter/", include("rathaus.appointments.queue.workplace_urls")),
     path("verwaltung/buergerbuero/abholung/", include("rathaus.appointments.pickup.staff_urls")),
     path("verwaltung/buergerbuero/heute/", include(sameday_urls.staff)),
     path("buergerbuero/", include("rathaus.appointments.urls")),

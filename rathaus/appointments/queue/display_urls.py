@@ -1,0 +1,6 @@
+"""Addresses of the waiting room's display pages (wired in config/urls.py)."""
+
+from django.urls import path  # noqa: F401 - used once the pages exist
+
+app_name = "queue_display"
+urlpatterns: list = []
