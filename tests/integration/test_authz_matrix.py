@@ -157,6 +157,12 @@ PUBLIC = {
     "appointments:book-times": ("get", ["=rathaus"]),
     "appointments:book-hold": ("post", ["=rathaus"]),
     "appointments:book-sent": ("get", ["=BB-AAAAAA"]),
+    # The kiosk at the entrance: 403 without the signed cookie of a device the citizen-office
+    # administration set up (rathaus/appointments/queue/tests/test_kiosk_pages.py).
+    "queue_kiosk:start": ("get", ["=rathaus"]),
+    "queue_kiosk:appointment": ("post", ["=rathaus"]),
+    "queue_kiosk:walk-in": ("post", ["=rathaus"]),
+    "queue_kiosk:issued": ("get", ["=rathaus", "=1", "=" + "A" * 32]),
 }
 CITIZEN_WEB = {
     "weddings:reservation-status": ("manage", ["get"]),
@@ -247,6 +253,14 @@ CITIZEN_ELSEWHERE = {
         ["=BB-AAAAAA", "=" + "A" * 32],
         "rathaus/appointments/tests/test_reminders.py::test_a_booking_far_ahead_is_asked_to_reconfirm_and_stays_when_reconfirmed",
     ),
+    "queue_ticket:page": (
+        ["=1", "=" + "A" * 32],
+        "rathaus/appointments/queue/tests/test_ticket_pages.py::test_the_page_opens_with_its_token_only",
+    ),
+    "queue_ticket:state-json": (
+        ["=1", "=" + "A" * 32],
+        "rathaus/appointments/queue/tests/test_ticket_pages.py::test_the_page_opens_with_its_token_only",
+    ),
     "pickup:detail": (
         ["=AB-AAAAAA", "=" + "A" * 32],
         "rathaus/appointments/pickup/tests/test_pickup.py::test_citizen_pages_with_token_only",
@@ -330,6 +344,8 @@ STAFF_ELSEWHERE = {
     "parking_staff:registers": ([], {CITIZEN_ADMIN}),
     # proven for the allowed role in rathaus/appointments/sameday/tests/test_pages.py
     "sameday_staff:home": ([], {CITIZEN_ADMIN}),
+    # a kiosk device's setup (rathaus/appointments/queue/tests/test_kiosk_pages.py)
+    "queue_kiosk:setup": ([], {CITIZEN_ADMIN}),
 }
 BACKOFFICE_EXTRA = {
     # back-office URLs the role matrix of test_access does not list, proven in this module
