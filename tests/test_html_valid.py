@@ -92,6 +92,45 @@ def _parking_pages() -> dict[str, str]:
     return {url: client.get(url).content.decode() for url in urls}
 
 
+def _queue_pages() -> dict[str, str]:
+    """The kiosk of a device set up for the first citizens' office (start, check-in with and
+    without errors, walk-in, a receipt, the page of a device not set up) and the phone's
+    ticket page: none of them is linked from a public page."""
+    from django.core import signing
+
+    from rathaus.appointments.constants import LocationKind
+    from rathaus.appointments.models import Location
+    from rathaus.appointments.queue import kiosk_views
+
+    location = Location.objects.filter(kind=LocationKind.CITIZEN_OFFICE).order_by("pk").first()
+    kiosk = f"/buergerbuero/empfang/{location.slug}/"
+    pages = {f"{kiosk} (not set up)": Client(HTTP_ACCEPT_LANGUAGE="de").get(kiosk)}
+    client = Client(HTTP_ACCEPT_LANGUAGE="de", raise_request_exception=False)
+    client.cookies[kiosk_views.COOKIE] = signing.dumps(
+        {"location": location.slug, "generation": kiosk_views.kiosk_generation(location)},
+        salt=kiosk_views.SALT,
+    )
+    for url in (kiosk, f"{kiosk}termin/", f"{kiosk}ohne-termin/"):
+        pages[url] = client.get(url)
+    pages[f"{kiosk}termin/ (errors)"] = client.post(
+        f"{kiosk}termin/", {"how": "reference", "ref-reference": "x"}
+    )
+    pages[f"{kiosk}termin/ (refused)"] = client.post(
+        f"{kiosk}termin/", {"how": "reference", "ref-reference": "BB-2222ZZ"}
+    )
+    pages[f"{kiosk}ohne-termin/ (errors)"] = client.post(f"{kiosk}ohne-termin/", {})
+    choices = re.findall(
+        r'name="services" value="([^"]+)"', pages[f"{kiosk}ohne-termin/"].content.decode()
+    )
+    issued = client.post(f"{kiosk}ohne-termin/", {"services": choices[:1]})
+    assert issued.status_code == 303, issued.content.decode()[:500]
+    receipt = client.get(issued["Location"])
+    pages[f"{kiosk}nummer/"] = receipt
+    phone = receipt.context["phone_url"].split("/buergerbuero/", 1)[1]
+    pages["/buergerbuero/wartenummer/"] = client.get(f"/buergerbuero/{phone}")
+    return {url: response.content.decode() for url, response in pages.items()}
+
+
 @pytest.mark.django_db(transaction=False)
 def test_every_page_passes_the_nu_html_checker(tmp_path):
     command = _checker()
@@ -111,6 +150,7 @@ def test_every_page_passes_the_nu_html_checker(tmp_path):
         pages[f"/gibt-es-nicht/ ({language})"] = missing.content.decode()
     pages.update(_failed_forms(Client(HTTP_ACCEPT_LANGUAGE="de", raise_request_exception=False)))
     pages.update(_parking_pages())
+    pages.update(_queue_pages())
 
     staff = [
         _staff_client("standesamt", roles.REGISTRY_OFFICE),
