@@ -17,13 +17,13 @@ from django.urls import reverse
 
 from rathaus.accounts import roles
 from rathaus.appointments.queue import kiosk_views
-from rathaus.appointments.queue.constants import TicketKind
+from rathaus.appointments.queue.constants import LatePolicy, TicketKind
 from rathaus.appointments.queue.kiosk_forms import reference_extract
 from rathaus.appointments.queue.models import Ticket
-from rathaus.appointments.queue.services import ticket_token
+from rathaus.appointments.queue.services import queue_get, ticket_token
 from rathaus.appointments.tests.factories import LocationFactory, at, office
 
-from .helpers import ANNA, book
+from .helpers import ANNA, BEN, book
 
 pytestmark = pytest.mark.django_db
 
@@ -272,3 +272,28 @@ def test_back_at_the_start_the_next_person_reads_german(english, o):
     assert response.status_code == 303 and response["Location"] == _url("start")
     assert english.cookies["django_language"].value == "de"
     assert '<html lang="de">' in english.get(_url("start")).content.decode()
+
+
+def test_late_arrivals_see_the_rule_of_the_location(english, o):
+    late = book(o, 9)
+    _set_up(english)
+    with time_machine.travel(at(9, 20), tick=False):
+        response = english.post(
+            _url("appointment"), {"how": "reference", "ref-reference": late.reference}
+        )
+        ticket = _issued_ticket(response)  # by default: a number without appointment
+        receipt = english.get(response["Location"]).content.decode()
+    assert ticket.kind == TicketKind.WALK_IN and ticket.number in receipt
+    assert "You came after your appointment time" in receipt
+    queue = queue_get(o.location)
+    queue.late_policy = LatePolicy.REFUSE
+    queue.save()
+    other = book(o, 9, 30, person=BEN)
+    with time_machine.travel(at(9, 50), tick=False):
+        response = english.post(
+            _url("appointment"),
+            {"how": "person", "person-family_name": "Berg", "person-date_of_birth": "03.02.1985"},
+        )
+    assert response.status_code == 409
+    assert "You are 20 minutes late" in response.content.decode()
+    assert not Ticket.objects.filter(appointment=other).exists()
