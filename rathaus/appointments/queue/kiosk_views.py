@@ -35,6 +35,7 @@ from .services import (
     QueueRefused,
     checkin_by_person,
     checkin_by_reference,
+    kiosks_revoke,
     queue_get,
     ticket_issue,
     ticket_token,
@@ -46,9 +47,6 @@ COOKIE = "rathaus_kiosk"
 SALT = "rathaus.appointments.queue.kiosk"
 MAX_AGE = 365 * 24 * 3600
 COOKIE_PATH = "/buergerbuero/empfang/"
-# Raising it makes every kiosk set up before set up again (a lost tablet, say). A value per
-# location would need a field on `Queue`; `kiosk_generation` reads one once it exists.
-GENERATION = 1
 RETURN_SECONDS = 30
 # The camera for scanning the e-mail's code, on the check-in page of a set-up kiosk only.
 CAMERA_POLICY = (
@@ -58,7 +56,8 @@ CAMERA_POLICY = (
 
 
 def kiosk_generation(location: Location) -> int:
-    return int(getattr(queue_get(location), "kiosk_generation", GENERATION))
+    """A kiosk set up under an older value is signed out (a lost tablet: `kiosks_revoke`)."""
+    return int(queue_get(location).kiosk_generation)
 
 
 def _device_location(request: HttpRequest, slug: str) -> Location | None:
@@ -120,6 +119,11 @@ def device_setup(request: HttpRequest) -> HttpResponse:
         chosen = next((o for o in locations if o.slug == request.POST.get("location")), None)
         if chosen is None:
             raise Http404
+        if "revoke" in request.POST:
+            kiosks_revoke(chosen.pk)
+            return render(
+                request, "queue/kiosk/setup.html", {"locations": locations, "revoked": chosen}
+            )
         value = signing.dumps(
             {"location": chosen.slug, "generation": kiosk_generation(chosen)}, salt=SALT
         )

@@ -46,6 +46,9 @@ class Queue(models.Model):
     walk_in_letter = models.CharField(
         _("letter of walk-in tickets"), max_length=1, default=c.WALK_IN_LETTER, validators=[_letter]
     )
+    # Every kiosk carries the value it was set up under; raising it signs them all out (a lost
+    # tablet): the citizen-office administration does it on the kiosk set-up page.
+    kiosk_generation = models.PositiveIntegerField(_("kiosk generation"), default=1)
     # Empty: every service offered at the location (and not information only) takes walk-ins.
     walk_in_services = models.ManyToManyField(
         Service, blank=True, related_name="+", verbose_name=_("services for walk-ins")

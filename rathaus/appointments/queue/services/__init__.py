@@ -3,7 +3,7 @@
 from .base import QueueRefused, queue_get
 from .calls import call_again, call_next, finish, flag_urgent, move, not_present, start
 from .checkin import checkin, checkin_by_person, checkin_by_reference
-from .counters import counter_close, counter_open, pause, resume
+from .counters import counter_close, counter_open, kiosks_revoke, pause, resume
 from .durations import duration_adopt
 from .retention import queue_erase
 from .tickets import ticket_issue, ticket_token, ticket_token_valid, walk_in_services
@@ -20,6 +20,7 @@ __all__ = [
     "duration_adopt",
     "finish",
     "flag_urgent",
+    "kiosks_revoke",
     "move",
     "not_present",
     "pause",

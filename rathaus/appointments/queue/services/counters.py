@@ -45,3 +45,12 @@ def counter_close(counter: Counter, now: datetime | None = None) -> CounterState
 def counter_mode(counter: Counter) -> str:
     state = CounterState.objects.filter(counter=counter).first()
     return state.mode if state else CounterMode.CLOSED
+
+
+def kiosks_revoke(location_id: int) -> int:
+    """Sign out every kiosk of a location (each must be set up again); the new generation."""
+    with transaction.atomic():
+        queue = queue_lock(location_id)
+        queue.kiosk_generation += 1
+        queue.save(update_fields=["kiosk_generation"])
+        return int(queue.kiosk_generation)
