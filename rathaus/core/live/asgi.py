@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
+from django.db import DatabaseError
 
 from .channels import channel_is_valid, sse_event
 from .hub import Event, Subscriber, hub, hub_stop
@@ -130,6 +131,11 @@ async def _stream(scope: Scope, receive: Receive, send: Send, channel: str) -> N
         await send({"type": "http.response.body", "body": b""})
     except OSError:
         pass  # the client is gone
+    except DatabaseError as error:
+        # the stream ends; the browser reconnects in 2 s and catches up by id
+        logger.warning(
+            "live: stream on %s ended, database error (%s)", channel, type(error).__name__
+        )
     finally:
         watcher.cancel()
         the_hub.unsubscribe(subscriber)

@@ -4,11 +4,19 @@ Events with catch-up by id, each id once per connection (docs/decisions/0024-liv
 from __future__ import annotations
 
 import asyncio
+import io
 import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
 import time
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -533,3 +541,92 @@ def test_postgres_listener_reconnects_and_misses_nothing():
         assert stream.ids() == [lost, after]
 
     run(scenario)
+
+
+# --- the entry point under uvicorn ------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _read_until(sock: socket.socket, marker: bytes, received: bytearray, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while marker not in received:
+        sock.settimeout(max(deadline - time.monotonic(), 0.01))
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise AssertionError(f"stream closed before {marker!r}: {bytes(received)!r}")
+        received += chunk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_uvicorn_serves_the_entry_point_from_a_shared_sqlite_file(tmp_path):
+    if connection.vendor != "sqlite":
+        pytest.skip("the schema below is SQLite's; the PostgreSQL pass drives the app in-process")
+    out = io.StringIO()
+    call_command("sqlmigrate", "core", "0003", stdout=out)
+    database = tmp_path / "live.sqlite3"
+    with sqlite3.connect(database) as db:
+        db.executescript(out.getvalue())
+
+    def insert(payload: str) -> None:
+        with sqlite3.connect(database) as db:
+            db.execute(
+                "INSERT INTO core_liveevent (channel, kind, payload, created_at)"
+                " VALUES ('queue.e2e', 'called', ?, '2026-12-07 08:00:00')",
+                [payload],
+            )
+
+    insert('{"ticket": "A-001"}')
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+        "DATABASE_URL": f"sqlite:///{database}",
+    }
+    server = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "config.live:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as probe:
+                    probe.sendall(b"GET /live/healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                    if probe.recv(100).startswith(b"HTTP/1.1 200"):
+                        break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(server.stderr.read().decode()) from None
+                time.sleep(0.2)
+
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            sock.sendall(b"GET /live/queue.e2e HTTP/1.1\r\nHost: x\r\nLast-Event-ID: 0\r\n\r\n")
+            received = bytearray()
+            _read_until(sock, b'data: {"ticket":"A-001"}\n\n', received, 5)
+            assert b"content-type: text/event-stream" in received.lower()
+            assert b"retry: 2000" in received
+            insert('{"ticket": "A-002"}')
+            _read_until(sock, b'id: 2\nevent: called\ndata: {"ticket":"A-002"}', received, 5)
+            assert received.count(b"id: 1\n") == 1
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        server.stderr.close()
