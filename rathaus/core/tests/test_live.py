@@ -11,6 +11,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from datetime import timedelta
 
@@ -630,3 +631,50 @@ def test_uvicorn_serves_the_entry_point_from_a_shared_sqlite_file(tmp_path):
         server.terminate()
         server.wait(timeout=10)
         server.stderr.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_postgres_publishers_of_one_channel_take_turns_so_ids_follow_commit_order():
+    first_published = threading.Event()
+    first_may_commit = threading.Event()
+    ids: dict[str, int] = {}
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                ids["first"] = live_publish(CHANNEL, "called", {"n": 1}).pk
+                first_published.set()
+                first_may_commit.wait(5)
+        finally:
+            connection.close()
+
+    def second() -> None:
+        try:
+            with transaction.atomic():
+                ids["second"] = live_publish(CHANNEL, "called", {"n": 2}).pk
+        finally:
+            connection.close()
+
+    def other_channel() -> None:
+        try:
+            with transaction.atomic():
+                ids["other"] = live_publish("queue.other", "called", {}).pk
+        finally:
+            connection.close()
+
+    one = threading.Thread(target=first)
+    one.start()
+    assert first_published.wait(5)
+    two = threading.Thread(target=second)
+    two.start()
+    three = threading.Thread(target=other_channel)
+    three.start()
+    three.join(5)
+    assert "other" in ids  # another channel does not wait
+    two.join(0.5)
+    assert two.is_alive() and "second" not in ids  # waits for the first to commit
+    first_may_commit.set()
+    one.join(5)
+    two.join(5)
+    assert ids["first"] < ids["other"] < ids["second"]
