@@ -30,10 +30,15 @@ setup: prepare
 	$(BIN)/python manage.py parking_demo
 
 # PORT goes along: the settings derive the site address of e-mail and ICS links from it.
-# The scheduled jobs the apps need run beside the server and stop with it (JOBS).
-JOBS = export PORT=$(PORT); $(BIN)/python manage.py appointments_jobs --forever & trap "kill $$! 2>/dev/null" EXIT;
+# The scheduled jobs the apps need run beside the server and stop with it (JOBS), and so does
+# the live server (LIVE: uvicorn on LIVE_PORT, Server-Sent Events, docs/decisions/0024-live-channel.md).
+LIVE_PORT ?= $(shell echo $$(( $(PORT) + 1 )))
+BESIDE_STOP = BESIDE="$$BESIDE $$!"; trap 'kill $$BESIDE 2>/dev/null' EXIT;
+JOBS = export PORT=$(PORT); $(BIN)/python manage.py appointments_jobs --forever & $(BESIDE_STOP)
+LIVE = export PORT=$(PORT) LIVE_PORT=$(LIVE_PORT); $(BIN)/uvicorn config.live:application \
+	  --host 127.0.0.1 --port $(LIVE_PORT) --no-access-log --timeout-graceful-shutdown 3 & $(BESIDE_STOP)
 run: setup
-	$(JOBS) PORT=$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(JOBS) $(LIVE) PORT=$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production-style serving: the same set-up, then gunicorn with whitenoise for static files.
 # SERVE_SETTINGS=config.settings.production serves production settings (no demo accounts then;
@@ -45,7 +50,7 @@ serve: prepare
 	@if [ "$(SERVE_SETTINGS)" = config.settings.dev ]; then \
 	  $(BIN)/python manage.py create_demo_accounts; fi
 	$(BIN)/python manage.py collectstatic --noinput -v 0
-	$(JOBS) DEBUG=false PORT=$(PORT) $(BIN)/gunicorn config.wsgi --workers $(WEB_CONCURRENCY) \
+	$(JOBS) $(LIVE) DEBUG=false PORT=$(PORT) $(BIN)/gunicorn config.wsgi --workers $(WEB_CONCURRENCY) \
 	  --bind 127.0.0.1:$(PORT) --graceful-timeout 20
 
 # The architecture checks itself: import contracts (pyproject [tool.importlinter]) and mypy

@@ -20,6 +20,14 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Base of the links in e-mails and ICS files; by default the local server on PORT (`make run`).
 SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}").rstrip("/")
+# The live server (uvicorn config.live, `make run`/`make serve` start it on PORT + 1): the address
+# browsers open streams at, `<RATHAUS_LIVE_URL>/<channel>`. Behind nginx the same origin, e.g.
+# https://termine.bottrop.de/live (docs/runbooks/deploy.md, docs/decisions/0024-live-channel.md).
+LIVE_PORT = env.int("LIVE_PORT", default=env.int("PORT", default=8000) + 1)
+RATHAUS_LIVE_URL = env("RATHAUS_LIVE_URL", default=f"http://127.0.0.1:{LIVE_PORT}/live").rstrip("/")
+RATHAUS_LIVE_HEARTBEAT_SECONDS = env.float("RATHAUS_LIVE_HEARTBEAT_SECONDS", default=15.0)
+RATHAUS_LIVE_POLL_SECONDS = 0.25  # SQLite only (no NOTIFY): how often the live server looks
+RATHAUS_LIVE_QUEUE_SIZE = 256  # events waiting for one client before it is dropped to catch up
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,6 +1,8 @@
 """Security headers on every response (ASVS V14.4, BSI APP.3.1): see docs/security.md."""
 
 from collections.abc import Callable
+from functools import cache
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -27,6 +29,21 @@ PERMISSIONS_POLICY = (
 )
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@cache
+def _with_live_origin(csp: str, site_url: str, live_url: str) -> str:
+    """The live server's streams (RATHAUS_LIVE_URL) on another origin than the site's, as
+    under `make run` (PORT + 1), are allowed to connect; behind nginx they share the origin."""
+    live = _origin(live_url)
+    if not live_url or live == _origin(site_url):
+        return csp
+    return csp.replace("connect-src 'self'", f"connect-src 'self' {live}")
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -35,7 +52,12 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         is_admin = request.path.startswith(self.admin_prefix)
-        response.headers.setdefault("Content-Security-Policy", ADMIN_CSP if is_admin else CSP)
+        csp = _with_live_origin(
+            ADMIN_CSP if is_admin else CSP,
+            settings.SITE_URL,
+            getattr(settings, "RATHAUS_LIVE_URL", ""),
+        )
+        response.headers.setdefault("Content-Security-Policy", csp)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         response.headers.setdefault(

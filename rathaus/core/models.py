@@ -76,3 +76,23 @@ class ConfigRevision(models.Model):
 
     def __str__(self) -> str:
         return f"configuration revision {self.value}"
+
+
+class LiveEvent(models.Model):
+    """One event of a live channel (`rathaus.core.live`), written in its cause's transaction.
+
+    Per channel the ids grow in commit order, so a client that has seen an id catches up with
+    every later event by asking for the ids after it. Rows are deleted after a day.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    channel = models.CharField(max_length=60)
+    kind = models.CharField(max_length=40)
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["channel", "id"], name="live_event_channel_id")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} #{self.pk} {self.kind}"
