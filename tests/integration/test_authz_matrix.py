@@ -157,6 +157,11 @@ PUBLIC = {
     "appointments:book-times": ("get", ["=rathaus"]),
     "appointments:book-hold": ("post", ["=rathaus"]),
     "appointments:book-sent": ("get", ["=BB-AAAAAA"]),
+    # The waiting room's call display: numbers and counters only, never a name; the audio
+    # key must belong to a call of today (rathaus/appointments/queue/tests/test_display_pages.py)
+    "queue_display:page": ("get", ["=rathaus"]),
+    "queue_display:state": ("get", ["=rathaus"]),
+    "queue_display:audio": ("get", ["=rathaus", "=" + "0" * 64]),
 }
 CITIZEN_WEB = {
     "weddings:reservation-status": ("manage", ["get"]),
@@ -330,6 +335,17 @@ STAFF_ELSEWHERE = {
     "parking_staff:registers": ([], {CITIZEN_ADMIN}),
     # proven for the allowed role in rathaus/appointments/sameday/tests/test_pages.py
     "sameday_staff:home": ([], {CITIZEN_ADMIN}),
+    # The clerk's workplace and the information desk
+    # (rathaus/appointments/queue/tests/test_workplace_pages.py)
+    "queue_workplace:home": ([], {CITIZEN_ADMIN}),
+    "queue_workplace:counter": (["=1"], {CITIZEN_ADMIN}),
+    "queue_workplace:forward": (["=1"], {CITIZEN_ADMIN}),
+    "queue_workplace:urgent": (["=1", "=1"], {CITIZEN_ADMIN}),
+    "queue_workplace:act": (["=1", "=naechste"], {CITIZEN_ADMIN}),
+    "queue_workplace:desk": (["=rathaus"], {CITIZEN_ADMIN}),
+    "queue_workplace:desk-reference": (["=rathaus"], {CITIZEN_ADMIN}),
+    "queue_workplace:desk-person": (["=rathaus"], {CITIZEN_ADMIN}),
+    "queue_workplace:desk-walk-in": (["=rathaus"], {CITIZEN_ADMIN}),
 }
 BACKOFFICE_EXTRA = {
     # back-office URLs the role matrix of test_access does not list, proven in this module
