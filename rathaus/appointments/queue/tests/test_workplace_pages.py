@@ -371,3 +371,18 @@ def test_the_pages_pass_the_nu_html_checker(staff, o, frozen, tmp_path):
     _act(staff, counter, "beginnen")
     pages["serving"] = staff.get(screen)
     assert not nu_errors(pages, tmp_path)
+
+
+def test_close_is_refused_with_a_ticket_at_the_counter_and_closes_an_idle_one(staff, o):
+    counter = o.counters[0]
+    _walk_in(o)
+    _act(staff, counter, "naechste")
+    response = _act(staff, counter, "schliessen")
+    assert "Please finish or send back the current ticket first." in _text(response)
+    assert CounterState.objects.get(counter=counter).mode == CounterMode.OPEN
+    _act(staff, counter, "beginnen")
+    _act(staff, counter, "fertig")
+    response = _act(staff, counter, "schliessen")
+    assert "The counter is closed." in _text(response)
+    assert CounterState.objects.get(counter=counter).mode == CounterMode.CLOSED
+    assert "This counter is closed." in _text(response)
