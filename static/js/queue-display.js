@@ -17,6 +17,7 @@
   var queue = [];
   var playing = false;
   var failures = 0;
+  var shown = "";
 
   var el = {
     current: document.getElementById("queue-current"),
@@ -134,8 +135,13 @@
     if (state.last_call_id > lastSeen) {
       lastSeen = state.last_call_id;
     }
-    renderCurrent(state.current || [], fresh);
-    renderCalls(calls, fresh);
+    // Redraw only on a change, so a screen reader hears each call once.
+    var signature = JSON.stringify([state.current, calls]);
+    if (signature !== shown || newer.length) {
+      shown = signature;
+      renderCurrent(state.current || [], fresh);
+      renderCalls(calls, fresh);
+    }
     el.waiting.textContent = String(state.waiting_count);
     el.wait.textContent = waitText(state.walk_in_wait_minutes, "");
     el.waitEn.textContent = waitText(state.walk_in_wait_minutes, "-en");
