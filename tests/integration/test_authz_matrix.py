@@ -163,6 +163,11 @@ PUBLIC = {
     "queue_kiosk:appointment": ("post", ["=rathaus"]),
     "queue_kiosk:walk-in": ("post", ["=rathaus"]),
     "queue_kiosk:issued": ("get", ["=rathaus", "=1", "=" + "A" * 32]),
+    # The waiting room's call display: numbers and counters only, never a name; the audio
+    # key must belong to a call of today (rathaus/appointments/queue/tests/test_display_pages.py)
+    "queue_display:page": ("get", ["=rathaus"]),
+    "queue_display:state": ("get", ["=rathaus"]),
+    "queue_display:audio": ("get", ["=rathaus", "=" + "0" * 64]),
 }
 CITIZEN_WEB = {
     "weddings:reservation-status": ("manage", ["get"]),
@@ -346,6 +351,17 @@ STAFF_ELSEWHERE = {
     "sameday_staff:home": ([], {CITIZEN_ADMIN}),
     # a kiosk device's setup (rathaus/appointments/queue/tests/test_kiosk_pages.py)
     "queue_kiosk:setup": ([], {CITIZEN_ADMIN}),
+    # The clerk's workplace and the information desk
+    # (rathaus/appointments/queue/tests/test_workplace_pages.py)
+    "queue_workplace:home": ([], {CITIZEN_ADMIN}),
+    "queue_workplace:counter": (["=1"], {CITIZEN_ADMIN}),
+    "queue_workplace:forward": (["=1"], {CITIZEN_ADMIN}),
+    "queue_workplace:urgent": (["=1", "=1"], {CITIZEN_ADMIN}),
+    "queue_workplace:act": (["=1", "=naechste"], {CITIZEN_ADMIN}),
+    "queue_workplace:desk": (["=rathaus"], {CITIZEN_ADMIN}),
+    "queue_workplace:desk-reference": (["=rathaus"], {CITIZEN_ADMIN}),
+    "queue_workplace:desk-person": (["=rathaus"], {CITIZEN_ADMIN}),
+    "queue_workplace:desk-walk-in": (["=rathaus"], {CITIZEN_ADMIN}),
 }
 BACKOFFICE_EXTRA = {
     # back-office URLs the role matrix of test_access does not list, proven in this module
