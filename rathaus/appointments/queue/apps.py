@@ -9,7 +9,10 @@ class QueueConfig(AppConfig):
 
     def ready(self) -> None:
         from rathaus.appointments.services.jobs import job_register
+        from rathaus.core.live import live_events_delete_old
 
         from .services.retention import queue_erase
 
         job_register("queue_erased", queue_erase)
+        # the live channel's events are what the displays and phones catch up from: a day
+        job_register("live_events_deleted", live_events_delete_old)
