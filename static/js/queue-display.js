@@ -1,6 +1,8 @@
-/* The waiting room's call display: polls the state every second and updates the page in
-   place; each new call blinks and, once sound is switched on, is announced. `update(state)`
-   is the one entry point, so a live channel can feed the same function later. */
+/* The waiting room's call display: updates the page in place; each new call blinks and, once
+   sound is switched on, is announced. `update(state)` is the one entry point. The live channel
+   (Server-Sent Events at data-live-url) says when the state changed, and the display reads it
+   at once; while the stream is down it polls every second, and every 15 s as a safety net
+   while it is up. */
 (function () {
   "use strict";
 
@@ -9,6 +11,7 @@
     return;
   }
   var POLL_MS = 1000;
+  var SAFETY_MS = 15000;
   var MAX_CATCH_UP = 3;
   var BLINK_MS = 10000;
   var stateUrl = root.getAttribute("data-state-url");
@@ -152,8 +155,8 @@
     el.offline.hidden = ok;
   }
 
-  function poll() {
-    fetch(stateUrl, { cache: "no-store", headers: { Accept: "application/json" } })
+  function fetchState() {
+    return fetch(stateUrl, { cache: "no-store", headers: { Accept: "application/json" } })
       .then(function (response) {
         if (!response.ok) {
           throw new Error("HTTP " + response.status);
@@ -168,11 +171,31 @@
       .catch(function () {
         failures += 1;
         online(false);
-      })
-      .then(function () {
-        // Back off a little while the connection is down, never beyond five seconds.
-        window.setTimeout(poll, Math.min(POLL_MS * (1 + failures), 5000));
       });
+  }
+
+  function poll() {
+    fetchState().then(function () {
+      // Back off a little while the connection is down, never beyond five seconds.
+      var wait = streamOpen ? SAFETY_MS : Math.min(POLL_MS * (1 + failures), 5000);
+      window.setTimeout(poll, wait);
+    });
+  }
+
+  var streamOpen = false;
+  var liveUrl = root.getAttribute("data-live-url");
+  if (liveUrl && window.EventSource) {
+    var source = new window.EventSource(liveUrl);
+    source.addEventListener("open", function () {
+      streamOpen = true;
+      fetchState(); // what changed while the stream was away
+    });
+    source.addEventListener("error", function () {
+      streamOpen = false; // the browser reconnects by itself; polling covers the gap
+    });
+    source.addEventListener("state", function () {
+      fetchState();
+    });
   }
 
   function tick() {

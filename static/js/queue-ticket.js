@@ -88,8 +88,23 @@
   }
   function stop() { if (timer) { window.clearInterval(timer); timer = null; } }
 
-  // The reload every 30 s sits in <noscript>: with JavaScript the page updates in place.
+  // The reload every 30 s sits in <noscript>: with JavaScript the page updates in place. The
+  // live channel (Server-Sent Events) says when the queue changed; polling covers its gaps.
   timer = window.setInterval(poll, seconds * 1000);
+  var liveUrl = root.getAttribute("data-live-url");
+  if (liveUrl && window.EventSource) {
+    var source = new window.EventSource(liveUrl);
+    source.addEventListener("state", poll);
+    source.addEventListener("open", function () {
+      poll();
+      stop();
+      timer = window.setInterval(poll, 30000); // a safety net while the stream is up
+    });
+    source.addEventListener("error", function () {
+      stop();
+      timer = window.setInterval(poll, seconds * 1000);
+    });
+  }
 
   var sound = root.querySelector("[data-sound]");
   var AudioContext = window.AudioContext || window.webkitAudioContext;

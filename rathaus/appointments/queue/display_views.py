@@ -18,10 +18,12 @@ from django.views.decorators.cache import never_cache
 
 from rathaus.appointments.models import Location
 from rathaus.appointments.staff_selectors import location_or_404
+from rathaus.core.live import live_last_id, live_stream_url
 from rathaus.core.timezone import BERLIN
 
 from .display_selectors import call_of_key
 from .selectors import CallLine, QueueState, queue_state
+from .services import live_channel
 from .speech import SpeechUnavailable, announcement_audio, announcement_key, gong_audio
 
 # The last calls the page and the JSON carry (the display catches up from them).
@@ -69,6 +71,12 @@ def _state(location: Location, now: datetime) -> QueueState:
     return queue_state(location, now, last=LAST_CALLS)
 
 
+def _live_url(location_id: int) -> str:
+    """The stream that tells the display when to read its state again (from now on)."""
+    channel = live_channel(location_id)
+    return live_stream_url(channel, after=live_last_id(channel))
+
+
 @never_cache
 def page(request: HttpRequest, location: str) -> HttpResponse:
     place = location_or_404(location)
@@ -81,6 +89,7 @@ def page(request: HttpRequest, location: str) -> HttpResponse:
         "walk_in_minutes": None if state.walk_in_minutes is None else round(state.walk_in_minutes),
         "now": now,
         "state_url": reverse("queue_display:state", args=[place.slug]),
+        "live_url": _live_url(place.pk),
     }
     return render(request, "queue/display/page.html", context)
 

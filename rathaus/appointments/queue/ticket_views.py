@@ -12,11 +12,13 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from rathaus.core.live import live_last_id, live_stream_url
+
 from .constants import TicketStatus
 from .models import Ticket
 from .public_selectors import ticket_get
 from .selectors import TicketPlace, ticket_place
-from .services import ticket_token_valid
+from .services import live_channel, ticket_token_valid
 
 REFRESH_SECONDS = 30
 POLL_SECONDS = 5
@@ -54,6 +56,11 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _live_url(location_id: int) -> str:
+    channel = live_channel(location_id)
+    return live_stream_url(channel, after=live_last_id(channel))
+
+
 @never_cache
 @require_GET
 def page(request: HttpRequest, pk: int, token: str) -> HttpResponse:
@@ -74,6 +81,7 @@ def page(request: HttpRequest, pk: int, token: str) -> HttpResponse:
                 "near": NEAR,
                 "refresh_seconds": None if closed else REFRESH_SECONDS,
                 "poll_seconds": POLL_SECONDS,
+                "live_url": None if closed else _live_url(ticket.location_id),
             },
         )
     )

@@ -1,6 +1,6 @@
 """Writes of the waiting room. The order of the queue is documented in `..rules`."""
 
-from .base import QueueRefused, queue_get
+from .base import QueueRefused, live_channel, queue_get
 from .calls import call_again, call_next, finish, flag_urgent, move, not_present, start
 from .checkin import checkin, checkin_by_person, checkin_by_reference
 from .counters import counter_close, counter_open, kiosks_revoke, pause, resume
@@ -21,6 +21,7 @@ __all__ = [
     "finish",
     "flag_urgent",
     "kiosks_revoke",
+    "live_channel",
     "move",
     "not_present",
     "pause",

@@ -69,7 +69,7 @@ def test_only_the_citizen_office_administration_sets_a_device_up(client, o, sett
 
     client.force_login(_staff("bea", roles.CITIZEN_OFFICE_ADMIN))
     page = client.get(url).content.decode()
-    assert "Set up this device as the reception of" in page and o.location.name in page
+    assert "Dieses Gerät als Empfang für" in page and o.location.name in page
     response = client.post(url, {"location": "rathaus"})
     assert response.status_code == 303
     assert response["Location"] == _url("start")
@@ -97,7 +97,7 @@ def test_without_the_device_cookie_the_kiosk_refuses_in_german(client, o, settin
     for url in (_url("start"), _url("appointment"), _url("walk-in")):
         response = client.get(url)
         assert response.status_code == 403, url
-        assert "not set up as a reception" in response.content.decode()
+        assert "nicht als Empfang eingerichtet" in response.content.decode()
     assert client.post(_url("walk-in"), {"services": ["reisepass"]}).status_code == 403
     assert not Ticket.objects.exists()
     # Not for another location, not with a forged or outdated cookie, not for staff as such.
@@ -117,7 +117,7 @@ def test_without_the_device_cookie_the_kiosk_refuses_in_german(client, o, settin
     assert client.get(_url("start")).status_code == 403
     _set_up(client)
     page = client.get(_url("start")).content.decode()
-    assert "I have an appointment" in page and "I have no appointment" in page
+    assert "Ich habe einen Termin" in page and "Ich habe keinen Termin" in page
 
 
 def test_the_kiosk_starts_in_german(o):
@@ -306,7 +306,7 @@ def test_signing_out_every_kiosk_of_a_location_ends_the_ones_set_up(client, o, s
     assert kiosk.get(_url("start")).status_code == 200
     client.force_login(_staff("bea", roles.CITIZEN_OFFICE_ADMIN))
     page = client.post(reverse("queue_kiosk:setup"), {"location": "rathaus", "revoke": "1"})
-    assert page.status_code == 200 and "signed out" in page.content.decode()
+    assert page.status_code == 200 and "sind abgemeldet" in page.content.decode()
     assert kiosk.get(_url("start")).status_code == 403
     client.post(reverse("queue_kiosk:setup"), {"location": "rathaus"})  # set up anew
     assert client.get(_url("start")).status_code == 200

@@ -1,0 +1,59 @@
+"""Every write of a location's waiting room tells its live channel, once, on commit; a refused
+write tells nothing; the display and the phone page name the stream to follow."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from rathaus.appointments.queue.services import (
+    QueueRefused,
+    call_next,
+    live_channel,
+    start,
+    ticket_issue,
+    ticket_token,
+)
+from rathaus.appointments.tests.factories import at, office
+from rathaus.core.live import live_events_after, live_last_id
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def o():
+    return office()
+
+
+def _events(o, after=0):
+    return live_events_after(live_channel(o.location.pk), after)
+
+
+def test_each_write_is_one_state_event_on_the_locations_channel(o):
+    ticket = ticket_issue(location=o.location, services=["anmeldung"], now=at(8))
+    assert [event.kind for event in _events(o)] == ["state"]
+    seen = live_last_id(live_channel(o.location.pk))
+    called = call_next(o.counters[0], at(8, 5))
+    assert called == ticket
+    start(called, at(8, 6))
+    events = _events(o, seen)
+    assert len(events) == 2 and all(event.payload == {} for event in events)
+
+
+def test_a_refused_write_tells_nothing(o):
+    with pytest.raises(QueueRefused):
+        ticket_issue(location=o.location, services=["no-such-service"], now=at(8))
+    assert _events(o) == []
+
+
+def test_the_display_and_the_phone_follow_the_stream_from_now(o, settings):
+    settings.RATHAUS_LIVE_URL = "http://127.0.0.1:8001/live"
+    ticket = ticket_issue(location=o.location, services=["anmeldung"], now=at(8))
+    channel = live_channel(o.location.pk)
+    last = live_last_id(channel)
+    display = Client().get(reverse("queue_display:page", args=[o.location.slug]))
+    expected = f'data-live-url="http://127.0.0.1:8001/live/{channel}?after={last}"'
+    assert expected in display.content.decode()
+    phone = Client().get(reverse("queue_ticket:page", args=[ticket.pk, ticket_token(ticket)]))
+    assert expected in phone.content.decode()
