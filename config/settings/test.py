@@ -30,3 +30,5 @@ RATHAUS_ALTCHA_MAX_COUNTER = 50
 RATHAUS_SLOTS_CACHE_SECONDS = 0
 # A second, test-only domain on the scheduling core (tests/counter_domain).
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.counter_domain"]
+# No live server runs beside the test server: pages poll (a test that needs the stream sets it).
+RATHAUS_LIVE_URL = ""

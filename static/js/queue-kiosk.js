@@ -67,4 +67,22 @@
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });
   });
+
+  // The number page goes back to the start for the next person after a while without a
+  // touch; every touch or key starts the while anew, so nobody is hurried away.
+  var back = document.querySelector("[data-return-url]");
+  if (back) {
+    var seconds = parseInt(back.getAttribute("data-return-seconds"), 10) || 60;
+    var timer = null;
+    var restart = function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        window.location.assign(back.getAttribute("data-return-url"));
+      }, seconds * 1000);
+    };
+    ["pointerdown", "keydown"].forEach(function (name) {
+      document.addEventListener(name, restart, { passive: true });
+    });
+    restart();
+  }
 })();

@@ -72,7 +72,10 @@ def _state(location: Location, now: datetime) -> QueueState:
 
 
 def _live_url(location_id: int) -> str:
-    """The stream that tells the display when to read its state again (from now on)."""
+    """The stream that tells the display when to read its state again (from now on); none
+    without a live server (the display polls)."""
+    if not settings.RATHAUS_LIVE_URL:
+        return ""
     channel = live_channel(location_id)
     return live_stream_url(channel, after=live_last_id(channel))
 

@@ -47,7 +47,9 @@ COOKIE = "rathaus_kiosk"
 SALT = "rathaus.appointments.queue.kiosk"
 MAX_AGE = 365 * 24 * 3600
 COOKIE_PATH = "/buergerbuero/empfang/"
-RETURN_SECONDS = 30
+# The next person's start page after this long without a touch (queue-kiosk.js; not a meta
+# refresh, which nobody could stop: WCAG 2.2.1). Without JavaScript the "Done" button does it.
+RETURN_SECONDS = 60
 # The camera for scanning the e-mail's code, on the check-in page of a set-up kiosk only.
 CAMERA_POLICY = (
     "accelerometer=(), camera=(self), geolocation=(), gyroscope=(), magnetometer=(), "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -57,6 +58,8 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 
 def _live_url(location_id: int) -> str:
+    if not settings.RATHAUS_LIVE_URL:  # no live server: the page polls
+        return ""
     channel = live_channel(location_id)
     return live_stream_url(channel, after=live_last_id(channel))
 
