@@ -4,6 +4,7 @@ Events with catch-up by id, each id once per connection (docs/decisions/0024-liv
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import io
 import json
 import os
@@ -128,7 +129,15 @@ def run(coroutine_function):
         finally:
             await hub_stop()
 
-    asyncio.run(wrapped())
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # the usual case: no loop in this thread
+        asyncio.run(wrapped())
+        return
+    # An earlier test (a browser driven through Playwright's sync API) left a loop running in
+    # this thread: run the server's loop in a thread of its own, as uvicorn would.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, wrapped()).result()
 
 
 async def plain(path: str, headers: dict[str, str] | None = None) -> Stream:
