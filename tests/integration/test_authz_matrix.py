@@ -362,6 +362,9 @@ STAFF_ELSEWHERE = {
     "queue_workplace:desk-reference": (["=rathaus"], {CITIZEN_ADMIN}),
     "queue_workplace:desk-person": (["=rathaus"], {CITIZEN_ADMIN}),
     "queue_workplace:desk-walk-in": (["=rathaus"], {CITIZEN_ADMIN}),
+    # the duration drift (rathaus/appointments/queue/tests/test_drift_pages.py)
+    "queue_drift:page": ([], {CITIZEN_ADMIN}),
+    "queue_drift:adopt": (["=reisepass"], {CITIZEN_ADMIN}),
 }
 BACKOFFICE_EXTRA = {
     # back-office URLs the role matrix of test_access does not list, proven in this module

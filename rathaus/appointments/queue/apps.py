@@ -11,8 +11,10 @@ class QueueConfig(AppConfig):
         from rathaus.appointments.services.jobs import job_register
         from rathaus.core.live import live_events_delete_old
 
+        from .services.drift_report import drift_report_send
         from .services.retention import queue_erase
 
         job_register("queue_erased", queue_erase)
+        job_register("queue_drift_report", drift_report_send)
         # the live channel's events are what the displays and phones catch up from: a day
         job_register("live_events_deleted", live_events_delete_old)
