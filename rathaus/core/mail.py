@@ -26,9 +26,13 @@ from .outbox import outbox_send
 
 @dataclass(frozen=True)
 class Attachment:
+    """A file sent with the e-mail. With `content_id` it is an inline part of the HTML
+    (`<img src="cid:…">`, e.g. an image), not a file to open."""
+
     filename: str
     content: bytes | str
     mimetype: str
+    content_id: str = ""
 
 
 def render_text(template_name: str, context: dict[str, Any]) -> str:
@@ -54,11 +58,14 @@ def render_mail(
 def _stored(attachment: Attachment) -> dict[str, str]:
     content = attachment.content
     raw = content.encode() if isinstance(content, str) else content
-    return {
+    stored = {
         "filename": attachment.filename,
         "mimetype": attachment.mimetype,
         "content": base64.b64encode(raw).decode("ascii"),
     }
+    if attachment.content_id:
+        stored["content_id"] = attachment.content_id
+    return stored
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,15 @@ import logging
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from email import encoders
+from email.mime.base import MIMEBase
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.message import SafeMIMEMultipart
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -76,6 +80,42 @@ def message_id(message: OutboxMessage) -> str:
     return f"<rathaus.{message.pk}.{message.created_at:%Y%m%d%H%M%S%f}@{site_domain()}>"
 
 
+class RelatedEmail(EmailMultiAlternatives):
+    """An e-mail whose HTML part carries inline parts (images referenced as `cid:`): the HTML
+    and those parts go together in a multipart/related, the other attachments stay files."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.related: list[MIMEBase] = []
+
+    def attach_related(self, content: bytes, mimetype: str, content_id: str, filename: str) -> None:
+        maintype, subtype = mimetype.split("/", 1)
+        part = MIMEBase(maintype, subtype)
+        part.set_payload(content)
+        encoders.encode_base64(part)
+        part.add_header("Content-ID", f"<{content_id}>")
+        part.add_header("Content-Disposition", "inline", filename=filename)
+        self.related.append(part)
+
+    # Django builds the alternatives here (private, so untyped in the stubs); the HTML part
+    # it built is wrapped together with the inline parts.
+    def _create_alternatives(self, msg: Any) -> Any:
+        alternative = super()._create_alternatives(msg)  # type: ignore[misc]
+        if not (self.related and alternative.is_multipart()):
+            return alternative
+        parts = alternative.get_payload()
+        for index, part in enumerate(parts):
+            if part.get_content_type() == "text/html":
+                related = SafeMIMEMultipart(
+                    _subtype="related", encoding=self.encoding or settings.DEFAULT_CHARSET
+                )
+                related.attach(part)
+                for inline in self.related:
+                    related.attach(inline)
+                parts[index] = related
+        return alternative
+
+
 def _email(message: OutboxMessage, connection: BaseEmailBackend) -> EmailMultiAlternatives:
     headers = {
         "Message-ID": message_id(message),
@@ -83,7 +123,7 @@ def _email(message: OutboxMessage, connection: BaseEmailBackend) -> EmailMultiAl
         "Auto-Submitted": "auto-generated",
         "X-Auto-Response-Suppress": "All",
     }
-    email = EmailMultiAlternatives(
+    email = RelatedEmail(
         message.subject,
         message.text,
         message.from_email,
@@ -94,7 +134,11 @@ def _email(message: OutboxMessage, connection: BaseEmailBackend) -> EmailMultiAl
     if message.html:
         email.attach_alternative(message.html, "text/html")
     for item in message.attachments:
-        email.attach(item["filename"], base64.b64decode(item["content"]), item["mimetype"])
+        content = base64.b64decode(item["content"])
+        if item.get("content_id") and message.html:
+            email.attach_related(content, item["mimetype"], item["content_id"], item["filename"])
+        else:
+            email.attach(item["filename"], content, item["mimetype"])
     return email
 
 

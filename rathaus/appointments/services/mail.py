@@ -12,7 +12,11 @@ from rathaus.core.mail import Attachment, mail_queue, mail_render
 from ..ics import appointment_ics
 from ..links import appointment_links
 from ..models import Appointment
+from ..qr import reference_qr_attachment, reference_qr_size
 from ..readiness import checklist
+
+# The e-mails before a visit: they carry the code the kiosk at the entrance reads.
+VISIT_TEMPLATES = ("confirmed", "moved", "reminder", "reconfirm")
 
 
 def appointment_mail(appointment: Appointment, template: str, **extra: Any) -> None:
@@ -29,6 +33,11 @@ def appointment_mail(appointment: Appointment, template: str, **extra: Any) -> N
             **extra,
         }
     attachments = []
+    if template in VISIT_TEMPLATES:
+        qr = reference_qr_attachment(appointment.reference)
+        attachments.append(qr)
+        context["qr_cid"] = qr.content_id
+        context["qr_size"] = reference_qr_size(appointment.reference)
     if template in ("confirmed", "moved"):
         attachments.append(
             Attachment(
