@@ -17,7 +17,7 @@ def _unquote(block: str) -> str:
 def _reset(po_text: str, translations: dict[str, str]) -> str:
     blocks = po_text.split("\n\n")
     for index, block in enumerate(blocks):
-        if "msgid_plural" in block:
+        if re.search(r"^msgid_plural ", block, re.M):  # not a "#| msgid_plural" comment
             continue
         match = re.search(r'^msgid ((?:"(?:[^"\\]|\\.)*"\s*)+)msgstr', block, re.M)
         if not match or _unquote(match.group(1)) not in translations:
