@@ -50,6 +50,10 @@ urlpatterns = [
     path("buergerbuero/wartenummer/", include("rathaus.appointments.queue.ticket_urls")),
     path("buergerbuero/anzeige/", include("rathaus.appointments.queue.display_urls")),
     path("verwaltung/buergerbuero/schalter/", include("rathaus.appointments.queue.workplace_urls")),
+    path(
+        "verwaltung/buergerbuero/wartebereich-statistik/",
+        include("rathaus.appointments.queue.statistics_urls"),
+    ),
     path("verwaltung/buergerbuero/abholung/", include("rathaus.appointments.pickup.staff_urls")),
     path("verwaltung/buergerbuero/heute/", include(sameday_urls.staff)),
     path("buergerbuero/", include("rathaus.appointments.urls")),

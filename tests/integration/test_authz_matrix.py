@@ -362,6 +362,10 @@ STAFF_ELSEWHERE = {
     "queue_workplace:desk-reference": (["=rathaus"], {CITIZEN_ADMIN}),
     "queue_workplace:desk-person": (["=rathaus"], {CITIZEN_ADMIN}),
     "queue_workplace:desk-walk-in": (["=rathaus"], {CITIZEN_ADMIN}),
+    # the waiting room's statistics (rathaus/appointments/queue/tests/test_statistics.py)
+    "queue_statistics:page": ([], {CITIZEN_ADMIN}),
+    "queue_statistics:csv": ([], {CITIZEN_ADMIN}),
+    "queue_statistics:svg": ([], {CITIZEN_ADMIN}),
 }
 BACKOFFICE_EXTRA = {
     # back-office URLs the role matrix of test_access does not list, proven in this module
