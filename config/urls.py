@@ -51,6 +51,10 @@ urlpatterns = [
     path("buergerbuero/anzeige/", include("rathaus.appointments.queue.display_urls")),
     path("verwaltung/buergerbuero/schalter/", include("rathaus.appointments.queue.workplace_urls")),
     path("verwaltung/buergerbuero/abweichungen/", include("rathaus.appointments.queue.drift_urls")),
+    path(
+        "verwaltung/buergerbuero/wartebereich-statistik/",
+        include("rathaus.appointments.queue.statistics_urls"),
+    ),
     path("verwaltung/buergerbuero/abholung/", include("rathaus.appointments.pickup.staff_urls")),
     path("verwaltung/buergerbuero/heute/", include(sameday_urls.staff)),
     path("buergerbuero/", include("rathaus.appointments.urls")),

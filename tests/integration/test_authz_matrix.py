@@ -365,6 +365,10 @@ STAFF_ELSEWHERE = {
     # the duration drift (rathaus/appointments/queue/tests/test_drift_pages.py)
     "queue_drift:page": ([], {CITIZEN_ADMIN}),
     "queue_drift:adopt": (["=reisepass"], {CITIZEN_ADMIN}),
+    # the waiting room's statistics (rathaus/appointments/queue/tests/test_statistics.py)
+    "queue_statistics:page": ([], {CITIZEN_ADMIN}),
+    "queue_statistics:csv": ([], {CITIZEN_ADMIN}),
+    "queue_statistics:svg": ([], {CITIZEN_ADMIN}),
 }
 BACKOFFICE_EXTRA = {
     # back-office URLs the role matrix of test_access does not list, proven in this module
