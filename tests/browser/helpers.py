@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from django.urls import reverse
 
 from rathaus.core.timezone import local_today
+from rathaus.scheduling.engine import is_public_holiday
 from rathaus.weddings import selectors, services
 from rathaus.weddings.dates import is_high_demand
 from rathaus.weddings.lottery.slots import ceremony_day
@@ -60,3 +61,12 @@ def fill_couple(page) -> None:
     page.fill("#id_email", "paar@example.org")
     page.fill("#id_guests", "40")
     page.check("#id_consent")
+
+
+def working_monday() -> date:
+    """A working Monday a week or more ahead, before the Christmas break (the citizen office's
+    regular counters are closed from 20 December)."""
+    day = local_today() + timedelta(days=7)
+    while day.weekday() != 0 or is_public_holiday(day) or (day.month, day.day) >= (12, 20):
+        day += timedelta(days=1)
+    return day

@@ -8,7 +8,7 @@ this process and the live server's threads), so appointments at 08:00 and 08:30 
 
 import io
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 import pytest
 import time_machine
@@ -23,24 +23,17 @@ from rathaus.appointments.selectors import PersonNeed
 from rathaus.appointments.services.booking import PersonDetails
 from rathaus.appointments.services.staff import appointment_book_by_staff
 from rathaus.core.models import OutboxMessage
-from rathaus.core.timezone import BERLIN, local_today
-from rathaus.scheduling.engine import is_public_holiday
+from rathaus.core.timezone import BERLIN
 
 from .conftest import DESKTOP
+from .helpers import working_monday
 
 pytestmark = pytest.mark.browser
 
 
-def _working_monday() -> date:
-    day = local_today() + timedelta(days=7)
-    while day.weekday() != 0 or is_public_holiday(day) or (day.month, day.day) >= (12, 20):
-        day += timedelta(days=1)
-    return day
-
-
 @pytest.fixture
 def day(transactional_db, live_server):
-    monday = _working_monday()
+    monday = working_monday()
     with time_machine.travel(datetime.combine(monday, time(10, 30), BERLIN), tick=True):
         citizen_office_load(today=monday)
         call_command("create_demo_accounts", force=True, stdout=io.StringIO())

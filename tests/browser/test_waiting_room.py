@@ -12,7 +12,7 @@ import re
 import shutil
 import subprocess
 import wave
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time
 
 import pytest
 import time_machine
@@ -24,25 +24,18 @@ from rathaus.accounts.management.commands.create_demo_accounts import DEMO_PASSW
 from rathaus.appointments.bootstrap import citizen_office_load
 from rathaus.appointments.queue.models import Ticket
 from rathaus.appointments.queue.services import ticket_token
-from rathaus.core.timezone import BERLIN, local_today
-from rathaus.scheduling.engine import is_public_holiday
+from rathaus.core.timezone import BERLIN
 
 from .conftest import DESKTOP, PHONE
+from .helpers import working_monday
 
 pytestmark = pytest.mark.browser
 SHOTS = None  # a directory to keep screenshots of each page while looking at the pages
 
 
-def _working_monday() -> date:
-    day = local_today() + timedelta(days=7)
-    while day.weekday() != 0 or is_public_holiday(day) or (day.month, day.day) >= (12, 20):
-        day += timedelta(days=1)
-    return day
-
-
 @pytest.fixture
 def morning(transactional_db, live_server):
-    monday = _working_monday()
+    monday = working_monday()
     with time_machine.travel(datetime.combine(monday, time(9, 0), BERLIN), tick=True):
         citizen_office_load(today=monday)
         call_command("create_demo_accounts", force=True, stdout=io.StringIO())
