@@ -94,7 +94,25 @@
   var liveUrl = root.getAttribute("data-live-url");
   if (liveUrl && window.EventSource) {
     var source = new window.EventSource(liveUrl);
-    source.addEventListener("state", poll);
+    // Each event carries the place table of the waiting room (numbers only): the page finds
+    // its own number there and asks the server only when the number is in neither list.
+    source.addEventListener("state", function (event) {
+      var data = null;
+      try { data = JSON.parse(event.data); } catch (error) { data = null; }
+      var field = root.querySelector('[data-field="number"]');
+      var number = field ? field.textContent.trim() : "";
+      var waiting = data && data.waiting && data.waiting[number];
+      var called = data && data.called && data.called[number];
+      if (waiting) {
+        ticketUpdate({ number: number, status: "waiting", position: waiting[0],
+          ahead: waiting[1], minutes: waiting[2], counter: null });
+      } else if (called) {
+        ticketUpdate({ number: number, status: called[1], position: null, ahead: null,
+          minutes: null, counter: called[0] });
+      } else {
+        poll();
+      }
+    });
     source.addEventListener("open", function () {
       poll();
       stop();

@@ -9,8 +9,9 @@ class QueueConfig(AppConfig):
 
     def ready(self) -> None:
         from rathaus.appointments.services.jobs import job_register
-        from rathaus.core.live import live_events_delete_old
+        from rathaus.core.live import live_events_delete_old, live_view_register
 
+        from .selectors import queue_public_view
         from .services.drift_report import drift_report_send
         from .services.retention import queue_erase
 
@@ -18,3 +19,6 @@ class QueueConfig(AppConfig):
         job_register("queue_drift_report", drift_report_send)
         # the live channel's events are what the displays and phones catch up from: a day
         job_register("live_events_deleted", live_events_delete_old)
+        # each event on a waiting room's channel goes out with the place table: phones need
+        # no read of their own
+        live_view_register("queue.", queue_public_view)

@@ -3,8 +3,11 @@ ticket's place and wait, and the services whose catalogue minutes drifted from r
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
+
+from django.utils import timezone
 
 from rathaus.appointments.models import Location, Service
 from rathaus.core.timezone import BERLIN
@@ -114,3 +117,48 @@ def duration_drift(now: datetime, *, percent: int = DRIFT_PERCENT) -> list[Drift
         if abs(drift.percent) > percent:
             drifts.append(drift)
     return sorted(drifts, key=lambda drift: -abs(drift.percent))
+
+
+def minutes_shown(minutes: float | None) -> int | None:
+    """Whole five minutes, at least five: an estimate, not a promise."""
+    if minutes is None:
+        return None
+    return max(5, 5 * math.ceil(minutes / 5))
+
+
+def queue_public_view(channel: str) -> dict[str, object]:
+    """What a location's live channel (`queue.<location id>`) carries with each event, read
+    once per delivery for every follower: each waiting number's place, people ahead and
+    wait, and each number at a counter with that counter. Numbers and counters only, as on
+    the display: the channel is public."""
+    suffix = channel.rsplit(".", 1)[-1]
+    location = Location.objects.filter(pk=int(suffix)).first() if suffix.isdigit() else None
+    if location is None:
+        return {}
+    now = timezone.now()
+    tickets = (
+        Ticket.objects.filter(
+            location=location,
+            day=now.astimezone(BERLIN).date(),
+            status__in=[TicketStatus.WAITING, *AT_COUNTER],
+        )
+        .select_related("counter")
+        .order_by("letter", "sequence")
+    )
+    known = estimates(location, now)
+    waiting: dict[str, list[int | None]] = {}
+    called: dict[str, list[str]] = {}
+    for ticket in tickets:
+        if ticket.status in AT_COUNTER:
+            called[ticket.number] = [ticket.counter.name if ticket.counter else "", ticket.status]
+            continue
+        estimate = known.get(ticket.pk)
+        if estimate is None or estimate.minutes is None:
+            waiting[ticket.number] = [None, None, None]
+        else:
+            waiting[ticket.number] = [
+                estimate.position,
+                estimate.ahead,
+                minutes_shown(estimate.minutes),
+            ]
+    return {"waiting": waiting, "called": called}

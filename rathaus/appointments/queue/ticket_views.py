@@ -4,8 +4,6 @@ called. Opened by the kiosk's code; the address carries the ticket's token (a wr
 
 from __future__ import annotations
 
-import math
-
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -18,7 +16,7 @@ from rathaus.core.live import live_last_id, live_stream_url
 from .constants import TicketStatus
 from .models import Ticket
 from .public_selectors import ticket_get
-from .selectors import TicketPlace, ticket_place
+from .selectors import TicketPlace, minutes_shown, ticket_place
 from .services import live_channel, ticket_token_valid
 
 REFRESH_SECONDS = 30
@@ -31,13 +29,6 @@ def _ticket(pk: int, token: str) -> Ticket:
     if ticket is None or not ticket_token_valid(ticket, token[:64]):
         raise Http404
     return ticket
-
-
-def minutes_shown(minutes: float | None) -> int | None:
-    """Whole five minutes, at least five: an estimate, not a promise."""
-    if minutes is None:
-        return None
-    return max(5, 5 * math.ceil(minutes / 5))
 
 
 def place_document(place: TicketPlace) -> dict[str, object]:

@@ -10,6 +10,7 @@ from .channels import channel_is_valid
 from .selectors import live_events_after, live_last_id
 from .services import live_events_delete_old, live_publish
 from .urls import live_stream_url
+from .views import live_view_register
 
 __all__ = [
     "channel_is_valid",
@@ -18,4 +19,5 @@ __all__ = [
     "live_last_id",
     "live_publish",
     "live_stream_url",
+    "live_view_register",
 ]

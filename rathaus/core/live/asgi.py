@@ -18,6 +18,7 @@ from django.db import DatabaseError
 from .channels import channel_is_valid, sse_event
 from .hub import Event, Subscriber, hub, hub_stop
 from .selectors import live_events_after, live_last_id
+from .views import live_views_read, with_view
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -76,10 +77,9 @@ async def _plain(scope: Scope, send: Send, status: int, text: bytes) -> None:
 
 
 def _catch_up_rows(channel: str, after: int) -> list[Event]:
-    return [
-        Event(row.id, row.channel, row.kind, row.payload)
-        for row in live_events_after(channel, after, CATCH_UP_BATCH)
-    ]
+    rows = live_events_after(channel, after, CATCH_UP_BATCH)
+    shown = live_views_read({channel}).get(channel) if rows else None
+    return [Event(row.id, row.channel, row.kind, with_view(row.payload, shown)) for row in rows]
 
 
 async def _watch_disconnect(receive: Receive, subscriber: Subscriber) -> None:

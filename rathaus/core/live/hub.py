@@ -24,6 +24,7 @@ from rathaus.core.models import LiveEvent
 
 from .channels import PG_CHANNEL
 from .selectors import live_last_id
+from .views import live_views_read, with_view
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -86,8 +87,12 @@ def _in_thread(function: Callable[..., T], *args: Any) -> T:
 
 def _events_after(last_ids: dict[str, int]) -> list[Event]:
     condition = reduce(or_, (Q(channel=c, id__gt=last) for c, last in last_ids.items()))
-    rows = LiveEvent.objects.filter(condition).order_by("id")[:FETCH_BATCH]
-    return [Event(row.id, row.channel, row.kind, row.payload) for row in rows]
+    rows = list(LiveEvent.objects.filter(condition).order_by("id")[:FETCH_BATCH])
+    shown = live_views_read({row.channel for row in rows})
+    return [
+        Event(row.id, row.channel, row.kind, with_view(row.payload, shown.get(row.channel)))
+        for row in rows
+    ]
 
 
 def _listen_params() -> dict[str, Any]:

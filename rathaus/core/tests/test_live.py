@@ -687,3 +687,22 @@ def test_postgres_publishers_of_one_channel_take_turns_so_ids_follow_commit_orde
     one.join(5)
     two.join(5)
     assert ids["first"] < ids["other"] < ids["second"]
+
+
+@pytest.mark.django_db
+def test_a_registered_view_rides_with_every_delivered_event():
+    """An app's view of a channel is read at delivery and added to each event's payload."""
+    from rathaus.core.live import views
+    from rathaus.core.live.asgi import _catch_up_rows
+    from rathaus.core.live.hub import _events_after
+
+    views.live_view_register("viewtest.", lambda channel: {"shown": channel})
+    try:
+        live_publish("viewtest.a", "state", {"x": 1})
+        live_publish("other.b", "state", {})
+        rows = _events_after({"viewtest.a": 0, "other.b": 0})
+        assert [row.payload for row in rows] == [{"x": 1, "shown": "viewtest.a"}, {}]
+        caught_up = _catch_up_rows("viewtest.a", 0)
+        assert [row.payload for row in caught_up] == [{"x": 1, "shown": "viewtest.a"}]
+    finally:
+        views._views.pop("viewtest.")

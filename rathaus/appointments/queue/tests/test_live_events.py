@@ -4,12 +4,14 @@ write tells nothing; the display and the phone page name the stream to follow.""
 from __future__ import annotations
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
 from rathaus.appointments.queue.services import (
     QueueRefused,
     call_next,
+    counter_open,
     live_channel,
     start,
     ticket_issue,
@@ -57,3 +59,24 @@ def test_the_display_and_the_phone_follow_the_stream_from_now(o, settings):
     assert expected in display.content.decode()
     phone = Client().get(reverse("queue_ticket:page", args=[ticket.pk, ticket_token(ticket)]))
     assert expected in phone.content.decode()
+
+
+def test_the_channel_shows_each_number_with_its_place_and_each_call_with_its_counter(o):
+    from rathaus.appointments.queue.selectors import queue_public_view
+
+    with time_machine.travel(at(8), tick=False):
+        first = ticket_issue(location=o.location, services=["anmeldung"], now=at(8))
+        second = ticket_issue(location=o.location, services=["anmeldung"], now=at(8))
+        counter_open(o.counters[0], at(8))
+        shown = queue_public_view(live_channel(o.location.pk))
+        assert list(shown["waiting"]) == [first.number, second.number]
+        assert shown["waiting"][first.number][:2] == [1, 0]
+        assert shown["waiting"][second.number][:2] == [2, 1]
+        assert shown["called"] == {}
+        call_next(o.counters[0], at(8))
+        shown = queue_public_view(live_channel(o.location.pk))
+        assert list(shown["waiting"]) == [second.number]
+        assert shown["waiting"][second.number][:2] == [1, 0]
+        assert shown["called"] == {first.number: [o.counters[0].name, "called"]}
+    assert queue_public_view("queue.999999") == {}
+    assert queue_public_view("queue.not-a-location") == {}
