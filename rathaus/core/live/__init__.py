@@ -7,10 +7,10 @@ catch-up by id after a reconnect. See docs/decisions/0024-live-channel.md.
 """
 
 from .channels import channel_is_valid
+from .delivery import live_view_register
 from .selectors import live_events_after, live_last_id
 from .services import live_events_delete_old, live_publish
 from .urls import live_stream_url
-from .views import live_view_register
 
 __all__ = [
     "channel_is_valid",

@@ -16,9 +16,9 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from .channels import channel_is_valid, sse_event
+from .delivery import live_views_read, with_view
 from .hub import Event, Subscriber, hub, hub_stop
 from .selectors import live_events_after, live_last_id
-from .views import live_views_read, with_view
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

@@ -23,8 +23,8 @@ from django.db.models import Q
 from rathaus.core.models import LiveEvent
 
 from .channels import PG_CHANNEL
+from .delivery import live_views_read, with_view
 from .selectors import live_last_id
-from .views import live_views_read, with_view
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -692,7 +692,7 @@ def test_postgres_publishers_of_one_channel_take_turns_so_ids_follow_commit_orde
 @pytest.mark.django_db
 def test_a_registered_view_rides_with_every_delivered_event():
     """An app's view of a channel is read at delivery and added to each event's payload."""
-    from rathaus.core.live import views
+    from rathaus.core.live import delivery as views
     from rathaus.core.live.asgi import _catch_up_rows
     from rathaus.core.live.hub import _events_after
 
