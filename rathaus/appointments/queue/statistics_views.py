@@ -49,10 +49,14 @@ DEFAULT_DAYS = 28
 
 class PeriodForm(forms.Form):
     first = forms.DateField(
-        label=gettext_lazy("From"), required=False, widget=forms.DateInput({"type": "date"})
+        label=gettext_lazy("From"),
+        required=False,
+        widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"),
     )
     last = forms.DateField(
-        label=gettext_lazy("To"), required=False, widget=forms.DateInput({"type": "date"})
+        label=gettext_lazy("To"),
+        required=False,
+        widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"),
     )
     location = forms.ChoiceField(label=gettext_lazy("Location"), required=False)
 
