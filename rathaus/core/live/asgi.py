@@ -78,7 +78,7 @@ async def _plain(scope: Scope, send: Send, status: int, text: bytes) -> None:
 
 def _catch_up_rows(channel: str, after: int) -> list[Event]:
     rows = live_events_after(channel, after, CATCH_UP_BATCH)
-    shown = live_views_read({channel}).get(channel) if rows else None
+    shown = live_views_read({channel: rows[-1].id}).get(channel) if rows else None
     return [Event(row.id, row.channel, row.kind, with_view(row.payload, shown)) for row in rows]
 
 

@@ -14,6 +14,8 @@ from typing import Any
 
 View = Callable[[str], dict[str, Any]]
 _views: dict[str, View] = {}
+# channel -> (the newest event id seen when the view was read, what it showed)
+_taken: dict[str, tuple[int, dict[str, Any]]] = {}
 
 
 def live_view_register(prefix: str, view: View) -> None:
@@ -21,13 +23,21 @@ def live_view_register(prefix: str, view: View) -> None:
     _views[prefix] = view
 
 
-def live_views_read(channels: set[str]) -> dict[str, dict[str, Any]]:
-    """For each channel that has a registered view: what it shows now (one read each)."""
+def live_views_read(newest: dict[str, int]) -> dict[str, dict[str, Any]]:
+    """For each channel that has a registered view, given the newest event id about to be
+    delivered on it: what the view shows now. A reading taken after an event committed stays
+    good for every event up to that one, so a thousand followers catching up after the same
+    event cost one read, not a thousand."""
     shown = {}
-    for channel in channels:
+    for channel, event_id in newest.items():
         view = next((v for prefix, v in _views.items() if channel.startswith(prefix)), None)
-        if view is not None:
-            shown[channel] = view(channel)
+        if view is None:
+            continue
+        taken = _taken.get(channel)
+        if taken is None or taken[0] < event_id:
+            taken = (event_id, view(channel))
+            _taken[channel] = taken
+        shown[channel] = taken[1]
     return shown
 
 

@@ -88,7 +88,7 @@ def _in_thread(function: Callable[..., T], *args: Any) -> T:
 def _events_after(last_ids: dict[str, int]) -> list[Event]:
     condition = reduce(or_, (Q(channel=c, id__gt=last) for c, last in last_ids.items()))
     rows = list(LiveEvent.objects.filter(condition).order_by("id")[:FETCH_BATCH])
-    shown = live_views_read({row.channel for row in rows})
+    shown = live_views_read({row.channel: row.id for row in rows})  # ascending: the newest
     return [
         Event(row.id, row.channel, row.kind, with_view(row.payload, shown.get(row.channel)))
         for row in rows

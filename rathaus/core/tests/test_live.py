@@ -706,3 +706,25 @@ def test_a_registered_view_rides_with_every_delivered_event():
         assert [row.payload for row in caught_up] == [{"x": 1, "shown": "viewtest.a"}]
     finally:
         views._views.pop("viewtest.")
+        views._taken.pop("viewtest.a", None)
+
+
+@pytest.mark.django_db
+def test_a_view_is_read_once_per_newest_event_however_many_catch_up():
+    from rathaus.core.live import delivery
+
+    reads = []
+    delivery.live_view_register(
+        "readtest.", lambda channel: {"read": len(reads.append(1) or reads)}
+    )
+    try:
+        first = live_publish("readtest.a", "state", {}).pk
+        for _follower in range(1000):
+            assert delivery.live_views_read({"readtest.a": first}) == {"readtest.a": {"read": 1}}
+        assert len(reads) == 1
+        second = live_publish("readtest.a", "state", {}).pk
+        assert delivery.live_views_read({"readtest.a": second}) == {"readtest.a": {"read": 2}}
+        assert delivery.live_views_read({"readtest.a": first}) == {"readtest.a": {"read": 2}}
+    finally:
+        delivery._views.pop("readtest.")
+        delivery._taken.pop("readtest.a", None)
