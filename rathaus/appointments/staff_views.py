@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rathaus.accounts.access import staff_page
+from rathaus.core.redirects import see_other
 from rathaus.core.timezone import BERLIN, local_today
 from rathaus.scheduling.exceptions import SchedulingError
 
@@ -94,12 +95,6 @@ from .staff_selectors import (
 staff_required = staff_page(access_citizen_office_staff)
 
 
-def _see_other(url: str) -> HttpResponseRedirect:
-    response = HttpResponseRedirect(url)
-    response.status_code = 303
-    return response
-
-
 def _back_url(request: HttpRequest, fallback: str) -> str:
     """The page the action came from (a local path only), else `fallback`."""
     target = request.POST.get("next", "")
@@ -109,10 +104,11 @@ def _back_url(request: HttpRequest, fallback: str) -> str:
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
-    return _see_other(_back_url(request, fallback))
+    return see_other(_back_url(request, fallback))
 
 
-def _form_errors(request: HttpRequest, form: Any) -> None:
+def form_errors_to_messages(request: HttpRequest, form: Any) -> None:
+    """A form's errors as messages on the page the action redirects to (label: error)."""
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
@@ -137,7 +133,7 @@ def _act(
         _refused(request, error)
     else:
         messages.success(request, done)
-    return _see_other(back)
+    return see_other(back)
 
 
 def _form_act(
@@ -150,8 +146,8 @@ def _form_act(
 ) -> HttpResponseRedirect:
     """A posted form: its errors as messages, or the write with its cleaned data (`_act`)."""
     if not form.is_valid():
-        _form_errors(request, form)
-        return _see_other(back)
+        form_errors_to_messages(request, form)
+        return see_other(back)
     return _act(request, lambda: write(form.cleaned_data), done=done, back=back)
 
 
@@ -285,9 +281,9 @@ def move(request: HttpRequest, reference: str) -> HttpResponse:
                         "start": f"{moved.start.astimezone(BERLIN):%d.%m.%Y %H:%M}",
                     },
                 )
-                return _see_other(reverse("appointments_staff:appointment", args=[moved.reference]))
+                return see_other(reverse("appointments_staff:appointment", args=[moved.reference]))
         else:
-            _form_errors(request, form)
+            form_errors_to_messages(request, form)
     context = {
         "appointment": found,
         "day_form": DayForm(initial={"tag": shown}),
@@ -359,7 +355,7 @@ def book(request: HttpRequest) -> HttpResponse:
                     messages.success(
                         request, _("Booked: %(reference)s.") % {"reference": booked.reference}
                     )
-                    return _see_other(
+                    return see_other(
                         reverse("appointments_staff:appointment", args=[booked.reference])
                     )
     context = {"needs_form": needs_form, "details": details, "times": times, "plan": plan}
@@ -384,7 +380,7 @@ def services(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The service is added; please add its fees and texts."))
-            return _see_other(reverse("appointments_staff:service", args=[created.slug]))
+            return see_other(reverse("appointments_staff:service", args=[created.slug]))
     context = {"services": services_all(), "form": form}
     return render(request, "appointments/staff/services.html", context)
 
@@ -409,7 +405,7 @@ def service(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The service is saved."))
-            return _see_other(reverse("appointments_staff:service", args=[found.slug]))
+            return see_other(reverse("appointments_staff:service", args=[found.slug]))
     context = {
         "service": found,
         "form": form,
@@ -456,10 +452,8 @@ def counter_new(request: HttpRequest, slug: str) -> HttpResponse:
     found = location_or_404(slug)
     form = NewCounterForm(request.POST, prefix="schalter")
     if not form.is_valid():
-        _form_errors(request, form)
-        return _see_other(
-            reverse("appointments_staff:location", args=[found.slug]) + "#new-counter"
-        )
+        form_errors_to_messages(request, form)
+        return see_other(reverse("appointments_staff:location", args=[found.slug]) + "#new-counter")
     try:
         created = counter_create(
             actor=request.user,
@@ -469,11 +463,9 @@ def counter_new(request: HttpRequest, slug: str) -> HttpResponse:
         )
     except CatalogueRefused as error:
         _refused(request, error)
-        return _see_other(
-            reverse("appointments_staff:location", args=[found.slug]) + "#new-counter"
-        )
+        return see_other(reverse("appointments_staff:location", args=[found.slug]) + "#new-counter")
     messages.success(request, _("The counter is added; please add its hours."))
-    return _see_other(_counter_url(created, "#hours"))
+    return see_other(_counter_url(created, "#hours"))
 
 
 @staff_required
@@ -498,7 +490,7 @@ def location(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The location is saved."))
-            return _see_other(reverse("appointments_staff:location", args=[found.slug]))
+            return see_other(reverse("appointments_staff:location", args=[found.slug]))
     counters = counters_of(found)
     context = {
         "location": found,
@@ -564,7 +556,7 @@ def counter(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The counter's services are saved."))
-            return _see_other(reverse("appointments_staff:counter", args=[found.pk]))
+            return see_other(reverse("appointments_staff:counter", args=[found.pk]))
     rules = hours_of(found)
     context = {
         "counter": found,

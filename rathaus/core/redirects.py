@@ -1,13 +1,21 @@
-"""Permanent redirects from addresses that moved (staff bookmarks, subscribed calendar feeds)."""
+"""Redirects: after a form's POST (303, Post/Redirect/Get), and permanent ones from addresses
+that moved (staff bookmarks, subscribed calendar feeds)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.http import HttpRequest, HttpResponsePermanentRedirect, HttpResponseRedirect
 
 RedirectView = Callable[..., HttpResponsePermanentRedirect]
+
+
+def see_other(url: str) -> HttpResponseRedirect:
+    """303 See Other: after a POST the browser GETs `url`, so a reload never posts again."""
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
 
 
 def moved_permanently(old_prefix: str, new_prefix: str) -> RedirectView:

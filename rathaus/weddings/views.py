@@ -12,7 +12,7 @@ from itertools import groupby
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from rathaus.core.ics import ics_response
+from rathaus.core.redirects import see_other
 from rathaus.core.timezone import BERLIN, days_between
 from rathaus.scheduling import engine
 from rathaus.scheduling.exceptions import SlotNotOffered, SlotUnavailable
@@ -41,12 +42,6 @@ FIRST_DAYS_SHOWN = 2
 NEXT_FREE_COUNT = 20
 ALTERNATIVES_SHOWN = 6
 ACTIVE_STATUSES = ACTIVE_RESERVATION_STATUSES
-
-
-def _see_other(url: str) -> HttpResponseRedirect:
-    response = HttpResponseRedirect(url)
-    response.status_code = 303
-    return response
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -322,7 +317,7 @@ class ReservationCreateView(View):
     def get(self, request, slug, start):
         own = _own_hold(request, self.venue, self.start)
         if own is not None:  # back after reserving: lead the couple to their own hold
-            return _see_other(reverse("weddings:reservation-pending", args=[own]))
+            return see_other(reverse("weddings:reservation-pending", args=[own]))
         slot = selectors.ceremony_slot_find(venue=self.venue, start=self.start)
         initial = {}
         if request.GET.get("guests", "").isdigit():
@@ -334,7 +329,7 @@ class ReservationCreateView(View):
         form = ReservationForm(request.POST, venue=self.venue)
         own = _own_hold(request, self.venue, self.start)
         if own is not None:  # back button or a second click after reserving: the couple's hold
-            return _see_other(reverse("weddings:reservation-pending", args=[own]))
+            return see_other(reverse("weddings:reservation-pending", args=[own]))
         slot = selectors.ceremony_slot_find(venue=self.venue, start=self.start)
         if slot is None:
             return self._render(form, None, status=409)
@@ -374,7 +369,7 @@ class ReservationCreateView(View):
             allowance.allowance_return(data["email"])
             return self._render(form, None, status=409)
         _own_hold_remember(request, created.reservation)
-        return _see_other(
+        return see_other(
             reverse("weddings:reservation-pending", args=[created.reservation.reference])
         )
 
@@ -447,7 +442,7 @@ class ReservationConfirmView(View):
             raise Http404 from None
         except SlotUnavailable:
             return self._render(self.reservation, expired=True, status=409)
-        return _see_other(
+        return see_other(
             reverse(
                 "weddings:reservation-status",
                 args=[reservation.reference, reservation.manage_token],
@@ -540,4 +535,4 @@ class ReservationCancelView(_ManageMixin, View):
 
     def post(self, request, reference, token):
         services.reservation_cancel_by_couple(reservation=self.reservation)
-        return _see_other(reverse("weddings:reservation-status", args=[reference, token]))
+        return see_other(reverse("weddings:reservation-status", args=[reference, token]))

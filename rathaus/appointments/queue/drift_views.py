@@ -5,7 +5,7 @@ one-click adoption of the median (on the 5-minute grid) through the audited cata
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,18 +15,13 @@ from django.views.decorators.http import require_POST
 from rathaus.accounts.access import staff_page
 from rathaus.appointments.services.catalogue import CatalogueRefused
 from rathaus.appointments.staff_selectors import access_citizen_office_staff, service_or_404
+from rathaus.core.redirects import see_other
 
 from .constants import DRIFT_PERCENT, SAMPLE_DAYS, SAMPLE_MINIMUM, SAMPLE_WINDOW
 from .services import duration_adopt
 from .services.drift_report import drift_lines
 
 staff_required = staff_page(access_citizen_office_staff)
-
-
-def _see_other(url: str) -> HttpResponseRedirect:
-    response = HttpResponseRedirect(url)
-    response.status_code = 303
-    return response
 
 
 @staff_required
@@ -51,7 +46,7 @@ def adopt(request: HttpRequest, service: str) -> HttpResponse:
     posted = request.POST.get("minutes", "")
     if line is None or line.suggested is None or posted != str(line.suggested):
         messages.error(request, _("The measurement has changed; please check the new values."))
-        return _see_other(reverse("queue_drift:page"))
+        return see_other(reverse("queue_drift:page"))
     try:
         duration_adopt(found, line.suggested, request.user)
     except CatalogueRefused as error:
@@ -59,4 +54,4 @@ def adopt(request: HttpRequest, service: str) -> HttpResponse:
     else:
         text = _("%(service)s now takes %(minutes)s minutes in the catalogue.")
         messages.success(request, text % {"service": found.name, "minutes": line.suggested})
-    return _see_other(reverse("queue_drift:page"))
+    return see_other(reverse("queue_drift:page"))

@@ -14,7 +14,7 @@ from typing import Any
 import segno
 from django.conf import settings
 from django.core import signing
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from rathaus.appointments.constants import LocationKind
 from rathaus.appointments.models import Location
 from rathaus.appointments.selectors import appointment_by_reference, location_get
 from rathaus.appointments.staff_selectors import access_citizen_office_staff, locations_all
+from rathaus.core.redirects import see_other
 
 from .kiosk_forms import PersonForm, ReferenceForm, WalkInForm
 from .models import Ticket
@@ -96,12 +97,6 @@ def kiosk_page(view):
     return never_cache(wrapped)
 
 
-def _see_other(url: str) -> HttpResponseRedirect:
-    response = HttpResponseRedirect(url)
-    response.status_code = 303
-    return response
-
-
 # --- setting a device up (citizen-office administration) ----------------------------------
 
 
@@ -129,7 +124,7 @@ def device_setup(request: HttpRequest) -> HttpResponse:
         value = signing.dumps(
             {"location": chosen.slug, "generation": kiosk_generation(chosen)}, salt=SALT
         )
-        response = _see_other(reverse("queue_kiosk:start", args=[chosen.slug]))
+        response = see_other(reverse("queue_kiosk:start", args=[chosen.slug]))
         response.set_cookie(
             COOKIE,
             value,
@@ -149,7 +144,7 @@ def device_setup(request: HttpRequest) -> HttpResponse:
 @kiosk_page
 def start(request: HttpRequest, location: Location) -> HttpResponse:
     if "neu" in request.GET:  # back from a ticket: the next person starts in German
-        response = _see_other(reverse("queue_kiosk:start", args=[location.slug]))
+        response = see_other(reverse("queue_kiosk:start", args=[location.slug]))
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, settings.LANGUAGE_CODE, samesite="Lax")
         return response
     return render(request, "queue/kiosk/start.html", {"location": location})
@@ -184,12 +179,12 @@ def appointment(request: HttpRequest, location: Location) -> HttpResponse:
                         date_of_birth=by_person.cleaned_data["date_of_birth"],
                         now=timezone.now(),
                     )
-                    return _see_other(_ticket_path(location, ticket))
+                    return see_other(_ticket_path(location, ticket))
             else:
                 by_reference = ReferenceForm(request.POST, prefix="ref")
                 if by_reference.is_valid():
                     ticket = _candidates_checkin(location, by_reference.cleaned_data["reference"])
-                    return _see_other(_ticket_path(location, ticket))
+                    return see_other(_ticket_path(location, ticket))
             status = 400
         except QueueRefused as refusal:
             error, status = refusal.message, 409
@@ -228,7 +223,7 @@ def walk_in(request: HttpRequest, location: Location) -> HttpResponse:
             except QueueRefused as refusal:
                 error, status = refusal.message, 409
             else:
-                return _see_other(_ticket_path(location, ticket))
+                return see_other(_ticket_path(location, ticket))
         else:
             status = 400
     return render(

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,8 @@ from rathaus.appointments.staff_selectors import (
     location_or_404,
     locations_all,
 )
+from rathaus.appointments.staff_views import form_errors_to_messages
+from rathaus.core.redirects import see_other
 
 from .constants import CounterMode, TicketStatus
 from .models import Ticket
@@ -51,19 +53,6 @@ from .workplace_forms import MoveForm, PersonForm, ReferenceForm, WalkInForm
 from .workplace_selectors import counter_ticket, location_ticket, services_text, waiting_list
 
 staff_required = staff_page(access_citizen_office_staff)
-
-
-def _see_other(url: str) -> HttpResponseRedirect:
-    response = HttpResponseRedirect(url)
-    response.status_code = 303
-    return response
-
-
-def _form_errors(request: HttpRequest, form: Any) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
 
 
 def _ticket_of(counter: Counter) -> Ticket:
@@ -191,7 +180,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, str(error.message))
     else:
         messages.success(request, done)
-    return _see_other(_counter_url(desk))
+    return see_other(_counter_url(desk))
 
 
 @staff_required
@@ -200,8 +189,8 @@ def forward(request: HttpRequest, pk: int) -> HttpResponse:
     desk = counter_or_404(pk)
     form = _move_form(desk, request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
-        return _see_other(_counter_url(desk))
+        form_errors_to_messages(request, form)
+        return see_other(_counter_url(desk))
     target = form.cleaned_data["counter"]
     services = form.cleaned_data["services"] or None
     try:
@@ -210,7 +199,7 @@ def forward(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("%(number)s was sent on.") % {"number": ticket.number})
-    return _see_other(_counter_url(desk))
+    return see_other(_counter_url(desk))
 
 
 @staff_required
@@ -228,7 +217,7 @@ def urgent(request: HttpRequest, pk: int, ticket: int) -> HttpResponse:
     else:
         text = _("%(number)s is urgent.") if flag else _("%(number)s is no longer urgent.")
         messages.success(request, text % {"number": found.number})
-    return _see_other(_counter_url(desk))
+    return see_other(_counter_url(desk))
 
 
 # --- the information desk --------------------------------------------------------------------
@@ -254,15 +243,15 @@ def desk(request: HttpRequest, location: str) -> HttpResponse:
 
 def _desk_write(request: HttpRequest, place: Location, form: Any, write: Callable[[], Ticket]):
     if not form.is_valid():
-        _form_errors(request, form)
-        return _see_other(_desk_url(place))
+        form_errors_to_messages(request, form)
+        return see_other(_desk_url(place))
     try:
         ticket = write()
     except QueueRefused as error:
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("Ticket %(number)s.") % {"number": ticket.number})
-    return _see_other(_desk_url(place))
+    return see_other(_desk_url(place))
 
 
 @staff_required

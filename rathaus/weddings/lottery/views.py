@@ -6,7 +6,7 @@ Pages reached with an application token are never cached and not indexed.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from rathaus.core.redirects import see_other
 from rathaus.weddings.dates import is_high_demand
 from rathaus.weddings.services import Partner
 
@@ -25,12 +26,6 @@ from .slots import lottery_slots_offered
 from .tokens import CONFIRM, MANAGE, application_token_matches
 
 PROTECTION_SCOPE = "weddings.lottery_application"
-
-
-def see_other(url: str) -> HttpResponseRedirect:
-    response = HttpResponseRedirect(url)
-    response.status_code = 303
-    return response
 
 
 def _private(response):

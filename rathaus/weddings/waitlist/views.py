@@ -6,7 +6,7 @@ Pages reached with a token are never cached and not indexed; a wrong token is a 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from rathaus.core.redirects import see_other
 from rathaus.weddings import selectors as weddings_selectors
 from rathaus.weddings import services as weddings
 from rathaus.weddings.forms import day_parse
@@ -23,12 +24,6 @@ from .constants import WAITING_STATUSES, OfferStatus, WishStatus
 from .forms import DeclineForm, WishForm
 
 PROTECTION_SCOPE = "weddings.waiting_list"
-
-
-def _see_other(url: str) -> HttpResponseRedirect:
-    response = HttpResponseRedirect(url)
-    response.status_code = 303
-    return response
 
 
 def _private(response):
@@ -91,7 +86,7 @@ class WishCreateView(View):
         except ValidationError as error:
             _service_errors(form, error)
             return self._render(form, status=422)
-        return _see_other(reverse("waitlist:wish-pending"))
+        return see_other(reverse("waitlist:wish-pending"))
 
     def _render(self, form, status=200):
         earliest, latest = services.wish_window(timezone.now())
@@ -136,7 +131,7 @@ class WishConfirmView(_WishMixin, View):
             wish = services.wish_confirm(wish=self.wish, token=token)
         except services.OptInExpired:
             return self._render(expired=True, status=410)
-        return _see_other(_status_url(wish))
+        return see_other(_status_url(wish))
 
     def _render(self, *, expired=False, status=200):
         context = {"wish": self.wish, "expired": expired, "status_url": _status_url(self.wish)}
@@ -180,7 +175,7 @@ class WishWithdrawView(_WishMixin, View):
 
     def post(self, request, reference, token):
         services.wish_withdraw(wish=self.wish)
-        return _see_other(_status_url(self.wish))
+        return see_other(_status_url(self.wish))
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -206,7 +201,7 @@ class OfferDeclineView(View):
         if not form.is_valid():
             return self._render(form, status=422)
         services.offer_decline(offer=self.offer, remove_from_list=form.cleaned_data["remove"])
-        return _see_other(_status_url(self.offer.wish))
+        return see_other(_status_url(self.offer.wish))
 
     def _render(self, form, status=200):
         offer = self.offer

@@ -17,6 +17,8 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from rathaus.core.redirects import see_other
+
 from ..selectors import SecondFactorRequired, access_backoffice
 
 
@@ -33,12 +35,6 @@ class BackofficeView(LoginRequiredMixin, View):
         response = super().dispatch(request, *args, **kwargs)
         response.headers.setdefault("X-Robots-Tag", "noindex, nofollow")
         return response
-
-
-def see_other(url: str) -> HttpResponseRedirect:
-    response = HttpResponseRedirect(url)
-    response.status_code = 303
-    return response
 
 
 def done(request, url: str, text) -> HttpResponseRedirect:
