@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 
 from rathaus.appointments.models import Location
 from rathaus.appointments.staff_selectors import location_or_404
-from rathaus.core.live import live_last_id, live_stream_url
+from rathaus.core.live import live_follow_url
 from rathaus.core.timezone import BERLIN
 
 from .display_selectors import call_of_key
@@ -71,15 +71,6 @@ def _state(location: Location, now: datetime) -> QueueState:
     return queue_state(location, now, last=LAST_CALLS)
 
 
-def _live_url(location_id: int) -> str:
-    """The stream that tells the display when to read its state again (from now on); none
-    without a live server (the display polls)."""
-    if not settings.RATHAUS_LIVE_URL:
-        return ""
-    channel = live_channel(location_id)
-    return live_stream_url(channel, after=live_last_id(channel))
-
-
 @never_cache
 def page(request: HttpRequest, location: str) -> HttpResponse:
     place = location_or_404(location)
@@ -92,7 +83,7 @@ def page(request: HttpRequest, location: str) -> HttpResponse:
         "walk_in_minutes": None if state.walk_in_minutes is None else round(state.walk_in_minutes),
         "now": now,
         "state_url": reverse("queue_display:state", args=[place.slug]),
-        "live_url": _live_url(place.pk),
+        "live_url": live_follow_url(live_channel(place.pk)),
     }
     return render(request, "queue/display/page.html", context)
 

@@ -4,14 +4,13 @@ called. Opened by the kiosk's code; the address carries the ticket's token (a wr
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from rathaus.core.live import live_last_id, live_stream_url
+from rathaus.core.live import live_follow_url
 
 from .constants import TicketStatus
 from .models import Ticket
@@ -48,13 +47,6 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _live_url(location_id: int) -> str:
-    if not settings.RATHAUS_LIVE_URL:  # no live server: the page polls
-        return ""
-    channel = live_channel(location_id)
-    return live_stream_url(channel, after=live_last_id(channel))
-
-
 @never_cache
 @require_GET
 def page(request: HttpRequest, pk: int, token: str) -> HttpResponse:
@@ -75,7 +67,7 @@ def page(request: HttpRequest, pk: int, token: str) -> HttpResponse:
                 "near": NEAR,
                 "refresh_seconds": None if closed else REFRESH_SECONDS,
                 "poll_seconds": POLL_SECONDS,
-                "live_url": None if closed else _live_url(ticket.location_id),
+                "live_url": None if closed else live_follow_url(live_channel(ticket.location_id)),
             },
         )
     )

@@ -10,12 +10,13 @@ from .channels import channel_is_valid
 from .delivery import live_view_register
 from .selectors import live_events_after, live_last_id
 from .services import live_events_delete_old, live_publish
-from .urls import live_stream_url
+from .urls import live_follow_url, live_stream_url
 
 __all__ = [
     "channel_is_valid",
     "live_events_after",
     "live_events_delete_old",
+    "live_follow_url",
     "live_last_id",
     "live_publish",
     "live_stream_url",
