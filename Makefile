@@ -34,7 +34,7 @@ setup: prepare
 # the live server (LIVE: uvicorn on LIVE_PORT, Server-Sent Events, docs/decisions/0024-live-channel.md).
 LIVE_PORT ?= $(shell echo $$(( $(PORT) + 1 )))
 BESIDE_STOP = BESIDE="$$BESIDE $$!"; trap 'kill $$BESIDE 2>/dev/null' EXIT;
-JOBS = export PORT=$(PORT); $(BIN)/python manage.py appointments_jobs --forever & $(BESIDE_STOP)
+JOBS = export PORT=$(PORT); $(BIN)/python manage.py jobs --forever & $(BESIDE_STOP)
 LIVE = export PORT=$(PORT) LIVE_PORT=$(LIVE_PORT); $(BIN)/uvicorn config.live:application \
 	  --host 127.0.0.1 --port $(LIVE_PORT) --no-access-log --timeout-graceful-shutdown 3 & $(BESIDE_STOP)
 run: setup

@@ -15,7 +15,9 @@ class AppointmentsConfig(AppConfig):
             jobs_events,  # noqa: F401 - reminder and reconfirmation sentences
         )
         from .constants import KIND_COUNTER
+        from .services.jobs import jobs_register
         from .staff_domain import staff_domain_add
 
         resource_kind_register(KIND_COUNTER, _("Citizen-office counter"))
         staff_domain_add()
+        jobs_register()

@@ -61,6 +61,26 @@ class Status(models.TextChoices):
 OPEN_STATUSES = (Status.SUBMITTED, Status.REVIEW, Status.APPROVED)
 
 
+class ApplicationKind(models.TextChoices):
+    NEW = "new", _("first application")
+    RENEWAL = "renewal", _("renewal")
+    PLATE_CHANGE = "plate_change", _("change of plate")
+
+
+class PermitKind(models.TextChoices):
+    RESIDENT = "resident", _("resident permit")
+    TEMPORARY = "temporary", _("temporary permit for a replacement vehicle")
+    VISITOR = "visitor", _("visitor day permit")
+
+
+class EndReason(models.TextChoices):
+    REVOKED = "revoked", _("revoked by the office")
+    REPLACED = "replaced", _("replaced by a new permit")
+    LOST = "lost", _("reported lost, reprinted")
+    CANCELLED = "cancelled", _("cancelled by the holder")
+    MOVED_OUT = "moved_out", _("holder moved out of the zone")
+
+
 class DocumentKind(models.TextChoices):
     REGISTRATION = "registration", _("vehicle registration certificate part I")
     PROOF_OF_USE = "proof_of_use", _("proof of permanent use")

@@ -9,7 +9,18 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .constants import DocumentKind, FeeKind, PaymentSource, Residence, Side, Status, UseBasis
+from .constants import (
+    ApplicationKind,
+    DocumentKind,
+    EndReason,
+    FeeKind,
+    PaymentSource,
+    PermitKind,
+    Residence,
+    Side,
+    Status,
+    UseBasis,
+)
 from .uploads import private_storage
 
 
@@ -44,6 +55,19 @@ class Zone(models.Model):
     hours = models.CharField(_("when the exemption applies"), max_length=300)
     hours_en = models.CharField(_("when the exemption applies (English)"), max_length=300)
     assumed = models.JSONField(_("values still to be confirmed"), default=list, blank=True)
+    grace_minutes = models.PositiveIntegerField(
+        _("grace period after expiry (minutes)"),
+        default=0,
+        help_text=_("Enforcement still shows a permit as allowed this long after it ends."),
+    )
+    visitor_day_fee = models.DecimalField(
+        _("visitor day permit (EUR a day)"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Empty: this zone sells no visitor day permits."),
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -111,6 +135,17 @@ class Application(models.Model):
     nonce = models.CharField(max_length=32)  # of the status link (rathaus.core.tokens)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED
+    )
+    kind = models.CharField(
+        _("kind"), max_length=14, choices=ApplicationKind.choices, default=ApplicationKind.NEW
+    )
+    previous_permit = models.ForeignKey(
+        "Permit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+        verbose_name=_("permit renewed or changed"),
     )
     language = models.CharField(_("language"), max_length=8, default="de")
     given_name = models.CharField(_("given name"), max_length=100)
@@ -253,23 +288,61 @@ class Payment(models.Model):
 
 
 class Permit(models.Model):
+    """A signed permit. Resident permits belong to their application; a temporary permit for a
+    replacement vehicle and a visitor day permit hang on the resident permit (`parent`)."""
+
     number = models.CharField(_("permit number"), max_length=20, unique=True)
-    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="permit")
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=PermitKind.choices, default=PermitKind.RESIDENT
+    )
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="permits")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dependants",
+        verbose_name=_("resident permit"),
+    )
+    replaces = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("replaces permit"),
+    )
     zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="permits")
     plate = models.CharField(_("licence plate"), max_length=14, db_index=True)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
-    fee_rule = models.ForeignKey(FeeRule, on_delete=models.PROTECT, related_name="permits")
+    fee_rule = models.ForeignKey(
+        FeeRule, null=True, blank=True, on_delete=models.PROTECT, related_name="permits"
+    )
     amount = models.DecimalField(_("fee charged (EUR)"), max_digits=8, decimal_places=2)
     key_id = models.CharField(_("signing key"), max_length=16)
     code = models.TextField(_("signed code"))
     issued_at = models.DateTimeField(_("issued"))
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("why it ended"), max_length=10, choices=EndReason.choices, blank=True
+    )
+    ends_on = models.DateField(
+        _("ends on"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the holder moved out: the permit ends after the notice period."),
+    )
+    move_out_flagged_at = models.DateTimeField(_("move-out flagged"), null=True, blank=True)
+    auto_renew = models.BooleanField(_("renew automatically"), default=False)
+    reminded_early_at = models.DateTimeField(_("first reminder sent"), null=True, blank=True)
+    reminded_late_at = models.DateTimeField(_("last reminder sent"), null=True, blank=True)
 
     class Meta:
         ordering = ["-issued_at"]
         verbose_name = _("permit")
         verbose_name_plural = _("permits")
+        indexes = [models.Index(fields=["revoked_at", "valid_until"])]
 
     def __str__(self) -> str:
         return self.number

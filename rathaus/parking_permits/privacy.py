@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from rathaus.audit.privacy import audit_history
 from rathaus.core.privacy import Erasure, Section, model_record
 
+from .constants import PermitKind
 from .models import Application
 from .services.applications import application_personal_data_erase
 
@@ -52,7 +53,7 @@ def _applications(email: str) -> Any:
 
 
 def _record(application: Application) -> dict[str, Any]:
-    permit = getattr(application, "permit", None)
+    permit = application.permits.filter(kind=PermitKind.RESIDENT).first()
     return model_record(
         application,
         FIELDS,

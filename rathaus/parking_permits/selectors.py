@@ -18,6 +18,7 @@ from .constants import (
     OPEN_STATUSES,
     OVERSUBSCRIPTION_FACTOR,
     PERMIT_YEARS,
+    PermitKind,
     Residence,
     Status,
 )
@@ -214,7 +215,8 @@ def application_open_or_issued_for(
 
 
 def permit_for_application(application: Application) -> Permit | None:
-    return Permit.objects.filter(application=application).first()
+    """The application's resident permit (the newest, after a reprint)."""
+    return Permit.objects.filter(application=application, kind=PermitKind.RESIDENT).first()
 
 
 def permits_valid_on(day: date) -> QuerySet[Permit]:

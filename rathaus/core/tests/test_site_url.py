@@ -48,4 +48,4 @@ def test_make_run_passes_port_to_the_server():
     server = [line for line in result.stdout.splitlines() if "runserver" in line]
     assert len(server) == 1
     assert server[0].endswith("PORT=8123 .venv/bin/python manage.py runserver 127.0.0.1:8123")
-    assert "appointments_jobs --forever &" in server[0]  # the jobs run beside the server
+    assert "manage.py jobs --forever &" in server[0]  # the jobs run beside the server

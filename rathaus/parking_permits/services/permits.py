@@ -14,7 +14,7 @@ from rathaus.core.references import reference_draw, reference_unique
 
 from .. import audit_events as audit
 from .. import selectors
-from ..constants import PERMIT_PREFIX, PERMIT_YEARS, Status
+from ..constants import PERMIT_PREFIX, PERMIT_YEARS, EndReason, Status
 from ..links import check_url, status_url
 from ..models import Application, Permit, SigningKey
 from ..pdf import PermitSheet, permit_pdf
@@ -120,6 +120,7 @@ def permit_revoke(*, permit: Permit, actor: Any, now: datetime) -> Permit:
         permit = Permit.objects.select_for_update().get(pk=permit.pk)
         if permit.revoked_at is None:
             permit.revoked_at = now
-            permit.save(update_fields=["revoked_at"])
+            permit.end_reason = EndReason.REVOKED
+            permit.save(update_fields=["revoked_at", "end_reason"])
             audit.permit_revoked(permit, actor=actor)
     return permit

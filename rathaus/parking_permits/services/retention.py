@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Max, Q
 
 from ..constants import (
     CLOSED_APPLICATION_RETENTION_DAYS,
@@ -16,7 +17,7 @@ from ..constants import (
     UPLOAD_RETENTION_DAYS,
     Status,
 )
-from ..models import Application, Document
+from ..models import Application, Document, Permit
 from .applications import application_personal_data_erase
 
 
@@ -37,9 +38,16 @@ def retention_run(*, now: datetime) -> Counter[str]:
     ).update(status=Status.WITHDRAWN)
     closed = now - timedelta(days=CLOSED_APPLICATION_RETENTION_DAYS)
     expired = (now - timedelta(days=EXPIRED_PERMIT_RETENTION_DAYS)).date()
+    expired_permits = (
+        Permit.objects.values("application")
+        .annotate(last_day=Max("valid_until"))
+        .filter(last_day__lt=expired)
+        .values("application")
+    )
     due = Application.objects.filter(erased_at__isnull=True).filter(
-        status__in=[Status.REFUSED, Status.WITHDRAWN], updated_at__lt=closed
-    ) | Application.objects.filter(erased_at__isnull=True, permit__valid_until__lt=expired)
+        Q(status__in=[Status.REFUSED, Status.WITHDRAWN], updated_at__lt=closed)
+        | Q(pk__in=expired_permits)
+    )
     for application in due.distinct():
         application_personal_data_erase(application=application, actor=None, now=now)
         done["erased"] += 1

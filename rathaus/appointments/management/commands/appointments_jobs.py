@@ -1,54 +1,10 @@
+"""The former name of `manage.py jobs`, kept for cron lines written before the platform had
+one job loop: it runs every registered job, the citizen office's among them."""
+
 from __future__ import annotations
 
-import logging
-import signal
-import threading
-from typing import Any
-
-from django.core.management.base import BaseCommand, CommandParser
-from django.db import DatabaseError, close_old_connections
-
-from rathaus.appointments.services.jobs import jobs_run
-
-logger = logging.getLogger("rathaus.appointments.jobs")
+from rathaus.core.management.commands.jobs import Command as JobsCommand
 
 
-class Command(BaseCommand):
-    help = (
-        "The citizen office's scheduled jobs: lapse expired holds and unconfirmed bookings, "
-        "send reminders and reconfirmation requests, lapse bookings not reconfirmed, erase "
-        "personal data by the retention rule, purge old standby entries, pick-up jobs. "
-        "Idempotent; safe every minute and twice at once. --forever repeats every --sleep "
-        "seconds (started by `make run`)."
-    )
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--forever", action="store_true", help="keep running until stopped")
-        parser.add_argument("--sleep", type=float, default=60.0, help="seconds between runs")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        if not options["forever"]:
-            self.stdout.write(f"done: {jobs_run()}")
-            return
-        stop = threading.Event()
-        previous = {
-            signum: signal.signal(signum, lambda *_: stop.set())
-            for signum in (signal.SIGTERM, signal.SIGINT)
-        }
-        try:
-            while not stop.is_set():
-                close_old_connections()
-                try:
-                    result = jobs_run()
-                except DatabaseError as error:  # the database is restarting: wait, never die
-                    logger.warning(
-                        "appointments jobs: database unavailable (%s)", type(error).__name__
-                    )
-                else:
-                    if any(result.values()):
-                        self.stdout.write(f"done: {result}")
-                stop.wait(options["sleep"])
-        finally:
-            close_old_connections()
-            for signum, handler in previous.items():
-                signal.signal(signum, handler)
+class Command(JobsCommand):
+    help = "Same as `manage.py jobs` (every scheduled job of the platform)."
