@@ -60,6 +60,7 @@ urlpatterns = [
     path("buergerbuero/", include("rathaus.appointments.urls")),
     path("verwaltung/buergerbuero/statistik/", include("rathaus.appointments.statistics_urls")),
     path("parkausweis/", include("rathaus.parking_permits.urls")),
+    path("kontrolle/", include("rathaus.parking_permits.enforcement.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "rathaus.appointments.pickup",
     "rathaus.appointments.queue",
     "rathaus.parking_permits",
+    "rathaus.parking_permits.enforcement",
     "rathaus.appointments.sameday",
     "rathaus.protection",
     "rathaus.api",

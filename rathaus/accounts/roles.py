@@ -8,6 +8,8 @@ VENUE_OPERATOR = "venue_operator"
 CITIZEN_OFFICE_ADMIN = "citizen_office_admin"
 HOUSING_BENEFIT_STAFF = "housing_benefit_staff"
 PARKING_OFFICE = "parking_office"
+TRAFFIC_ENFORCEMENT = "traffic_enforcement"
+DATA_PROTECTION_OFFICER = "data_protection_officer"
 
 ROLE_LABELS = {
     REGISTRY_OFFICE: _("Registry office staff"),
@@ -16,4 +18,6 @@ ROLE_LABELS = {
     CITIZEN_OFFICE_ADMIN: _("Citizen-office administrator"),
     HOUSING_BENEFIT_STAFF: _("Housing-benefit office staff"),
     PARKING_OFFICE: _("Parking-permit office staff"),
+    TRAFFIC_ENFORCEMENT: _("Traffic enforcement officer"),
+    DATA_PROTECTION_OFFICER: _("Data-protection officer"),
 }

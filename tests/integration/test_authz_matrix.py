@@ -347,6 +347,10 @@ STAFF_ELSEWHERE = {
     "parking_staff:fees": ([], {CITIZEN_ADMIN}),
     "parking_staff:statement": ([], {CITIZEN_ADMIN}),
     "parking_staff:registers": ([], {CITIZEN_ADMIN}),
+    # The enforcement app: officers of the role traffic_enforcement only (not in ALL_ROLES);
+    # rathaus/parking_permits/enforcement/tests show what they see.
+    "enforcement:app": ([], set()),
+    "enforcement:plate": ([], set()),
     # proven for the allowed role in rathaus/appointments/sameday/tests/test_pages.py
     "sameday_staff:home": ([], {CITIZEN_ADMIN}),
     # a kiosk device's setup (rathaus/appointments/queue/tests/test_kiosk_pages.py)

@@ -1,0 +1,12 @@
+"""The enforcement app for officers, mounted at /kontrolle/ (docs/parking-permits.md)."""
+
+from django.urls import path
+
+from . import app_views, lookup_views
+
+app_name = "enforcement"
+
+urlpatterns = [
+    path("", app_views.app, name="app"),
+    path("kennzeichen/", lookup_views.plate_lookup, name="plate"),
+]
