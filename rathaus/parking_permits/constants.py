@@ -36,6 +36,8 @@ class FeeKind(models.TextChoices):
     PERMIT_2Y = "permit_2y", _("permit for two years")
     REPLACEMENT = "replacement", _("replacement permit")
     CHANGE = "change", _("change of plate or zone")
+    TEMPORARY = "temporary", _("temporary permit for a replacement vehicle")
+    VISITOR_DAY = "visitor_day", _("visitor day permit")
 
 
 PERMIT_YEARS = {FeeKind.PERMIT_1Y: 1, FeeKind.PERMIT_2Y: 2}
@@ -79,6 +81,11 @@ class EndReason(models.TextChoices):
     LOST = "lost", _("reported lost, reprinted")
     CANCELLED = "cancelled", _("cancelled by the holder")
     MOVED_OUT = "moved_out", _("holder moved out of the zone")
+
+
+class RefundStatus(models.TextChoices):
+    OPEN = "open", _("to be paid out")
+    PAID = "paid", _("paid out")
 
 
 class DocumentKind(models.TextChoices):

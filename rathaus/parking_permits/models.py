@@ -16,6 +16,7 @@ from .constants import (
     FeeKind,
     PaymentSource,
     PermitKind,
+    RefundStatus,
     Residence,
     Side,
     Status,
@@ -256,9 +257,71 @@ class RegisteredVehicle(models.Model):
         return self.plate
 
 
+class Charge(models.Model):
+    """A fee billed after the fact to the holder of a permit: a reprint, a temporary permit,
+    visitor days. The permit is issued at once; the charge is paid by transfer with its own
+    reference (matched like an application's) or at the counter."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="charges")
+    permit = models.ForeignKey(
+        "Permit", null=True, blank=True, on_delete=models.SET_NULL, related_name="charges"
+    )
+    kind = models.CharField(_("fee"), max_length=20, choices=FeeKind.choices)
+    fee_rule = models.ForeignKey(
+        FeeRule, null=True, blank=True, on_delete=models.PROTECT, related_name="charges"
+    )
+    amount = models.DecimalField(_("amount (EUR)"), max_digits=8, decimal_places=2)
+    remittance = models.CharField(_("payment reference"), max_length=35, unique=True)
+    due_on = models.DateField(_("due on"))
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    created_at = models.DateTimeField(_("billed"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("charge")
+        verbose_name_plural = _("charges")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="parking_charge_not_negative")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.remittance}: {self.amount} €"
+
+
+class Refund(models.Model):
+    """The unused part of a cancelled permit's fee, paid out by the city's cash office."""
+
+    permit = models.OneToOneField("Permit", on_delete=models.PROTECT, related_name="refund")
+    amount = models.DecimalField(_("amount (EUR)"), max_digits=8, decimal_places=2)
+    account_holder = models.CharField(_("account holder"), max_length=140)
+    iban = models.CharField(_("IBAN"), max_length=34)
+    status = models.CharField(
+        _("status"), max_length=8, choices=RefundStatus.choices, default=RefundStatus.OPEN
+    )
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    paid_at = models.DateTimeField(_("paid out"), null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="parking_refund_not_negative")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.permit_id}: {self.amount} €"
+
+
 class Payment(models.Model):
     application = models.ForeignKey(
         Application, null=True, blank=True, on_delete=models.SET_NULL, related_name="payments"
+    )
+    charge = models.ForeignKey(
+        Charge, null=True, blank=True, on_delete=models.SET_NULL, related_name="payments"
     )
     source = models.CharField(_("source"), max_length=10, choices=PaymentSource.choices)
     amount = models.DecimalField(_("amount (EUR)"), max_digits=10, decimal_places=2)
