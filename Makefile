@@ -35,7 +35,7 @@ setup: prepare
 LIVE_PORT ?= $(shell echo $$(( $(PORT) + 1 )))
 BESIDE_STOP = BESIDE="$$BESIDE $$!"; trap 'kill $$BESIDE 2>/dev/null' EXIT;
 JOBS = export PORT=$(PORT); $(BIN)/python manage.py jobs --forever & $(BESIDE_STOP)
-LIVE = export PORT=$(PORT) LIVE_PORT=$(LIVE_PORT); $(BIN)/uvicorn config.live:application \
+LIVE = export PORT=$(PORT) LIVE_PORT=$(LIVE_PORT); $(BIN)/uvicorn config.live:application --loop uvloop --http httptools \
 	  --host 127.0.0.1 --port $(LIVE_PORT) --no-access-log --timeout-graceful-shutdown 3 & $(BESIDE_STOP)
 run: setup
 	$(JOBS) $(LIVE) PORT=$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

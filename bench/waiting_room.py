@@ -11,8 +11,9 @@ The application runs as `make serve` runs it: gunicorn for the pages and the liv
   a database connection each, call the next number, start, and finish after 20–60 s (a real
   visit takes 5–15 minutes: a morning compressed about fifteen-fold) through the queue's
   services, the code the workplace's buttons run; a ticket machine keeps ~40 people waiting;
-- **displays**: 10 call displays hold the location's stream and, on every event, read the
-  display state (`stand.json`) from gunicorn, as the display's script does;
+- **displays**: 10 call displays hold the location's stream and show the display state every
+  event carries, as the display's script does (reading `stand.json` from gunicorn only for an
+  event without it);
 - **phones**: 1,000 phones hold the stream each and find their number in the place table every
   event carries (no read of their own);
 - the **latency** of a call is from the moment its service returned (committed) to the moment
@@ -243,7 +244,7 @@ class Follower:
 
 
 class Display:
-    """A call display: on every event it reads `stand.json` from gunicorn."""
+    """A call display: it shows the state each event carries (`stand.json` otherwise)."""
 
     def __init__(self, web_port: int, slug: str, morning: Morning) -> None:
         self.web_port = web_port
@@ -264,6 +265,9 @@ class Display:
             if called is not None and number not in self.heard:
                 self.heard.add(number)
                 self.event_latencies.append((now - called) * 1000)
+        if "display" in (data or {}):
+            self._shown(data["display"], now)
+            return
         if self.reading:  # the display's script reads once more after the running read
             self.again = True
             return
@@ -282,8 +286,10 @@ class Display:
         if answer.status != 200:
             self.failed_reads += 1
             return
-        now = time.time()
-        for call in answer.json().get("calls", []):
+        self._shown(answer.json(), time.time())
+
+    def _shown(self, state, now: float) -> None:
+        for call in state.get("calls", []):
             number = call["number"]
             if number in self.seen:
                 continue

@@ -193,8 +193,21 @@
     source.addEventListener("error", function () {
       streamOpen = false; // the browser reconnects by itself; polling covers the gap
     });
-    source.addEventListener("state", function () {
-      fetchState();
+    source.addEventListener("state", function (event) {
+      // The event carries the display's state; an older server's event does not: read it.
+      var data = null;
+      try {
+        data = JSON.parse(event.data);
+      } catch (error) {
+        data = null;
+      }
+      if (data && data.display) {
+        failures = 0;
+        online(true);
+        update(data.display);
+      } else {
+        fetchState();
+      }
     });
   }
 

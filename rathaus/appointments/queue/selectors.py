@@ -6,7 +6,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from rathaus.appointments.models import Location, Service
@@ -15,6 +18,7 @@ from rathaus.core.timezone import BERLIN
 from .constants import AT_COUNTER, DRIFT_PERCENT, TicketStatus
 from .estimates import Duration, duration, estimates, walk_in_wait
 from .models import Call, Ticket
+from .speech import announcement_key
 
 
 @dataclass(frozen=True)
@@ -129,8 +133,8 @@ def minutes_shown(minutes: float | None) -> int | None:
 def queue_public_view(channel: str) -> dict[str, object]:
     """What a location's live channel (`queue.<location id>`) carries with each event, read
     once per delivery for every follower: each waiting number's place, people ahead and
-    wait, and each number at a counter with that counter. Numbers and counters only, as on
-    the display: the channel is public."""
+    wait, each number at a counter with that counter, and what the call display shows.
+    Numbers and counters only, as on the display: the channel is public."""
     suffix = channel.rsplit(".", 1)[-1]
     location = Location.objects.filter(pk=int(suffix)).first() if suffix.isdigit() else None
     if location is None:
@@ -161,4 +165,48 @@ def queue_public_view(channel: str) -> dict[str, object]:
                 estimate.ahead,
                 minutes_shown(estimate.minutes),
             ]
-    return {"waiting": waiting, "called": called}
+    # the displays show the event's state: no read of their own either
+    return {"waiting": waiting, "called": called, "display": display_payload(location, now)}
+
+
+# --- The call display ---------------------------------------------------------------------
+
+# The last calls the display shows (it catches up from them).
+LAST_CALLS = 6
+# Languages of the announcement, German always first. Per location (by slug) in the setting
+# RATHAUS_QUEUE_ANNOUNCE_LANGUAGES, e.g. {"rathaus": ["de", "en", "tr"]}.
+DEFAULT_LANGUAGES = ("de", "en")
+
+
+def announce_languages(location: Location) -> tuple[str, ...]:
+    configured = getattr(settings, "RATHAUS_QUEUE_ANNOUNCE_LANGUAGES", {}) or {}
+    chosen = [code for code in configured.get(location.slug, DEFAULT_LANGUAGES) if code != "de"]
+    return ("de", *chosen)
+
+
+def _audio_url(location: Location, line: CallLine, languages: tuple[str, ...]) -> str:
+    key = announcement_key(line.number, line.counter, languages)
+    return reverse("queue_display:audio", args=[location.slug, key])
+
+
+def display_payload(location: Location, now: datetime) -> dict[str, Any]:
+    """What a call display shows (`stand.json`, and with every event of the live channel)."""
+    state = queue_state(location, now, last=LAST_CALLS)
+    languages = announce_languages(location)
+    minutes = state.walk_in_minutes
+    return {
+        "last_call_id": state.last_call_id,
+        "calls": [
+            {
+                "id": line.id,
+                "number": line.number,
+                "counter": line.counter,
+                "at": line.called_at.astimezone(BERLIN).isoformat(),
+                "audio": _audio_url(location, line, languages),
+            }
+            for line in state.calls
+        ],
+        "current": [{"counter": line.counter, "number": line.number} for line in state.current],
+        "waiting_count": state.waiting,
+        "walk_in_wait_minutes": None if minutes is None else round(minutes),
+    }

@@ -15,9 +15,9 @@ from urllib.parse import parse_qs, urlsplit
 from django.conf import settings
 from django.db import DatabaseError
 
-from .channels import channel_is_valid, sse_event
-from .delivery import live_views_read, with_view
-from .hub import Event, Subscriber, hub, hub_stop
+from .channels import channel_is_valid
+from .delivery import live_views_read
+from .hub import Event, Subscriber, event_make, hub, hub_stop
 from .selectors import live_events_after, live_last_id
 
 Scope = MutableMapping[str, Any]
@@ -79,7 +79,7 @@ async def _plain(scope: Scope, send: Send, status: int, text: bytes) -> None:
 def _catch_up_rows(channel: str, after: int) -> list[Event]:
     rows = live_events_after(channel, after, CATCH_UP_BATCH)
     shown = live_views_read({channel: rows[-1].id}).get(channel) if rows else None
-    return [Event(row.id, row.channel, row.kind, with_view(row.payload, shown)) for row in rows]
+    return [event_make(row, shown) for row in rows]
 
 
 async def _watch_disconnect(receive: Receive, subscriber: Subscriber) -> None:
@@ -107,7 +107,7 @@ async def _stream(scope: Scope, receive: Receive, send: Send, channel: str) -> N
         while not subscriber.closed:
             rows = await the_hub.db(_catch_up_rows, channel, last)
             if rows:
-                body = b"".join(sse_event(e.id, e.kind, e.payload) for e in rows)
+                body = b"".join(event.wire for event in rows)
                 await send({"type": "http.response.body", "body": body, "more_body": True})
                 last = rows[-1].id
             if len(rows) < CATCH_UP_BATCH:
@@ -123,8 +123,7 @@ async def _stream(scope: Scope, receive: Receive, send: Send, channel: str) -> N
                 break
             if event.id <= last:
                 continue
-            body = sse_event(event.id, event.kind, event.payload)
-            await send({"type": "http.response.body", "body": body, "more_body": True})
+            await send({"type": "http.response.body", "body": event.wire, "more_body": True})
             last = event.id
         if subscriber.overflowed:
             logger.info("live: a slow client on %s was disconnected to catch up", channel)

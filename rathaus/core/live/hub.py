@@ -22,7 +22,7 @@ from django.db.models import Q
 
 from rathaus.core.models import LiveEvent
 
-from .channels import PG_CHANNEL
+from .channels import PG_CHANNEL, sse_event
 from .delivery import live_views_read, with_view
 from .selectors import live_last_id
 
@@ -46,7 +46,13 @@ class Event:
     id: int
     channel: str
     kind: str
-    payload: Any
+    wire: bytes  # the Server-Sent Event, encoded once for every follower
+
+
+def event_make(row: Any, shown: dict[str, Any] | None) -> Event:
+    """A stored event as it goes out, with the channel's view (delivery.py) when it has one."""
+    payload = with_view(row.payload, shown)
+    return Event(row.id, row.channel, row.kind, sse_event(row.id, row.kind, payload))
 
 
 CLOSE = None  # queued to end a connection: its client left, lagged behind, or the hub stops
@@ -89,10 +95,7 @@ def _events_after(last_ids: dict[str, int]) -> list[Event]:
     condition = reduce(or_, (Q(channel=c, id__gt=last) for c, last in last_ids.items()))
     rows = list(LiveEvent.objects.filter(condition).order_by("id")[:FETCH_BATCH])
     shown = live_views_read({row.channel: row.id for row in rows})  # ascending: the newest
-    return [
-        Event(row.id, row.channel, row.kind, with_view(row.payload, shown.get(row.channel)))
-        for row in rows
-    ]
+    return [event_make(row, shown.get(row.channel)) for row in rows]
 
 
 def _listen_params() -> dict[str, Any]:

@@ -157,6 +157,6 @@ def test_no_report_when_nothing_drifts(o, settings):
 
 
 def test_the_job_is_registered():
-    from rathaus.appointments.services.jobs import _jobs
+    from rathaus.core.jobs import _jobs
 
     assert _jobs["queue_drift_report"] is drift_report_send

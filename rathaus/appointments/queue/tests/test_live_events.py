@@ -78,5 +78,11 @@ def test_the_channel_shows_each_number_with_its_place_and_each_call_with_its_cou
         assert list(shown["waiting"]) == [second.number]
         assert shown["waiting"][second.number][:2] == [1, 0]
         assert shown["called"] == {first.number: [o.counters[0].name, "called"]}
+        # the displays show the event's state: the same as their own read of stand.json
+        state = Client().get(reverse("queue_display:state", args=[o.location.slug])).json()
+        assert shown["display"] == state
+        assert shown["display"]["current"] == [
+            {"counter": o.counters[0].name, "number": first.number}
+        ]
     assert queue_public_view("queue.999999") == {}
     assert queue_public_view("queue.not-a-location") == {}
