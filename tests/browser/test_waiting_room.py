@@ -150,3 +150,47 @@ def test_a_walk_in_is_called_and_the_display_speaks(morning, new_page, tmp_path)
     )
     _shot(phone, "phone-called")
     assert not phone.locator("[data-facts]").is_visible()
+
+
+def test_the_display_shows_the_state_its_live_event_carries(morning, new_page, settings):
+    """With a live server the display reads nothing of its own: each event carries its state
+    (selectors.queue_public_view). Here the stream is played by the browser's router and the
+    display's own state address never answers, so only the event can show the call."""
+    import json
+
+    settings.RATHAUS_LIVE_URL = "http://127.0.0.1:9/live/"
+    state = {
+        "last_call_id": 4242,
+        "calls": [
+            {
+                "id": 4242,
+                "number": "A 042",
+                "counter": "Schalter 7",
+                "at": "2030-01-07T09:00:00+01:00",
+                "audio": "/nicht-abspielen.wav",
+            }
+        ],
+        "current": [{"counter": "Schalter 7", "number": "A 042"}],
+        "waiting_count": 5,
+        "walk_in_wait_minutes": 15,
+    }
+    event = f"id: 1\nevent: state\ndata: {json.dumps({'display': state})}\n\n"
+    page = new_page(DESKTOP)
+    page.route(
+        "http://127.0.0.1:9/live/**",
+        lambda route: route.fulfill(
+            status=200,
+            headers={
+                "Content-Type": "text/event-stream",
+                "Access-Control-Allow-Origin": morning.url,
+            },
+            body="retry: 60000\n\n" + event,
+        ),
+    )
+    page.route("**/stand.json", lambda route: None)  # asked, never answered
+    page.goto(f"{morning.url}/buergerbuero/anzeige/rathaus/")
+    assert page.get_attribute("main", "data-live-url").startswith("http://127.0.0.1:9/live/")
+    current = page.locator("#queue-current")
+    current.get_by_text("A 042").wait_for(timeout=5000)
+    assert "Schalter 7" in current.inner_text()
+    assert page.inner_text("#queue-waiting") == "5"
