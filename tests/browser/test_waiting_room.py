@@ -1,8 +1,8 @@
 """The waiting room in a real browser: a kiosk set up by the citizen-office administration
 issues a walk-in number, a clerk calls it from the workplace, the call display shows the call
 within a second and offers its spoken announcement (valid speech of a plausible length), the
-phone page shows "your turn"; axe-core finds nothing on the kiosk, display, ticket and
-workplace pages.
+phone page shows "your turn", vibrates and sounds; axe-core finds nothing on the kiosk,
+display, ticket and workplace pages.
 
 The clock stands on a working Monday a week or more ahead, 09:00 (it ticks on from there).
 """
@@ -31,6 +31,22 @@ from .helpers import working_monday
 
 pytestmark = pytest.mark.browser
 SHOTS = None  # a directory to keep screenshots of each page while looking at the pages
+
+
+# The phone's alerts, recorded: what navigator.vibrate was asked, and each tone's oscillators.
+RECORD_ALERTS = """
+window.__vibrations = [];
+Object.defineProperty(navigator, "vibrate", {
+  configurable: true,
+  value: function (pattern) { window.__vibrations.push(pattern); return true; },
+});
+window.__tones = 0;
+const createOscillator = AudioContext.prototype.createOscillator;
+AudioContext.prototype.createOscillator = function () {
+  window.__tones += 1;
+  return createOscillator.call(this);
+};
+"""
 
 
 @pytest.fixture
@@ -95,9 +111,13 @@ def test_a_walk_in_is_called_and_the_display_speaks(morning, new_page, tmp_path)
     display.goto(f"{base}/buergerbuero/anzeige/rathaus/")
     _axe_clean(display)
     phone = new_page(PHONE)
+    phone.add_init_script(RECORD_ALERTS)
     phone.goto(f"{base}{phone_url}")
     assert number in phone.locator("main").inner_text()
     _axe_clean(phone)
+    phone.click("[data-sound]")  # the citizen allows the tone (browsers need a tap first)
+    tones_before_the_call = phone.evaluate("window.__tones")
+    assert tones_before_the_call > 0  # the tap plays it once as a test
     _shot(phone, "phone-waiting")
 
     # A clerk opens a counter and calls the next number.
@@ -150,6 +170,9 @@ def test_a_walk_in_is_called_and_the_display_speaks(morning, new_page, tmp_path)
     )
     _shot(phone, "phone-called")
     assert not phone.locator("[data-facts]").is_visible()
+    # in the pocket: it vibrated (long, short pause, long) and sounded, once
+    assert phone.evaluate("window.__vibrations") == [[400, 150, 400]]
+    assert phone.evaluate("window.__tones") > tones_before_the_call
 
 
 def test_the_display_shows_the_state_its_live_event_carries(morning, new_page, settings):
