@@ -27,8 +27,11 @@ from .views import _own, _pdf
 
 
 def _private(response: HttpResponse) -> HttpResponse:
+    """Pages under the secret link, with forms: "same-origin", not "no-referrer" (under which
+    the browser posts the form with `Origin: null`, which Django's CSRF check refuses); the
+    link never leaves the site either way."""
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
