@@ -223,7 +223,11 @@ class ZoneForm(ErrorItemsMixin, forms.Form):
     hours = forms.CharField(label=_("When the exemption applies"), max_length=300)
     hours_en = forms.CharField(label=_("When the exemption applies (English)"), max_length=300)
     grace_minutes = forms.IntegerField(
-        label=_("Grace period after expiry (minutes)"), min_value=0, max_value=240, initial=0
+        label=_("Grace period after expiry (minutes)"),
+        min_value=0,
+        max_value=240,
+        required=False,
+        help_text=_("Empty or 0: none."),
     )
     visitor_day_fee = forms.DecimalField(
         label=_("Visitor day permit (EUR a day)"),
@@ -234,6 +238,9 @@ class ZoneForm(ErrorItemsMixin, forms.Form):
         help_text=_("Empty: this zone sells no visitor day permits."),
     )
     active = forms.BooleanField(label=_("Active"), required=False)
+
+    def clean_grace_minutes(self) -> int:
+        return self.cleaned_data["grace_minutes"] or 0
 
     def clean_visitor_day_fee(self) -> Decimal | None:
         fee = self.cleaned_data["visitor_day_fee"]
