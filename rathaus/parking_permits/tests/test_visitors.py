@@ -392,3 +392,36 @@ def test_staff_set_the_visitor_fee_and_grace_period_of_a_zone(client):
     client.post(url, {**data, "visitor_day_fee": ""})
     zone.refresh_from_db()
     assert zone.visitor_day_fee is None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_purchases_at_once_cannot_overrun_the_allowance(settings):
+    from django.apps import apps
+
+    from rathaus.parking_permits.bootstrap import bottrop_parking_load
+    from rathaus.scheduling.tests.concurrency import race, tally
+
+    bottrop_parking_load(apps)  # emptied by earlier transactional tests
+    f.resident()
+    f.vehicle()
+    application = f.submit()
+    payment_record(
+        application=application,
+        amount=application.amount,
+        source="counter",
+        booked_on=f.NOW.date(),
+        actor=None,
+        now=f.NOW,
+    )
+    Zone.objects.filter(pk=application.zone_id).update(visitor_day_fee=FEE)
+    settings.PARKING_VISITOR_DAYS_PER_YEAR = 3
+
+    def work(index, barrier):
+        barrier.wait()
+        return buy(application, plate=f"E-VA {index + 1}", days=2)
+
+    outcomes = race(4, work)
+    assert tally(outcomes) == {"ok": 1, "VisitorRejected": 3}
+    resident = selectors.permit_for_application(application)
+    assert selectors.visitor_days_used(resident, 2027) == 2
