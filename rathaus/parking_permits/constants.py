@@ -22,6 +22,9 @@ UNPAID_EXPIRY_DAYS = 30
 # allowance per resident permit is assumed (setting PARKING_VISITOR_DAYS_PER_YEAR).
 VISITOR_MAX_DAYS = 7
 VISITOR_DAYS_PER_YEAR = 60
+# A visitor's plate is a third person's data: erased this long after the permit's last day
+# (assumed; long enough for a disputed ticket, cf. the 30 days of § 63g Abs. 4 StVG for logs).
+VISITOR_PLATE_RETENTION_DAYS = 30
 
 
 class Residence(models.TextChoices):

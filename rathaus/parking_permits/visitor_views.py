@@ -86,6 +86,8 @@ def _visitor_permit(application, number: str):
 def permit_download(request, reference: str, token: str, number: str):
     application = _own(reference, token)
     permit = _visitor_permit(application, number)
+    if not permit.code:  # the plate was erased after the retention period
+        raise Http404
     content = visitor_pdf(permit, translation.get_language() or "de")
     return _pdf(content, visitor_pdf_name(permit))
 

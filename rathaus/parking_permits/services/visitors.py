@@ -19,7 +19,14 @@ from rathaus.core.references import reference_draw, reference_unique
 
 from .. import audit_events as audit
 from .. import selectors
-from ..constants import REFERENCE_PREFIX, VISITOR_MAX_DAYS, EndReason, FeeKind, PermitKind
+from ..constants import (
+    REFERENCE_PREFIX,
+    VISITOR_MAX_DAYS,
+    VISITOR_PLATE_RETENTION_DAYS,
+    EndReason,
+    FeeKind,
+    PermitKind,
+)
 from ..epc import creditor
 from ..links import status_url
 from ..matching import remittance_for
@@ -270,3 +277,18 @@ def visitor_permit_cancel(*, application: Application, permit: Permit, now: date
             charge.save(update_fields=["amount"])
         audit.visitor_permit_cancelled(permit)
     return permit
+
+
+ERASED = "–"
+
+
+def visitor_plates_erase(*, now: datetime) -> int:
+    """The scheduled job `parking_visitor_plates`: the plate (and the signed code, which holds
+    it) of every visitor permit whose last day is more than 30 days past. The purchase, its days
+    and its charge stay for the accounts. One UPDATE: idempotent and safe twice at once."""
+    cutoff = timezone.localdate(now) - timedelta(days=VISITOR_PLATE_RETENTION_DAYS)
+    return (
+        Permit.objects.filter(kind=PermitKind.VISITOR, valid_until__lt=cutoff)
+        .exclude(plate=ERASED)
+        .update(plate=ERASED, code="")
+    )

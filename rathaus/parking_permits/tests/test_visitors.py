@@ -425,3 +425,23 @@ def test_two_purchases_at_once_cannot_overrun_the_allowance(settings):
     assert tally(outcomes) == {"ok": 1, "VisitorRejected": 3}
     resident = selectors.permit_for_application(application)
     assert selectors.visitor_days_used(resident, 2027) == 2
+
+
+def test_the_visitors_plate_is_erased_thirty_days_after_the_last_day(holder, client):
+    from rathaus.core.jobs import jobs_registered, jobs_run
+
+    permit = buy(holder, first=date(2027, 3, 12), days=2)  # last day 13 March
+    charge = Charge.objects.get(permit=permit)
+    assert "parking_visitor_plates" in jobs_registered()
+    assert jobs_run(now=at(2027, 4, 12), prefix="parking_visitor")["parking_visitor_plates"] == 0
+    assert jobs_run(now=at(2027, 4, 13), prefix="parking_visitor")["parking_visitor_plates"] == 1
+    assert jobs_run(now=at(2027, 4, 13), prefix="parking_visitor")["parking_visitor_plates"] == 0
+    permit.refresh_from_db()
+    assert (permit.plate, permit.code, permit.amount) == ("–", "", Decimal("6.00"))
+    assert Charge.objects.get(pk=charge.pk).amount == Decimal("6.00")  # the accounts stay
+    resident = selectors.permit_for_application(holder)
+    assert resident.plate == "BOT-EM 42"  # the holder's own permit is not touched
+    with time_machine.travel(at(2027, 4, 13), tick=False):
+        _s, _b, pdf_path, _c = _paths(holder, permit.number)
+        assert client.get(pdf_path).status_code == 404
+        assert pdf_path not in client.get(_s).content.decode()
