@@ -248,9 +248,14 @@ class ZoneLoad:
 
 
 def zones_load(day: date) -> list[ZoneLoad]:
-    """Valid permits per zone against three times its spaces (VG Freiburg 2005)."""
+    """Valid resident permits per zone against three times its spaces (VG Freiburg 2005);
+    visitor day permits are no residents."""
     counts = dict(
-        permits_valid_on(day).values_list("zone").annotate(n=Count("pk")).values_list("zone", "n")
+        permits_valid_on(day)
+        .filter(kind=PermitKind.RESIDENT)
+        .values_list("zone")
+        .annotate(n=Count("pk"))
+        .values_list("zone", "n")
     )
     return [ZoneLoad(zone, counts.get(zone.pk, 0)) for zone in Zone.objects.order_by("name")]
 

@@ -445,3 +445,21 @@ def test_the_visitors_plate_is_erased_thirty_days_after_the_last_day(holder, cli
         _s, _b, pdf_path, _c = _paths(holder, permit.number)
         assert client.get(pdf_path).status_code == 404
         assert pdf_path not in client.get(_s).content.decode()
+
+
+def test_access_request_lists_visitor_permits_and_erasure_drops_their_plates(holder):
+    from rathaus.parking_permits import privacy
+
+    permit = buy(holder)
+    (section,) = privacy.personal_data_for_email("erika@example.org")
+    text = str(section.records)
+    assert permit.number in text and "E-VA 77" in text
+    privacy.personal_data_erase_for_email("erika@example.org", actor=None, now=f.NOW)
+    permit.refresh_from_db()
+    assert permit.plate == "–" and permit.code == ""
+
+
+def test_visitor_permits_do_not_count_as_residents_of_the_zone(holder):
+    buy(holder, first=date(2027, 3, 10), days=1)
+    loads = {load.zone.slug: load.permits for load in selectors.zones_load(date(2027, 3, 10))}
+    assert loads["osterfelder-strasse"] == 1
