@@ -189,6 +189,15 @@ def test_the_yearly_cap_counts_calendar_years_in_berlin(holder, settings):
     with time_machine.travel(new_year, tick=False):
         offer = selectors.visitor_offer(holder, timezone.localdate(new_year))
         assert (offer.year, offer.remaining, offer.can_buy) == (2028, 2, True)
+        # 31 December is already the past in Bottrop, though not yet in UTC
+        rejected(
+            "first_day",
+            application=holder,
+            plate="E-VA 3",
+            first=date(2027, 12, 31),
+            days=1,
+            now=new_year,
+        )
         buy(holder, plate="E-VA 3", first=date(2028, 1, 1), days=2, now=new_year)
         rejected(
             "days", application=holder, plate="E-VA 4", first=date(2028, 1, 5), days=1, now=new_year
