@@ -472,3 +472,16 @@ def test_visitor_permits_do_not_count_as_residents_of_the_zone(holder):
     buy(holder, first=date(2027, 3, 10), days=1)
     loads = {load.zone.slug: load.permits for load in selectors.zones_load(date(2027, 3, 10))}
     assert loads["osterfelder-strasse"] == 1
+
+
+def test_the_office_sees_the_visitor_permits_of_an_application(holder, client):
+    roles_ensure()
+    user = User.objects.create_user("parken", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name=roles.PARKING_OFFICE))
+    client.force_login(user)
+    permit = buy(holder)
+    charge = Charge.objects.get(permit=permit)
+    page = client.get(reverse("parking_staff:application", args=[holder.reference]))
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert permit.number in body and "E-VA 77" in body and charge.remittance in body
