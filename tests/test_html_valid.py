@@ -89,7 +89,56 @@ def _parking_pages() -> dict[str, str]:
         "/parkausweis/?street=Osterfelder+Str.&number=15",
         "/parkausweis/pruefen/?c=BP1.x.y.z",
     ]
-    return {url: client.get(url).content.decode() for url in urls}
+    pages = {url: client.get(url).content.decode() for url in urls}
+    pages.update(_parking_visitor_pages(client))
+    return pages
+
+
+def _parking_visitor_pages(client: Client) -> dict[str, str]:
+    """A holder in a zone that sells visitor days: the status page with a visitor permit,
+    the purchase form (also with errors) and the cancellation page."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from rathaus.parking_permits.models import Zone
+    from rathaus.parking_permits.services.payments import payment_record
+    from rathaus.parking_permits.services.visitors import visitor_permit_buy
+
+    now = timezone.now()
+    parking.resident(given="Max")
+    parking.vehicle(plate="BOT-MX 7", given="Max")
+    holder = parking.submit(given="Max", plate="BOT-MX 7", email="max@example.org", now=now)
+    payment_record(
+        application=holder,
+        amount=holder.amount,
+        source="counter",
+        booked_on=local_today(),
+        actor=None,
+        now=now,
+    )
+    Zone.objects.filter(pk=holder.zone_id).update(visitor_day_fee=Decimal("3.00"))
+    permit = visitor_permit_buy(
+        application=holder,
+        plate="E-VA 77",
+        first_day=local_today() + timedelta(days=1),
+        days=2,
+        now=now,
+    )
+    status = status_path(holder)
+    buy = f"{status}besuch/"
+    cancel = f"{status}besuch/{permit.number}/stornieren/"
+    errors = {"plate": "BOTA1", "first_day": "2020-01-01", "days": "9"}
+    responses = {
+        buy: client.get(buy),
+        cancel: client.get(cancel),
+        f"{status} (visitors)": client.get(status),
+        f"{buy} (errors)": client.post(buy, errors),
+    }
+    assert [r.status_code for r in responses.values()] == [200, 200, 200, 422]
+    assert permit.number in responses[f"{status} (visitors)"].content.decode()
+    return {url: response.content.decode() for url, response in responses.items()}
 
 
 def _queue_pages() -> dict[str, str]:

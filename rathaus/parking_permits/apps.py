@@ -6,7 +6,11 @@ class ParkingPermitsConfig(AppConfig):
     label = "parking_permits"
 
     def ready(self) -> None:
+        from rathaus.core.jobs import job_register
+
         from . import audit_events  # noqa: F401 - registers the app's audit sentences
+        from .services.visitors import visitor_plates_erase
         from .staff_domain import staff_domain_add
 
         staff_domain_add()
+        job_register("parking_visitor_plates", visitor_plates_erase)

@@ -29,6 +29,13 @@ event_register(
 )
 event_register("parking.permit.issued", _("Permit %(number)s was issued."))
 event_register("parking.permit.revoked", _("%(actor)s revoked the permit."))
+event_register(
+    "parking.visitor.bought",
+    _("Visitor day permit %(number)s for %(days)s day(s) was bought and billed."),
+)
+event_register(
+    "parking.visitor.cancelled", _("The holder cancelled visitor day permit %(number)s.")
+)
 event_register("parking.zone.updated", _("%(actor)s changed the zone."))
 
 
@@ -114,6 +121,14 @@ def permit_issued(permit: Model, *, number: str) -> AuditEntry:
 
 def permit_revoked(permit: Model, *, actor: Any) -> AuditEntry:
     return audit_record(code="parking.permit.revoked", obj=permit, actor=actor)
+
+
+def visitor_permit_bought(permit: Any, *, days: int) -> AuditEntry:
+    return audit_record(code="parking.visitor.bought", obj=permit, number=permit.number, days=days)
+
+
+def visitor_permit_cancelled(permit: Any) -> AuditEntry:
+    return audit_record(code="parking.visitor.cancelled", obj=permit, number=permit.number)
 
 
 def zone_updated(zone: Model, *, actor: Any, changes: list[dict[str, Any]]) -> AuditEntry:

@@ -18,6 +18,13 @@ UPLOAD_RETENTION_DAYS = 30
 CLOSED_APPLICATION_RETENTION_DAYS = 180
 EXPIRED_PERMIT_RETENTION_DAYS = 365
 UNPAID_EXPIRY_DAYS = 30
+# Visitor day permits (docs/parking-permits.md): at most a week per purchase; the yearly
+# allowance per resident permit is assumed (setting PARKING_VISITOR_DAYS_PER_YEAR).
+VISITOR_MAX_DAYS = 7
+VISITOR_DAYS_PER_YEAR = 60
+# A visitor's plate is a third person's data: erased this long after the permit's last day
+# (assumed; long enough for a disputed ticket, cf. the 30 days of § 63g Abs. 4 StVG for logs).
+VISITOR_PLATE_RETENTION_DAYS = 30
 
 
 class Residence(models.TextChoices):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -12,7 +13,15 @@ from rathaus.protection.forms import BotProtectionMixin
 
 from . import selectors
 from .addresses import house_number_parse
-from .constants import MAX_UPLOAD_BYTES, DocumentKind, FeeKind, Residence, Side, UseBasis
+from .constants import (
+    MAX_UPLOAD_BYTES,
+    VISITOR_MAX_DAYS,
+    DocumentKind,
+    FeeKind,
+    Residence,
+    Side,
+    UseBasis,
+)
 from .plates import Special, plate_check
 from .uploads import UploadRejected, upload_clean
 
@@ -213,7 +222,29 @@ class ZoneForm(ErrorItemsMixin, forms.Form):
     display_required = forms.BooleanField(label=_("Permit must be displayed"), required=False)
     hours = forms.CharField(label=_("When the exemption applies"), max_length=300)
     hours_en = forms.CharField(label=_("When the exemption applies (English)"), max_length=300)
+    grace_minutes = forms.IntegerField(
+        label=_("Grace period after expiry (minutes)"),
+        min_value=0,
+        max_value=240,
+        required=False,
+        help_text=_("Empty or 0: none."),
+    )
+    visitor_day_fee = forms.DecimalField(
+        label=_("Visitor day permit (EUR a day)"),
+        required=False,
+        min_value=0,
+        max_digits=6,
+        decimal_places=2,
+        help_text=_("Empty: this zone sells no visitor day permits."),
+    )
     active = forms.BooleanField(label=_("Active"), required=False)
+
+    def clean_grace_minutes(self) -> int:
+        return self.cleaned_data["grace_minutes"] or 0
+
+    def clean_visitor_day_fee(self) -> Decimal | None:
+        fee = self.cleaned_data["visitor_day_fee"]
+        return None if fee is None else fee.quantize(Decimal("0.01"))
 
 
 class SegmentForm(ErrorItemsMixin, forms.Form):
@@ -246,3 +277,33 @@ class RegisterImportForm(ErrorItemsMixin, forms.Form):
         choices=[("residents", _("population register")), ("vehicles", _("vehicle register"))],
     )
     extract = forms.FileField(label=_("Extract (CSV, UTF-8, separated by semicolons)"))
+
+
+class VisitorForm(ErrorItemsMixin, forms.Form):
+    """A visitor day permit: the visitor's plate (exact, with the ambiguous readings offered as
+    in the application), the first day and how many days."""
+
+    plate = forms.CharField(
+        label=_("Your visitor's licence plate"),
+        max_length=20,
+        help_text=_("For example BOT-AB 123 or BOT-A 12H."),
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
+    )
+    plate_choice = forms.ChoiceField(
+        label=_("Which plate is meant?"), required=False, widget=forms.RadioSelect, choices=[]
+    )
+    first_day = forms.DateField(
+        label=_("First day"), widget=forms.DateInput(format=ISO_DATE, attrs={"type": "date"})
+    )
+    days = forms.TypedChoiceField(
+        label=_("Number of days"),
+        coerce=int,
+        choices=[(n, str(n)) for n in range(1, VISITOR_MAX_DAYS + 1)],
+        initial=1,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plate_readings: list[str] = []
+
+    clean_plate = ApplicationForm.clean_plate  # the same exact check as the application's

@@ -34,6 +34,8 @@ class PermitSheet:
     valid_until: date
     check_url: str
     display_required: bool
+    title: str = ""  # empty: "Resident parking permit"
+    subtitle: str = ""  # empty: the legal basis of a resident permit
 
 
 def _qr_draw(pdf: canvas.Canvas, data: str, *, x: float, y: float, size: float) -> None:
@@ -70,12 +72,14 @@ def permit_pdf(sheet: PermitSheet) -> bytes:
     out = BytesIO()
     width, height = landscape(A6)
     pdf = canvas.Canvas(out, pagesize=(width, height))
-    pdf.setTitle(f"{_('Resident parking permit')} {sheet.number}")
+    title = sheet.title or _("Resident parking permit")
+    pdf.setTitle(f"{title} {sheet.number}")
     pdf.setAuthor(AUTHORITY)
     pdf.setFont("Helvetica-Bold", 12)
-    pdf.drawString(8 * mm, height - 10 * mm, _("Resident parking permit"))
+    pdf.drawString(8 * mm, height - 10 * mm, title)
     pdf.setFont("Helvetica", 7)
-    pdf.drawString(8 * mm, height - 14 * mm, f"{AUTHORITY} · § 45 Abs. 1b Nr. 2a StVO")
+    subtitle = sheet.subtitle or "§ 45 Abs. 1b Nr. 2a StVO"
+    pdf.drawString(8 * mm, height - 14 * mm, f"{AUTHORITY} · {subtitle}")
     pdf.setFont("Helvetica-Bold", 30)
     pdf.drawString(8 * mm, height - 30 * mm, sheet.plate)
     pdf.setFont("Helvetica", 9)

@@ -74,6 +74,18 @@ def _record(application: Application) -> dict[str, Any]:
                 if permit
                 else None
             ),
+            str(_("visitor day permits")): [
+                {
+                    str(_("number")): visitor.number,
+                    str(_("licence plate")): visitor.plate,
+                    str(_("valid from")): visitor.valid_from.isoformat(),
+                    str(_("valid until")): visitor.valid_until.isoformat(),
+                    str(_("amount")): str(visitor.amount),
+                }
+                for visitor in application.permits.filter(kind=PermitKind.VISITOR).order_by(
+                    "valid_from"
+                )
+            ],
             str(_("history")): audit_history(application),
         },
     )

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, QuerySet
 
 from rathaus.accounts import roles
@@ -18,12 +19,15 @@ from .constants import (
     OPEN_STATUSES,
     OVERSUBSCRIPTION_FACTOR,
     PERMIT_YEARS,
+    VISITOR_DAYS_PER_YEAR,
+    EndReason,
     PermitKind,
     Residence,
     Status,
 )
 from .models import (
     Application,
+    Charge,
     Document,
     FeeRule,
     ImportRun,
@@ -244,9 +248,14 @@ class ZoneLoad:
 
 
 def zones_load(day: date) -> list[ZoneLoad]:
-    """Valid permits per zone against three times its spaces (VG Freiburg 2005)."""
+    """Valid resident permits per zone against three times its spaces (VG Freiburg 2005);
+    visitor day permits are no residents."""
     counts = dict(
-        permits_valid_on(day).values_list("zone").annotate(n=Count("pk")).values_list("zone", "n")
+        permits_valid_on(day)
+        .filter(kind=PermitKind.RESIDENT)
+        .values_list("zone")
+        .annotate(n=Count("pk"))
+        .values_list("zone", "n")
     )
     return [ZoneLoad(zone, counts.get(zone.pk, 0)) for zone in Zone.objects.order_by("name")]
 
@@ -347,3 +356,139 @@ def permit_code_check(code: str, *, on: date) -> CodeCheck:
     revoked = permit is None or permit.revoked_at is not None or permit.code != code.strip()
     valid = claims.valid_from <= on <= claims.valid_until and not revoked
     return CodeCheck(True, valid_today=valid, revoked=revoked, claims=claims)
+
+
+# --- Visitor day permits (docs/parking-permits.md, "Visitor day permits") -----------------------
+
+
+def visitor_days_per_year() -> int:
+    """The yearly allowance of visitor days per resident permit (assumed: 60)."""
+    return int(getattr(settings, "PARKING_VISITOR_DAYS_PER_YEAR", VISITOR_DAYS_PER_YEAR))
+
+
+def visitor_days_in_year(first: date, last: date, year: int) -> int:
+    """How many of the days first..last lie in the calendar year `year`."""
+    start, end = max(first, date(year, 1, 1)), min(last, date(year, 12, 31))
+    return max((end - start).days + 1, 0)
+
+
+def resident_last_day(permit: Permit) -> date:
+    """The last day of a resident permit: its end of validity, or earlier after a move-out."""
+    return min(permit.valid_until, permit.ends_on or permit.valid_until)
+
+
+def visitor_permits_of(parent: Permit) -> list[Permit]:
+    """Every visitor day permit bought on a resident permit, the latest first."""
+    return list(
+        Permit.objects.filter(parent=parent, kind=PermitKind.VISITOR).order_by(
+            "-valid_from", "-issued_at"
+        )
+    )
+
+
+def visitor_days_used(parent: Permit, year: int) -> int:
+    """Visitor days of `year` bought on a resident permit; cancelled ones do not count."""
+    bought = (
+        Permit.objects.filter(parent=parent, kind=PermitKind.VISITOR)
+        .exclude(end_reason=EndReason.CANCELLED)
+        .filter(valid_from__lte=date(year, 12, 31), valid_until__gte=date(year, 1, 1))
+        .values_list("valid_from", "valid_until")
+    )
+    return sum(visitor_days_in_year(first, last, year) for first, last in bought)
+
+
+def visitor_days_remaining(parent: Permit, year: int) -> int:
+    return max(visitor_days_per_year() - visitor_days_used(parent, year), 0)
+
+
+def charges_overdue_of(application: Application, today: date) -> list[Charge]:
+    """Unpaid charges past their due day of the same person (any of their applications)."""
+    return list(
+        Charge.objects.filter(
+            application__given_name__iexact=application.given_name,
+            application__family_name__iexact=application.family_name,
+            application__birth_date=application.birth_date,
+            paid_at__isnull=True,
+            due_on__lt=today,
+            amount__gt=0,
+        ).order_by("due_on")
+    )
+
+
+def charge_for_permit(permit: Permit) -> Charge | None:
+    return Charge.objects.filter(permit=permit).order_by("-created_at").first()
+
+
+@dataclass(frozen=True)
+class VisitorRow:
+    permit: Permit
+    charge: Charge | None
+    cancellable: bool  # not ended, and its first day has not begun
+
+    @property
+    def days(self) -> int:
+        return (self.permit.valid_until - self.permit.valid_from).days + 1
+
+    @property
+    def cancelled(self) -> bool:
+        return self.permit.end_reason == EndReason.CANCELLED
+
+
+@dataclass(frozen=True)
+class VisitorOffer:
+    """What the holder's status page shows about visitor day permits."""
+
+    parent: Permit | None  # the resident permit valid today, if the zone sells visitor days
+    fee: Decimal | None
+    year: int
+    remaining: int
+    overdue: list[Charge]
+    rows: list[VisitorRow]
+
+    @property
+    def can_buy(self) -> bool:
+        return self.parent is not None and self.remaining > 0 and not self.overdue
+
+
+def visitor_offer(application: Application, today: date) -> VisitorOffer:
+    """Whether the holder may buy visitor days today, how many are left this calendar year
+    (Berlin), and the visitor permits bought so far with their charges."""
+    permit = permit_for_application(application)
+    parent = None
+    if (
+        permit is not None
+        and permit.zone.visitor_day_fee is not None
+        and permit.revoked_at is None
+        and permit.valid_from <= today <= resident_last_day(permit)
+    ):
+        parent = permit
+    permits = visitor_permits_of(permit) if permit is not None else []
+    charges = {
+        charge.permit_id: charge
+        for charge in Charge.objects.filter(permit__in=permits).order_by("created_at")
+    }
+    rows = [
+        VisitorRow(
+            permit=visitor,
+            charge=charges.get(visitor.pk),
+            cancellable=visitor.revoked_at is None and visitor.valid_from > today,
+        )
+        for visitor in permits
+    ]
+    return VisitorOffer(
+        parent=parent,
+        fee=parent.zone.visitor_day_fee if parent is not None else None,
+        year=today.year,
+        remaining=visitor_days_remaining(parent, today.year) if parent is not None else 0,
+        overdue=charges_overdue_of(application, today) if parent is not None else [],
+        rows=rows,
+    )
+
+
+def visitor_permit_of(application: Application, number: str) -> Permit | None:
+    """A visitor permit bought with this application (for its PDF and its cancellation)."""
+    return (
+        Permit.objects.select_related("zone", "parent")
+        .filter(application=application, kind=PermitKind.VISITOR, number=number)
+        .first()
+    )

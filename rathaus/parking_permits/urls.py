@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, visitor_views
 
 app_name = "parking_permits"
 
@@ -17,6 +17,17 @@ urlpatterns = [
         "antrag/<str:reference>/<str:token>/bescheid.pdf",
         views.refusal_download,
         name="refusal-pdf",
+    ),
+    path("antrag/<str:reference>/<str:token>/besuch/", visitor_views.buy, name="visitor-buy"),
+    path(
+        "antrag/<str:reference>/<str:token>/besuch/<str:number>/ausweis.pdf",
+        visitor_views.permit_download,
+        name="visitor-pdf",
+    ),
+    path(
+        "antrag/<str:reference>/<str:token>/besuch/<str:number>/stornieren/",
+        visitor_views.cancel,
+        name="visitor-cancel",
     ),
     path("pruefen/", views.verify, name="verify"),
     path("schluessel.json", views.public_keys, name="keys"),

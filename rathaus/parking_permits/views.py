@@ -109,6 +109,7 @@ def status(request, reference: str, token: str):
         "reasons": reason_texts(application.reasons),
         "token": token,
         "creditor": creditor(),
+        "visitors": selectors.visitor_offer(application, local_today()),
     }
     if application.status == Status.APPROVED and application.paid_at is None:
         context["epc_svg"] = epc_svg(

@@ -289,6 +289,17 @@ CITIZEN_ELSEWHERE = {
             "parking_permits:refusal-pdf",
         )
     },
+    "parking_permits:visitor-buy": (
+        ["=BP-2030-AAAA", "=" + "A" * 32],
+        "rathaus/parking_permits/tests/test_visitors.py::test_visitor_links_need_their_own_token",
+    ),
+    **{
+        name: (
+            ["=BP-2030-AAAA", "=" + "A" * 32, "=BOT-AAAAAA"],
+            "rathaus/parking_permits/tests/test_visitors.py::test_visitor_links_need_their_own_token",
+        )
+        for name in ("parking_permits:visitor-pdf", "parking_permits:visitor-cancel")
+    },
 }
 # Staff pages of the other services: (args, roles allowed). Their own tests prove what the
 # allowed roles see; here: anonymous goes to the login, every other role is refused.

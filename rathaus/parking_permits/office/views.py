@@ -77,6 +77,7 @@ def application_detail(request, reference: str):
         "permit": selectors.permit_for_application(application),
         "refuse_form": RefuseForm(),
         "payment_form": CounterPaymentForm(initial={"booked_on": local_today()}),
+        "visitors": selectors.visitor_offer(application, local_today()),
     }
     return render(request, "parking_permits/office/application_detail.html", context)
 

@@ -35,6 +35,8 @@ ZONE_FIELDS = [
     "display_required",
     "hours",
     "hours_en",
+    "grace_minutes",
+    "visitor_day_fee",
     "active",
 ]
 RESIDENT_COLUMNS = [

@@ -16,7 +16,7 @@ from .. import audit_events as audit
 from .. import selectors
 from ..constants import PERMIT_PREFIX, PERMIT_YEARS, EndReason, Status
 from ..links import check_url, status_url
-from ..models import Application, Permit, SigningKey
+from ..models import Application, Permit, SigningKey, Zone
 from ..pdf import PermitSheet, permit_pdf
 from ..signing import PermitClaims, code_sign, keypair_new
 
@@ -59,6 +59,15 @@ def _number() -> str:
         lambda: reference_draw(PERMIT_PREFIX, length=6),
         lambda number: Permit.objects.filter(number=number).exists(),
     )
+
+
+def permit_code_new(*, plate: str, zone: Zone, start: date, end: date) -> tuple[str, str, str]:
+    """A fresh permit number and its signed code, for permits issued elsewhere (visitor days):
+    (number, key id, code)."""
+    key = _active_key()
+    number = _number()
+    claims = PermitClaims(number, plate, zone.slug, start, end)
+    return number, key.key_id, code_sign(claims, key_id=key.key_id, private_key=key.private_key)
 
 
 def permit_issue(*, application: Application, now: datetime) -> Permit:
