@@ -6,7 +6,11 @@ class ParkingPermitsConfig(AppConfig):
     label = "parking_permits"
 
     def ready(self) -> None:
+        from rathaus.core.jobs import job_register
+
         from . import audit_events  # noqa: F401 - registers the app's audit sentences
+        from .services.renewal_reminders import renewal_reminders_send
         from .staff_domain import staff_domain_add
 
         staff_domain_add()
+        job_register("parking_renewal_reminders", renewal_reminders_send)

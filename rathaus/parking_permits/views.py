@@ -20,6 +20,7 @@ from .epc import creditor, epc_svg
 from .forms import AddressForm, ApplicationForm
 from .links import status_path, status_token_valid
 from .pdf import RefusalNotice, permit_pdf, refusal_pdf
+from .renewal_views import follow_up_context
 from .services.applications import ApplicationInput, ApplicationRejected, application_submit
 from .services.permits import permit_sheet
 from .texts import precheck_conditions, precheck_documents
@@ -109,6 +110,7 @@ def status(request, reference: str, token: str):
         "reasons": reason_texts(application.reasons),
         "token": token,
         "creditor": creditor(),
+        **follow_up_context(application, permit, token),
     }
     if application.status == Status.APPROVED and application.paid_at is None:
         context["epc_svg"] = epc_svg(
