@@ -107,7 +107,9 @@ def _page(
     if status:
         response.status_code = status
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: the page's forms (renewal, new plate) need the Origin
+    # header of the CSRF check; the secret link still never goes to another site.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -120,7 +120,9 @@ def status(request, reference: str, token: str):
         )
     response = render(request, "parking_permits/status.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: the page's forms (renewal, new plate) need the Origin
+    # header of the CSRF check; the secret link still never goes to another site.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
