@@ -337,3 +337,35 @@ def test_auto_renewal_to_review_tells_the_holder(permit):
     text = mails()[-1].text
     assert "Sachbearbeitung" in text or "case worker" in text or "Fahrzeugregister" in text
     assert not mails()[-1].attachments
+
+
+# --- twice at once (PostgreSQL: real row locks) -----------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_job_runs_at_once_remind_once_and_two_clicks_renew_once(permit):
+    from rathaus.scheduling.tests.concurrency import race, tally
+
+    moment = at(date(2028, 1, 27), 8)
+
+    def remind(_index, barrier):
+        barrier.wait()
+        return renewal_reminders_send(now=moment)
+
+    outcomes = race(2, remind)
+    assert tally(outcomes) == {"ok": 2}
+    assert sorted(o.value for o in outcomes) == [0, 1]
+    sent = OutboxMessage.objects.all()  # sent: address and text are wiped
+    assert sum("endet bald" in m.subject for m in sent) == 1
+
+    def renew(_index, barrier):
+        barrier.wait()
+        return follow_up_create(
+            permit=Permit.objects.get(pk=permit.pk), kind=RENEWAL, now=at(date(2028, 2, 1))
+        ).pk
+
+    outcomes = race(2, renew)
+    assert tally(outcomes) == {"ok": 2}
+    assert len({o.value for o in outcomes}) == 1
+    assert Application.objects.filter(previous_permit=permit).count() == 1
