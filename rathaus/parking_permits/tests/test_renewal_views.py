@@ -146,3 +146,25 @@ def test_the_new_pages_need_the_status_token(client, holder):
     permit.refresh_from_db()
     assert not permit.auto_renew
     assert not Application.objects.filter(previous_permit__isnull=False).exists()
+
+
+def test_the_office_sees_a_renewal_that_goes_to_review_and_its_permit(client, holder):
+    from django.contrib.auth.models import Group, User
+    from django.urls import reverse
+
+    from rathaus.accounts import roles
+    from rathaus.accounts.services import roles_ensure
+    from rathaus.parking_permits.models import RegisteredVehicle
+
+    _application, permit, path = holder
+    RegisteredVehicle.objects.all().delete()  # the car was sold: the renewal needs a person
+    with travel(date(2028, 2, 1)):
+        client.post(path + "verlaengern/", {"fee_kind": FeeKind.PERMIT_1Y})
+    renewal = Application.objects.get(previous_permit=permit)
+    assert renewal.status == Status.REVIEW and renewal.reasons == ["vehicle_unknown"]
+    roles_ensure()
+    user = User.objects.create_user("parken", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name=roles.PARKING_OFFICE))
+    client.force_login(user)
+    page = client.get(reverse("parking_staff:application", args=[renewal.reference]))
+    assert f"Verlängerung des Ausweises {permit.number}" in page.content.decode()
