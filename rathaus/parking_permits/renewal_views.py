@@ -9,14 +9,13 @@ from contextlib import suppress
 from datetime import date, timedelta
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from rathaus.core.redirects import see_other
 from rathaus.core.timezone import local_today
@@ -202,10 +201,11 @@ def plate_change(request: HttpRequest, reference: str, token: str) -> HttpRespon
     return see_other(status_path(follow_up))
 
 
-@require_POST
 def auto_renew(request: HttpRequest, reference: str, token: str) -> HttpResponse:
-    application = _own(reference, token)
+    application = _own(reference, token)  # a wrong link is 404 whatever the method
     permit = _permit(application)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = AutoRenewForm(request.POST)
     if form.is_valid():
         with suppress(FollowUpRejected):  # ended meanwhile: the status page says so
