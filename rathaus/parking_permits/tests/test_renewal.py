@@ -369,3 +369,11 @@ def test_two_job_runs_at_once_remind_once_and_two_clicks_renew_once(permit):
     assert tally(outcomes) == {"ok": 2}
     assert len({o.value for o in outcomes}) == 1
     assert Application.objects.filter(previous_permit=permit).count() == 1
+
+
+def test_the_job_is_registered_for_the_platform_loop(permit):
+    from rathaus.core.jobs import jobs_registered, jobs_run
+
+    assert "parking_renewal_reminders" in jobs_registered()
+    result = jobs_run(now=at(date(2028, 1, 27), 9), prefix="parking_renewal")
+    assert result == {"parking_renewal_reminders": 1}
