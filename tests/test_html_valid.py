@@ -91,6 +91,7 @@ def _parking_pages() -> dict[str, str]:
     ]
     pages = {url: client.get(url).content.decode() for url in urls}
     pages.update(_parking_visitor_pages(client))
+    pages.update(_parking_renewal_pages(client))
     return pages
 
 
@@ -139,6 +140,37 @@ def _parking_visitor_pages(client: Client) -> dict[str, str]:
     assert [r.status_code for r in responses.values()] == [200, 200, 200, 422]
     assert permit.number in responses[f"{status} (visitors)"].content.decode()
     return {url: response.content.decode() for url, response in responses.items()}
+
+
+def _parking_renewal_pages(client: Client) -> dict[str, str]:
+    """An issued permit in its renewal window (issued 350 days ago): the status page with the
+    renewal form, the renewal page, the new-plate form with an ambiguous plate."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from rathaus.parking_permits.services.payments import payment_record
+
+    issued = timezone.now() - timedelta(days=350)
+    parking.resident(given="Rena")
+    parking.vehicle(plate="BOT-RN 1", given="Rena")
+    application = parking.submit(
+        given="Rena", plate="BOT-RN 1", email="rena@example.org", now=issued
+    )
+    payment_record(
+        application=application,
+        amount=application.amount,
+        source="counter",
+        booked_on=issued.date(),
+        actor=None,
+        now=issued,
+    )
+    path = status_path(application)
+    pages = {url: client.get(url).content.decode() for url in (path, path + "verlaengern/")}
+    pages[path + "kennzeichen/ (errors)"] = client.post(
+        path + "kennzeichen/", {"plate": "BOTA1"}
+    ).content.decode()
+    return pages
 
 
 def _queue_pages() -> dict[str, str]:

@@ -9,8 +9,10 @@ class ParkingPermitsConfig(AppConfig):
         from rathaus.core.jobs import job_register
 
         from . import audit_events  # noqa: F401 - registers the app's audit sentences
+        from .services.renewal_reminders import renewal_reminders_send
         from .services.visitors import visitor_plates_erase
         from .staff_domain import staff_domain_add
 
         staff_domain_add()
         job_register("parking_visitor_plates", visitor_plates_erase)
+        job_register("parking_renewal_reminders", renewal_reminders_send)

@@ -15,6 +15,8 @@ from rathaus.audit.models import AuditEntry
 from rathaus.audit.registry import event_register
 from rathaus.audit.services import audit_record
 
+from .constants import ApplicationKind
+
 event_register("parking.application.submitted", _("The application was submitted online."))
 event_register(
     "parking.application.decided_automatically",
@@ -75,6 +77,44 @@ event_register(
     _("%(actor)s imported a bank statement: %(matched)s of %(rows)s entries matched."),
 )
 event_register("parking.key.created", _("%(actor)s created signing key %(key_id)s."))
+
+
+# --- Renewal and change of plate (docs/parking-permits.md) ------------------------------------
+_AUTO_RENEW_STATES = {"on": _("on"), "off": _("off")}
+_REMINDER_STAGES = {"early": _("six weeks before the end"), "late": _("one week before the end")}
+
+
+def _follow_up_shown(data: dict[str, Any], shown: dict[str, str]) -> dict[str, str]:
+    """The kind (stored as its value) in the reader's language."""
+    kind = str(data.get("kind", ""))
+    labels = dict(ApplicationKind.choices)
+    return {"kind": str(labels.get(kind, kind))}
+
+
+def _stage_shown(data: dict[str, Any], shown: dict[str, str]) -> dict[str, str]:
+    return {"stage": str(_REMINDER_STAGES.get(str(data.get("stage")), ""))}
+
+
+def _auto_renew_shown(data: dict[str, Any], shown: dict[str, str]) -> dict[str, str]:
+    return {"state": str(_AUTO_RENEW_STATES.get(str(data.get("state")), ""))}
+
+
+event_register(
+    "parking.follow_up.submitted",
+    _("Applied for online: %(kind)s of permit %(number)s."),
+    values=_follow_up_shown,
+)
+event_register(
+    "parking.permit.replaced", _("Replaced by permit %(number)s (new licence plate): revoked.")
+)
+event_register(
+    "parking.permit.reminded", _("Renewal reminder sent (%(stage)s)."), values=_stage_shown
+)
+event_register(
+    "parking.permit.auto_renew",
+    _("The holder switched automatic renewal %(state)s."),
+    values=_auto_renew_shown,
+)
 
 
 def application_submitted(application: Model) -> AuditEntry:
@@ -220,3 +260,25 @@ def statement_imported(run: Any, *, actor: Any) -> AuditEntry:
     return audit_record(
         code="parking.statement.imported", obj=run, actor=actor, rows=run.rows, matched=run.matched
     )
+
+
+# --- Renewal and change of plate --------------------------------------------------------------
+
+
+def follow_up_submitted(application: Model, *, kind: str, number: str) -> AuditEntry:
+    """`kind`: ApplicationKind value (renewal, plate_change)."""
+    return audit_record(
+        code="parking.follow_up.submitted", obj=application, kind=kind, number=number
+    )
+
+
+def permit_replaced(permit: Model, *, number: str) -> AuditEntry:
+    return audit_record(code="parking.permit.replaced", obj=permit, number=number)
+
+
+def permit_reminded(permit: Model, *, stage: str) -> AuditEntry:
+    return audit_record(code="parking.permit.reminded", obj=permit, stage=stage)
+
+
+def permit_auto_renew(permit: Model, *, on: bool) -> AuditEntry:
+    return audit_record(code="parking.permit.auto_renew", obj=permit, state="on" if on else "off")

@@ -70,7 +70,47 @@ class AddressForm(ErrorItemsMixin, forms.Form):
         return data
 
 
-class ApplicationForm(BotProtectionMixin, AddressForm):
+def plate_field(label: Any = None) -> forms.CharField:
+    return forms.CharField(
+        label=label or _("Licence plate"),
+        max_length=20,
+        help_text=_("For example BOT-AB 123 or BOT-A 12H."),
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
+    )
+
+
+def plate_choice_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Which plate is yours?"), required=False, widget=forms.RadioSelect, choices=[]
+    )
+
+
+class PlateMixin:
+    """The exact plate check of a form with the fields `plate` and `plate_choice`: a plate
+    that reads in several ways (BOTA1: BO-TA 1 or BOT-A 1) is chosen by the person."""
+
+    plate_readings: list[str] = []
+
+    def clean_plate(self) -> str:
+        check = plate_check(self.cleaned_data["plate"])  # type: ignore[attr-defined]
+        if check.plate is not None:
+            return check.plate.canonical
+        if check.ambiguous:
+            readings = [r.canonical for r in check.readings]
+            self.fields["plate_choice"].choices = [(r, r) for r in readings]  # type: ignore[attr-defined]
+            chosen = self.data.get(self.add_prefix("plate_choice"))  # type: ignore[attr-defined]
+            if chosen in readings:
+                return str(chosen)
+            self.plate_readings = readings
+            raise ValidationError(
+                _("This can be read in several ways. Please choose your plate below.")
+            )
+        if check.special is not None and check.special in Special:
+            raise ValidationError(SPECIAL_PLATE)
+        raise ValidationError(_("This is not a valid German licence plate."))
+
+
+class ApplicationForm(PlateMixin, BotProtectionMixin, AddressForm):
     given_name = forms.CharField(
         label=_("Given name"),
         max_length=100,
@@ -94,15 +134,8 @@ class ApplicationForm(BotProtectionMixin, AddressForm):
         required=False,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
-    plate = forms.CharField(
-        label=_("Licence plate"),
-        max_length=20,
-        help_text=_("For example BOT-AB 123 or BOT-A 12H."),
-        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
-    )
-    plate_choice = forms.ChoiceField(
-        label=_("Which plate is yours?"), required=False, widget=forms.RadioSelect, choices=[]
-    )
+    plate = plate_field()
+    plate_choice = plate_choice_field()
     use_basis = forms.ChoiceField(
         label=_("The vehicle"), choices=UseBasis.choices, widget=forms.RadioSelect
     )
@@ -133,24 +166,6 @@ class ApplicationForm(BotProtectionMixin, AddressForm):
             (fee.kind, f"{FeeKind(fee.kind).label}: {fee.amount} €") for fee in fees
         ]
         self.plate_readings: list[str] = []
-
-    def clean_plate(self) -> str:
-        check = plate_check(self.cleaned_data["plate"])
-        if check.plate is not None:
-            return check.plate.canonical
-        if check.ambiguous:
-            readings = [r.canonical for r in check.readings]
-            self.fields["plate_choice"].choices = [(r, r) for r in readings]
-            chosen = self.data.get(self.add_prefix("plate_choice"))
-            if chosen in readings:
-                return str(chosen)
-            self.plate_readings = readings
-            raise ValidationError(
-                _("This can be read in several ways. Please choose your plate below.")
-            )
-        if check.special is not None and check.special in Special:
-            raise ValidationError(SPECIAL_PLATE)
-        raise ValidationError(_("This is not a valid German licence plate."))
 
     def _file(self, name: str) -> Any:
         upload = self.cleaned_data.get(name)

@@ -204,18 +204,34 @@ def applications_recent(limit: int = 50) -> QuerySet[Application]:
 
 
 def application_open_or_issued_for(
-    *, given_name: str, family_name: str, birth_date: date, exclude: int | None = None
+    *,
+    given_name: str,
+    family_name: str,
+    birth_date: date,
+    exclude: int | None = None,
+    exclude_permits: Iterable[int] = (),
+    on: date | None = None,
 ) -> bool:
-    """One permit per resident: an open application or a valid permit of the same person."""
+    """One permit per resident: an open application or a valid permit of the same person.
+    With `on`, a permit that has ended by then (expired or revoked) no longer counts;
+    `exclude_permits` are the permits a renewal or change of plate follows up."""
     same = Application.objects.filter(
-        given_name__iexact=given_name,
-        family_name__iexact=family_name,
-        birth_date=birth_date,
-        status__in=[*OPEN_STATUSES, Status.ISSUED],
+        given_name__iexact=given_name, family_name__iexact=family_name, birth_date=birth_date
     )
     if exclude is not None:
         same = same.exclude(pk=exclude)
-    return same.exists()
+    if on is None:
+        return same.filter(status__in=[*OPEN_STATUSES, Status.ISSUED]).exists()
+    if same.filter(status__in=OPEN_STATUSES).exists():
+        return True
+    current = Permit.objects.filter(
+        application__in=same,
+        application__status=Status.ISSUED,
+        kind=PermitKind.RESIDENT,
+        revoked_at__isnull=True,
+        valid_until__gte=on,
+    )
+    return current.exclude(pk__in=list(exclude_permits)).exists()
 
 
 def permit_for_application(application: Application) -> Permit | None:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, visitor_views
+from . import renewal_views, views, visitor_views
 
 app_name = "parking_permits"
 
@@ -28,6 +28,18 @@ urlpatterns = [
         "antrag/<str:reference>/<str:token>/besuch/<str:number>/stornieren/",
         visitor_views.cancel,
         name="visitor-cancel",
+    ),
+    # Renewal and change of plate by the holder (renewal_views)
+    path("antrag/<str:reference>/<str:token>/verlaengern/", renewal_views.renew, name="renew"),
+    path(
+        "antrag/<str:reference>/<str:token>/kennzeichen/",
+        renewal_views.plate_change,
+        name="plate-change",
+    ),
+    path(
+        "antrag/<str:reference>/<str:token>/automatisch/",
+        renewal_views.auto_renew,
+        name="auto-renew",
     ),
     path("pruefen/", views.verify, name="verify"),
     path("schluessel.json", views.public_keys, name="keys"),

@@ -20,6 +20,7 @@ from .epc import creditor, epc_svg
 from .forms import AddressForm, ApplicationForm
 from .links import status_path, status_token_valid
 from .pdf import RefusalNotice, permit_pdf, refusal_pdf
+from .renewal_views import follow_up_context
 from .services.applications import ApplicationInput, ApplicationRejected, application_submit
 from .services.permits import permit_sheet
 from .texts import precheck_conditions, precheck_documents
@@ -110,6 +111,7 @@ def status(request, reference: str, token: str):
         "token": token,
         "creditor": creditor(),
         "visitors": selectors.visitor_offer(application, local_today()),
+        **follow_up_context(application, permit, token),
     }
     if application.status == Status.APPROVED and application.paid_at is None:
         context["epc_svg"] = epc_svg(
@@ -119,7 +121,9 @@ def status(request, reference: str, token: str):
         )
     response = render(request, "parking_permits/status.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: the page's forms (renewal, new plate) need the Origin
+    # header of the CSRF check; the secret link still never goes to another site.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -300,6 +300,17 @@ CITIZEN_ELSEWHERE = {
         )
         for name in ("parking_permits:visitor-pdf", "parking_permits:visitor-cancel")
     },
+    **{
+        name: (
+            ["=BP-2030-AAAA", "=" + "A" * 32],
+            "rathaus/parking_permits/tests/test_renewal_views.py::test_the_new_pages_need_the_status_token",
+        )
+        for name in (
+            "parking_permits:renew",
+            "parking_permits:plate-change",
+            "parking_permits:auto-renew",
+        )
+    },
 }
 # Staff pages of the other services: (args, roles allowed). Their own tests prove what the
 # allowed roles see; here: anonymous goes to the login, every other role is refused.

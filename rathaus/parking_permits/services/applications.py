@@ -26,6 +26,7 @@ from ..constants import (
     Status,
 )
 from ..decision import Facts, Outcome, decide
+from ..follow_up_selectors import permit_lineage
 from ..links import status_url
 from ..matching import remittance_for
 from ..models import Application, Document, Street, Zone
@@ -61,7 +62,8 @@ class ApplicationInput:
     documents: list[tuple[str, CleanFile]] = field(default_factory=list)
 
 
-def _reference(today: date) -> str:
+def reference_new(today: date) -> str:
+    """A new application reference (shared by new applications and follow-ups)."""
     return reference_unique(
         lambda: reference_draw(REFERENCE_PREFIX, length=4, year=today.year),
         lambda ref: Application.objects.filter(reference=ref).exists(),
@@ -81,7 +83,8 @@ def _document_add(application: Application, kind: str, clean: CleanFile) -> Docu
     return document
 
 
-def _facts(application: Application) -> Facts:
+def _facts(application: Application, today: date) -> Facts:
+    previous = application.previous_permit
     return Facts(
         given_name=application.given_name,
         family_name=application.family_name,
@@ -99,13 +102,16 @@ def _facts(application: Application) -> Facts:
             family_name=application.family_name,
             birth_date=application.birth_date,
             exclude=application.pk,
+            exclude_permits=permit_lineage(previous) if previous else (),
+            on=today,
         ),
     )
 
 
-def application_evaluate(application: Application) -> Outcome:
-    """Ask the registers and decide; writes nothing."""
-    facts = _facts(application)
+def application_evaluate(application: Application, *, today: date | None = None) -> Outcome:
+    """Ask the registers and decide; writes nothing. A follow-up (renewal, change of plate)
+    does not count the permit it renews or changes as "already holds a permit"."""
+    facts = _facts(application, today or timezone.localdate())
     residents = population_register().residents(
         given_name=facts.given_name, family_name=facts.family_name, birth_date=facts.birth_date
     )
@@ -121,7 +127,7 @@ def application_submit(*, data: ApplicationInput, now: datetime) -> Application:
     if fee is None or data.fee_kind not in (FeeKind.PERMIT_1Y, FeeKind.PERMIT_2Y):
         raise ApplicationRejected("fee_kind", "No fee is in force for this permit.")
     with transaction.atomic():
-        reference = _reference(today)
+        reference = reference_new(today)
         application = Application.objects.create(
             reference=reference,
             nonce=nonce_new(),
@@ -147,18 +153,7 @@ def application_submit(*, data: ApplicationInput, now: datetime) -> Application:
         for kind, clean in data.documents:
             _document_add(application, kind, clean)
         audit.application_submitted(application)
-        outcome = application_evaluate(application)
-        application.checks = outcome.checks
-        if outcome.approve:
-            application.status = Status.APPROVED
-            application.automatic = True
-            application.decided_at = now
-            audit.application_decided_automatically(application, outcome.checks)
-        else:
-            application.status = Status.REVIEW
-            application.reasons = outcome.reasons
-            audit.application_referred(application, outcome.reasons)
-        application.save()
+        application_decide_automatically(application, now=now)
         mail_send_on_commit(
             to=application.email,
             template_prefix="parking_permits/email/application_received",
@@ -166,6 +161,24 @@ def application_submit(*, data: ApplicationInput, now: datetime) -> Application:
             language=application.language,
         )
     return application
+
+
+def application_decide_automatically(application: Application, *, now: datetime) -> Outcome:
+    """Ask the registers and approve (§ 46 Abs. 5 StVO) or send the application to a case
+    worker with the reasons; saves it (inside the caller's transaction)."""
+    outcome = application_evaluate(application, today=timezone.localdate(now))
+    application.checks = outcome.checks
+    if outcome.approve:
+        application.status = Status.APPROVED
+        application.automatic = True
+        application.decided_at = now
+        audit.application_decided_automatically(application, outcome.checks)
+    else:
+        application.status = Status.REVIEW
+        application.reasons = outcome.reasons
+        audit.application_referred(application, outcome.reasons)
+    application.save()
+    return outcome
 
 
 def _locked(application: Application) -> Application:

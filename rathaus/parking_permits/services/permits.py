@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone, translation
 
@@ -14,7 +13,13 @@ from rathaus.core.references import reference_draw, reference_unique
 
 from .. import audit_events as audit
 from .. import selectors
-from ..constants import PERMIT_PREFIX, PERMIT_YEARS, EndReason, Status
+from ..constants import PERMIT_PREFIX, PERMIT_YEARS, ApplicationKind, EndReason, Status
+from ..follow_up_selectors import (
+    period_end,
+    permit_lineage,
+    plate_change_period,
+    renewal_period,
+)
 from ..links import check_url, status_url
 from ..models import Application, Permit, SigningKey, Zone
 from ..pdf import PermitSheet, permit_pdf
@@ -50,8 +55,13 @@ def permit_sheet(permit: Permit) -> PermitSheet:
 
 
 def _validity(application: Application, start: date) -> tuple[date, date]:
-    years = PERMIT_YEARS[application.fee_kind]
-    return start, start + relativedelta(years=years) - timedelta(days=1)
+    previous = application.previous_permit
+    if previous is not None and application.kind == ApplicationKind.RENEWAL:
+        years = PERMIT_YEARS[application.fee_kind]
+        return renewal_period(previous_until=previous.valid_until, today=start, years=years)
+    if previous is not None and application.kind == ApplicationKind.PLATE_CHANGE:
+        return plate_change_period(previous_until=previous.valid_until, today=start)
+    return start, period_end(start, PERMIT_YEARS[application.fee_kind])
 
 
 def _number() -> str:
@@ -92,12 +102,30 @@ def permit_issue(*, application: Application, now: datetime) -> Permit:
         key_id=key.key_id,
         code=code_sign(claims, key_id=key.key_id, private_key=key.private_key),
         issued_at=now,
+        replaces=application.previous_permit,
     )
     application.status = Status.ISSUED
     application.save(update_fields=["status", "updated_at"])
     audit.permit_issued(permit, number=number)
+    if application.kind == ApplicationKind.PLATE_CHANGE and permit.replaces is not None:
+        _replaced_revoke(permit, now=now)
     _mail(application, permit)
     return permit
+
+
+def _replaced_revoke(permit: Permit, *, now: datetime) -> None:
+    """A new plate: the old permit (and a renewal of it not yet started) ends at once, so the
+    revocation list for enforcement carries it."""
+    assert permit.replaces is not None
+    lineage = permit_lineage(permit.replaces)
+    today = timezone.localdate(now)
+    for old in Permit.objects.select_for_update().filter(
+        pk__in=lineage, revoked_at__isnull=True, valid_until__gte=today
+    ):
+        old.revoked_at = now
+        old.end_reason = EndReason.REPLACED
+        old.save(update_fields=["revoked_at", "end_reason"])
+        audit.permit_replaced(old, number=permit.number)
 
 
 def _mail(application: Application, permit: Permit) -> None:
