@@ -28,10 +28,22 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from django.db.models import Count, Min, Q, Sum
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncMonth
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Min,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 
 from rathaus.core.timezone import BERLIN, local_datetime
 
@@ -41,7 +53,6 @@ from .models import Application, Permit, Zone
 
 DEFAULT_MONTHS = 24
 MAX_MONTHS = 120  # ten years: bounds the queries' width and the values read for percentiles
-DAY_SECONDS = 86400
 
 
 def month_add(month: date, count: int) -> date:
@@ -234,10 +245,23 @@ def zone_months(zones: list[Zone], months: list[date], today: date) -> dict[int,
 # --- Applications and processing times --------------------------------------------------------
 
 
-def _month_of(value: date | datetime) -> date:
-    if isinstance(value, datetime):
-        value = value.astimezone(BERLIN).date() if value.tzinfo else value.date()
-    return value.replace(day=1)
+def _month_index(field_name: str, months: list[date]) -> Case:
+    """The index of the (Berlin) month an instant falls in, by comparisons the database does
+    itself (no time-zone function per row); -1 outside the months."""
+    return Case(
+        *[
+            When(
+                **{
+                    f"{field_name}__gte": _day_start(month),
+                    f"{field_name}__lt": _day_start(month_add(month, 1)),
+                },
+                then=Value(index),
+            )
+            for index, month in enumerate(months)
+        ],
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
 
 
 def applications_per_month(
@@ -250,9 +274,9 @@ def applications_per_month(
     decided = Q(decided_at__isnull=False)
     per_month = (
         Application.objects.filter(created_at__gte=start, created_at__lt=end)
-        .annotate(month=TruncMonth("created_at", tzinfo=BERLIN))
+        .annotate(month_index=_month_index("created_at", months))
         .order_by()
-        .values("month")
+        .values("month_index")
         .annotate(
             n_submitted=Count("pk"),
             n_new=Count("pk", filter=Q(kind=ApplicationKind.NEW)),
@@ -265,8 +289,7 @@ def applications_per_month(
     )
     # (annotations named apart from the fields: `automatic` would count itself)
     found = {
-        _month_of(row.pop("month")): {key[2:]: value for key, value in row.items()}
-        for row in per_month
+        row.pop("month_index"): {key[2:]: value for key, value in row.items()} for row in per_month
     }
     ends = [min(_day_start(month_add(month, 1)), now) for month in months]
     backlog = (
@@ -285,87 +308,169 @@ def applications_per_month(
         )
     )
     return [
-        ApplicationMonth(month=month, **found.get(month, {}), open_at_end=backlog[f"open{n}"] or 0)
+        ApplicationMonth(month=month, **found.get(n, {}), open_at_end=backlog[f"open{n}"] or 0)
         for n, month in enumerate(months)
     ]
 
 
+class _DaysBetween(Func):
+    """`end - start` in days (a float), computed by the database: no datetime per row here."""
+
+    output_field = FloatField()
+    template = "(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0)"
+    arg_joiner = " - "
+
+    def __init__(self, end: Any, start: Any) -> None:
+        super().__init__(end, start)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(
+            compiler,
+            connection,
+            template="(julianday(%(expressions)s))",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
 def processing_per_month(months: list[date]) -> list[ProcessingMonth]:
-    """Two queries of (submitted, decided) and (submitted, first resident permit) pairs in the
-    range; medians and percentiles in Python (bounded by MAX_MONTHS of cases)."""
+    """Two queries of (month, processing days) in the range; medians and percentiles in
+    Python (bounded by MAX_MONTHS of cases)."""
     if not months:
         return []
     start, end = _day_start(months[0]), _day_start(month_add(months[-1], 1))
-    decided: dict[date, list[float]] = defaultdict(list)
-    by_staff: dict[date, list[float]] = defaultdict(list)
-    for created, decided_at, automatic in Application.objects.filter(
-        decided_at__gte=start, decided_at__lt=end
-    ).values_list("created_at", "decided_at", "automatic"):
-        days = max((decided_at - created).total_seconds(), 0) / DAY_SECONDS
-        month = _month_of(decided_at)
-        decided[month].append(days)
+    decided: dict[int, list[float]] = defaultdict(list)
+    by_staff: dict[int, list[float]] = defaultdict(list)
+    for index, automatic, days in (
+        Application.objects.filter(decided_at__gte=start, decided_at__lt=end)
+        .annotate(
+            month_index=_month_index("decided_at", months),
+            days=_DaysBetween(F("decided_at"), F("created_at")),
+        )
+        .values_list("month_index", "automatic", "days")
+    ):
+        days = max(round(days or 0.0, 6), 0.0)  # (a double's noise off, to 0.1 s)
+        decided[index].append(days)
         if not automatic:
-            by_staff[month].append(days)
-    issued: dict[date, list[float]] = defaultdict(list)
-    for created, first in (
+            by_staff[index].append(days)
+    issued: dict[int, list[float]] = defaultdict(list)
+    for index, days in (
         Application.objects.filter(permits__kind=PermitKind.RESIDENT)
         .annotate(first=Min("permits__issued_at"))
         .filter(first__gte=start, first__lt=end)
-        .values_list("created_at", "first")
+        .annotate(
+            month_index=_month_index("first", months),
+            days=_DaysBetween(F("first"), F("created_at")),
+        )
+        .values_list("month_index", "days")
     ):
-        issued[_month_of(first)].append(max((first - created).total_seconds(), 0) / DAY_SECONDS)
+        issued[index].append(max(round(days or 0.0, 6), 0.0))
     return [
         ProcessingMonth(
             month=month,
-            decided=Spread.of(decided.get(month, [])),
-            by_staff=Spread.of(by_staff.get(month, [])),
-            issued=Spread.of(issued.get(month, [])),
+            decided=Spread.of(decided.get(n, [])),
+            by_staff=Spread.of(by_staff.get(n, [])),
+            issued=Spread.of(issued.get(n, [])),
         )
-        for month in months
+        for n, month in enumerate(months)
     ]
 
 
 # --- Lookups ----------------------------------------------------------------------------------
 
 
-def _lookup_rows(
-    zones: list[Zone],
-    start: datetime,
-    end: datetime,
-    extract: ExtractHour | ExtractIsoWeekDay,
-    size: int,
-    offset: int,
-) -> list[LookupRow]:
-    table: dict[int | None, tuple[list[int], list[int]]] = {}
-    for zone_id, key, lookups, allowed in (
+class _UtcPart(Func):
+    """Hour of day (0-23) or weekday (0 = Sunday) of a stored instant in UTC, computed by the
+    database itself (Django's Extract on SQLite calls back into Python for every row)."""
+
+    output_field = IntegerField()
+
+    def __init__(self, expression: str, part: str) -> None:
+        super().__init__(F(expression))
+        self.part = part
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        unit = {"hour": "HOUR", "weekday": "DOW"}[self.part]
+        template = f"EXTRACT({unit} FROM %(expressions)s AT TIME ZONE 'UTC')"
+        return super().as_sql(compiler, connection, template=template, **extra)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # four: the template's formatting and the cursor's each halve them
+        code = {"hour": "%%%%H", "weekday": "%%%%w"}[self.part]
+        template = f"CAST(strftime('{code}', %(expressions)s) AS INTEGER)"
+        return super().as_sql(compiler, connection, template=template, **extra)
+
+
+def berlin_offsets(start: datetime, end: datetime) -> list[tuple[datetime, datetime, int]]:
+    """The stretches of UTC time from `start` to `end` with one offset of Berlin time (whole
+    hours): found day by day, then to the hour (the switches happen on full hours)."""
+    start_utc = start.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    end_utc = end.astimezone(UTC)
+
+    def offset(moment: datetime) -> int:
+        delta = moment.astimezone(BERLIN).utcoffset() or timedelta()
+        return int(delta.total_seconds() // 3600)
+
+    stretches: list[tuple[datetime, datetime, int]] = []
+    begin, current, moment = start_utc, offset(start_utc), start_utc
+    while moment < end_utc:
+        following = min(moment + timedelta(days=1), end_utc)
+        if offset(following) != current:  # Berlin switches at most once a day
+            hour = moment
+            while offset(hour) == current:
+                hour += timedelta(hours=1)
+            stretches.append((begin, hour, current))
+            begin, current = hour, offset(hour)
+        moment = following
+    stretches.append((begin, end_utc, current))
+    return [stretch for stretch in stretches if stretch[0] < stretch[1]]
+
+
+def lookups_by_hour_and_weekday(
+    zones: list[Zone], months: list[date]
+) -> tuple[list[LookupRow], list[LookupRow]]:
+    """One query: the tally grouped by zone, UTC hour, UTC weekday and Berlin's offset (a
+    few hundred rows at most), turned into Berlin hours and weekdays here."""
+    if not months:
+        return [], []
+    start, end = _day_start(months[0]), _day_start(month_add(months[-1], 1))
+    offset = Case(
+        *[
+            When(hour__gte=begin, hour__lt=until, then=Value(hours))
+            for begin, until, hours in berlin_offsets(start, end)
+        ],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    hours: dict[int | None, tuple[list[int], list[int]]] = {}
+    days: dict[int | None, tuple[list[int], list[int]]] = {}
+    for zone_id, utc_hour, utc_day, shift, lookups, allowed in (
         LookupTally.objects.filter(hour__gte=start, hour__lt=end)
-        .annotate(key=extract)
+        .annotate(
+            utc_hour=_UtcPart("hour", "hour"), utc_day=_UtcPart("hour", "weekday"), shift=offset
+        )
         .order_by()
-        .values("zone_id", "key")
+        .values("zone_id", "utc_hour", "utc_day", "shift")
         .annotate(n=Sum("lookups"), a=Sum("allowed"))
-        .values_list("zone_id", "key", "n", "a")
+        .values_list("zone_id", "utc_hour", "utc_day", "shift", "n", "a")
     ):
-        counts, allowed_counts = table.setdefault(zone_id, ([0] * size, [0] * size))
-        counts[key - offset] += lookups or 0
-        allowed_counts[key - offset] += allowed or 0
-    rows = [LookupRow(zone, *table.get(zone.pk, ([0] * size, [0] * size))) for zone in zones]
-    if None in table:
-        rows.append(LookupRow(None, *table[None]))
-    return rows
+        local = int(utc_hour) + int(shift)
+        hour = local % 24
+        weekday = (int(utc_day) + local // 24 + 6) % 7  # Monday first
+        by_hour = hours.setdefault(zone_id, ([0] * 24, [0] * 24))
+        by_hour[0][hour] += lookups or 0
+        by_hour[1][hour] += allowed or 0
+        by_day = days.setdefault(zone_id, ([0] * 7, [0] * 7))
+        by_day[0][weekday] += lookups or 0
+        by_day[1][weekday] += allowed or 0
 
+    def rows(table: dict[int | None, tuple[list[int], list[int]]], size: int) -> list[LookupRow]:
+        found = [LookupRow(zone, *table.get(zone.pk, ([0] * size, [0] * size))) for zone in zones]
+        if None in table:
+            found.append(LookupRow(None, *table[None]))
+        return found
 
-def lookups_by_hour(zones: list[Zone], months: list[date]) -> list[LookupRow]:
-    if not months:
-        return []
-    start, end = _day_start(months[0]), _day_start(month_add(months[-1], 1))
-    return _lookup_rows(zones, start, end, ExtractHour("hour", tzinfo=BERLIN), 24, 0)
-
-
-def lookups_by_weekday(zones: list[Zone], months: list[date]) -> list[LookupRow]:
-    if not months:
-        return []
-    start, end = _day_start(months[0]), _day_start(month_add(months[-1], 1))
-    return _lookup_rows(zones, start, end, ExtractIsoWeekDay("hour", tzinfo=BERLIN), 7, 1)
+    return rows(hours, 24), rows(days, 7)
 
 
 # --- All of it --------------------------------------------------------------------------------
@@ -376,6 +481,7 @@ def zone_statistics(*, first: date, last: date, now: datetime) -> ZoneStatistics
     today = now.astimezone(BERLIN).date()
     months = months_between(first, min(last, today.replace(day=1)))[-MAX_MONTHS:]
     zones = list(Zone.objects.order_by("name"))
+    by_hour, by_weekday = lookups_by_hour_and_weekday(zones, months)
     return ZoneStatistics(
         first=first.replace(day=1),
         last=last.replace(day=1),
@@ -384,7 +490,7 @@ def zone_statistics(*, first: date, last: date, now: datetime) -> ZoneStatistics
         zone_months=zone_months(zones, months, today),
         applications=applications_per_month(months, today, now),
         processing=processing_per_month(months),
-        lookups_by_hour=lookups_by_hour(zones, months),
-        lookups_by_weekday=lookups_by_weekday(zones, months),
+        lookups_by_hour=by_hour,
+        lookups_by_weekday=by_weekday,
         months=months,
     )

@@ -17,6 +17,7 @@ from rathaus.core.timezone import local_datetime
 from rathaus.parking_permits.constants import ApplicationKind, PermitKind, Status
 from rathaus.parking_permits.models import Zone
 from rathaus.parking_permits.statistics import (
+    berlin_offsets,
     default_range,
     percentile,
     reference_day,
@@ -366,3 +367,14 @@ def test_an_unknown_chart_is_not_found(office):
 def test_the_office_start_page_links_to_the_statistics(office):
     page = office.get(reverse("parking_staff:queue"))
     assert reverse("parking_staff:statistics") in page.content.decode()
+
+
+def test_berlin_offsets_split_the_range_at_the_switches():
+    start = local_datetime(date(2026, 10, 1), time.min)
+    end = local_datetime(date(2027, 4, 1), time.min)
+    utc = lambda *args: datetime(*args, tzinfo=UTC)  # noqa: E731
+    assert berlin_offsets(start, end) == [
+        (utc(2026, 9, 30, 22), utc(2026, 10, 25, 1), 2),
+        (utc(2026, 10, 25, 1), utc(2027, 3, 28, 1), 1),
+        (utc(2027, 3, 28, 1), utc(2027, 3, 31, 22), 2),
+    ]
