@@ -49,6 +49,8 @@ def setup_django(database_url: str | None) -> None:
     call_command("migrate", verbosity=0)
     if not database_url.startswith("sqlite"):
         call_command("flush", interactive=False, verbosity=0)
+        # the zones, streets and fees come with the module's data migration
+        call_command("migrate", "parking_permits", "zero", verbosity=0)
         call_command("migrate", verbosity=0)
 
 
