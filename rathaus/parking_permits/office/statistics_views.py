@@ -318,7 +318,7 @@ def _page(request: HttpRequest) -> HttpResponse:
         request,
         "parking_permits/office/statistics.html",
         context,
-        status=200 if chosen is not None else 400,
+        status=200 if chosen is not None else 422,
     )
 
 

@@ -303,7 +303,7 @@ def test_range_errors_in_german(office, first, last, message):
         {"first": first, "last": last},
         HTTP_ACCEPT_LANGUAGE="de",
     )
-    assert page.status_code == 400
+    assert page.status_code == 422
     assert message in page.content.decode()
 
 
