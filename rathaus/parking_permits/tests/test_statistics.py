@@ -223,7 +223,7 @@ def test_lookups_by_hour_and_weekday_in_berlin_time_across_the_october_switch():
 
 
 def test_few_queries_whatever_the_range(django_assert_max_num_queries):
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(7):
         _stats(first=date(2017, 4, 1), last=date(2027, 3, 1))
 
 
@@ -378,3 +378,20 @@ def test_berlin_offsets_split_the_range_at_the_switches():
         (utc(2026, 10, 25, 1), utc(2027, 3, 28, 1), 1),
         (utc(2027, 3, 28, 1), utc(2027, 3, 31, 22), 2),
     ]
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [(roles.CITIZEN_OFFICE_ADMIN, 200), (roles.HOUSING_BENEFIT_STAFF, 403)],
+)
+def test_the_citizen_office_administration_may_read_the_statistics(clock, client, role, status):
+    roles_ensure()
+    user = User.objects.create_user("statistik", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    client.force_login(user)
+    for url in (
+        reverse("parking_staff:statistics"),
+        reverse("parking_staff:statistics-csv") + "?table=zones",
+        reverse("parking_staff:statistics-chart", args=["antraege"]),
+    ):
+        assert client.get(url).status_code == status, url
