@@ -65,7 +65,9 @@ def month_parse(text: str) -> date | None:
 
 
 class MonthField(forms.CharField):
-    widget = forms.TextInput(attrs={"type": "month", "inputmode": "numeric"})
+    # text, not type="month": browsers without a month picker show text anyway, and an
+    # invalid entry must come back as typed (a month input cannot hold it)
+    widget = forms.TextInput(attrs={"size": 8, "spellcheck": "false", "autocomplete": "off"})
     default_error_messages = {
         "invalid": gettext_lazy("Please give a month such as 2026-03 or 03.2026."),
     }
