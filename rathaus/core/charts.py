@@ -8,13 +8,13 @@ page without clashing ids. Colours are dark enough for 3:1 against white (WCAG 1
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
 INK, BAR, BAR_ALT, BAR_THIRD = "#1b1f24", "#0b5394", "#b45f06", "#38761d"
 PALETTE = (BAR, BAR_ALT, BAR_THIRD, "#741b47", "#134f5c", "#7f6000")
 LIMIT = "#990000"
-LEGEND_PER_ROW = 4
 
 
 def _head(
@@ -31,11 +31,25 @@ def _head(
     ]
 
 
-def _legend(names: Sequence[str], *, left: int, top: int) -> list[str]:
+def _legend_places(names: Sequence[str], *, left: int, width: int) -> list[tuple[int, int]]:
+    """(x, row) of each legend entry: 180 px apart, more for a long name (about 7 px a
+    character), wrapping at the chart's width."""
+    places, x, row = [], left, 0
+    for name in names:
+        room = max(180, 16 + 7 * len(name) + 24)
+        if x > left and x + room > width:
+            x, row = left, row + 1
+        places.append((x, row))
+        x += room
+    return places
+
+
+def _legend(names: Sequence[str], *, left: int, top: int, width: int) -> list[str]:
     parts = []
-    for number, name in enumerate(names):
-        x = left + (number % LEGEND_PER_ROW) * 180
-        y = top + (number // LEGEND_PER_ROW) * 18
+    for number, (name, (x, row)) in enumerate(
+        zip(names, _legend_places(names, left=left, width=width), strict=True)
+    ):
+        y = top + row * 18
         parts += [
             f'<rect x="{x}" y="{y}" width="12" height="12" '
             f'fill="{PALETTE[number % len(PALETTE)]}"/>',
@@ -44,8 +58,30 @@ def _legend(names: Sequence[str], *, left: int, top: int) -> list[str]:
     return parts
 
 
-def _legend_rows(count: int) -> int:
-    return max(1, -(-count // LEGEND_PER_ROW))
+def _legend_rows(names: Sequence[str], *, left: int, width: int) -> int:
+    return 1 + max((row for _x, row in _legend_places(names, left=left, width=width)), default=0)
+
+
+def _ticks(peak: float) -> list[float]:
+    """Round steps from 0 to at least `peak`, at most six of them."""
+    if peak <= 0:
+        return [0.0, 1.0]
+    magnitude = 10 ** math.floor(math.log10(peak))
+    step = next(
+        (
+            factor * magnitude
+            for factor in (0.2, 0.5, 1, 2, 5, 10)
+            if peak / (factor * magnitude) <= 5
+        ),
+        10 * magnitude,
+    )
+    count = math.ceil(peak / step - 1e-9)
+    return [round(step * n, 10) for n in range(count + 1)]
+
+
+def _number(value: float, decimal_mark: str) -> str:
+    text = f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+    return text.replace(".", decimal_mark)
 
 
 def bars_svg(
@@ -88,14 +124,15 @@ def grouped_svg(
     """Vertical bars, one group per category, one bar per series, with a legend."""
     peak = max((value for _, values in series for value in values), default=0) or 1
     left, plot_height = 10, 200
-    top = 50 + 18 * (_legend_rows(len(series)) - 1)
+    names = [name for name, _values in series]
+    top = 50 + 18 * (_legend_rows(names, left=left, width=width) - 1)
     group = (width - left) / max(len(categories), 1)
     bar = max(2.0, (group - 8) / max(len(series), 1))
     height = top + plot_height + 30
     parts = _head(
         ident=ident, title=title, desc=desc, width=width, height=height, size=12, title_y=16
     )
-    parts += _legend([name for name, _values in series], left=left, top=26)
+    parts += _legend(names, left=left, top=26, width=width)
     base = top + plot_height
     for index, category in enumerate(categories):
         x0 = left + index * group
@@ -125,37 +162,41 @@ def lines_svg(
     limit: tuple[float, str] | None = None,
     width: int = 720,
     ident: str = "chart",
+    decimal_mark: str = ".",
 ) -> str:
-    """One line per series over the categories (a gap where a value is None), with a legend
-    and an optional dashed limit line (value, label). Every category label is drawn when
-    there is room, otherwise every n-th."""
+    """One line per series over the categories (a gap where a value is None), with a legend,
+    a value axis in round steps and an optional dashed limit line (value, label). Every
+    category label is drawn when there is room, otherwise every n-th."""
     values = [value for _, row in series for value in row if value is not None]
-    peak = max([*values, limit[0] if limit else 0]) or 1
-    peak *= 1.1
+    ticks = _ticks(max([*values, limit[0] if limit else 0], default=0))
+    peak = ticks[-1]
     left, right, plot_height = 44, 10, 200
-    top = 50 + 18 * (_legend_rows(len(series)) - 1)
+    names = [name for name, _row in series]
+    top = 50 + 18 * (_legend_rows(names, left=left, width=width) - 1)
     base = top + plot_height
     height = base + 30
     step = (width - left - right) / max(len(categories), 1)
     parts = _head(
         ident=ident, title=title, desc=desc, width=width, height=height, size=12, title_y=16
     )
-    parts += _legend([name for name, _row in series], left=left, top=26)
+    parts += _legend(names, left=left, top=26, width=width)
 
     def y_of(value: float) -> float:
         return base - plot_height * value / peak
 
-    for tick in (0, peak / 2 / 1.1, peak / 1.1):
-        parts.append(
-            f'<text x="{left - 4}" y="{y_of(tick) + 4:.1f}" text-anchor="end" '
-            f'fill="{INK}">{_number(tick)}</text>'
-        )
+    for tick in ticks:
+        y = y_of(tick)
+        parts += [
+            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d0d4d9"/>',
+            f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" '
+            f'fill="{INK}">{_number(tick, decimal_mark)}</text>',
+        ]
     if limit is not None:
         y = y_of(limit[0])
         parts += [
             f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" '
             f'stroke="{LIMIT}" stroke-width="2" stroke-dasharray="6 4"/>',
-            f'<text x="{width - right}" y="{y - 4:.1f}" text-anchor="end" '
+            f'<text x="{left + 4}" y="{y - 5:.1f}" font-weight="bold" '
             f'fill="{LIMIT}">{escape(limit[1])}</text>',
         ]
     every = max(1, -(-len(categories) * 42 // (width - left - right)))
@@ -187,8 +228,3 @@ def lines_svg(
     parts.append(f'<line x1="{left}" x2="{width - right}" y1="{base}" y2="{base}" stroke="{INK}"/>')
     parts.append("</svg>")
     return "\n".join(parts)
-
-
-def _number(value: float) -> str:
-    text = f"{value:.1f}" if value < 10 else f"{value:.0f}"
-    return text.removesuffix(".0")

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -167,6 +168,7 @@ def chart_svg(stats: ZoneStatistics, chart: str) -> str:
                 (zone.name, [row.ratio for row in stats.zone_months[zone.pk]])
                 for zone in stats.zones
             ],
+            decimal_mark=get_format("DECIMAL_SEPARATOR"),
             limit=(
                 float(OVERSUBSCRIPTION_FACTOR),
                 _("limit %(factor)d×") % {"factor": OVERSUBSCRIPTION_FACTOR},
@@ -194,6 +196,7 @@ def chart_svg(stats: ZoneStatistics, chart: str) -> str:
             + " "
             + _("Decisions by staff: median and 90th percentile; submitted to issued: median."),
             categories=labels,
+            decimal_mark=get_format("DECIMAL_SEPARATOR"),
             series=[
                 (_("Staff decision, median"), [row.by_staff.median for row in rows_p]),
                 (_("Staff decision, 90th percentile"), [row.by_staff.p90 for row in rows_p]),

@@ -272,7 +272,7 @@ def test_page_tables_and_inline_charts(office, data):
     page = office.get(reverse("parking_staff:statistics"), QUERY)
     assert page.status_code == 200
     body = page.content.decode()
-    assert "<caption>" in body and 'scope="row"' in body
+    assert '<caption id="cap-applications">' in body and 'scope="row"' in body
     assert body.count('role="img"') == 5
     for chart in ("auslastung", "antraege", "bearbeitungszeit", "kontrollen-stunde"):
         assert f'<title id="chart-{chart}-title">' in body
