@@ -16,10 +16,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from rathaus.accounts.access import staff_page
+from rathaus.core.charts import bars_svg, grouped_svg
 from rathaus.core.timezone import local_today
 
 from .selectors import catalogue
-from .statistics.charts import bars_svg, grouped_svg, statistics_csv_rows
+from .statistics.charts import statistics_csv_rows
 from .statistics.figures import LEAD_TARGET_DAYS, Statistics
 from .statistics.selectors import (
     access_statistics,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .office import views
+from .office import statistics_views, views
 
 app_name = "parking_staff"
 
@@ -25,4 +25,7 @@ urlpatterns = [
     path("gebuehren/", views.fees, name="fees"),
     path("kontoauszug/", views.statement, name="statement"),
     path("register/", views.registers, name="registers"),
+    path("statistik/", statistics_views.statistics_page, name="statistics"),
+    path("statistik.csv", statistics_views.statistics_csv, name="statistics-csv"),
+    path("statistik/<slug:chart>.svg", statistics_views.statistics_chart, name="statistics-chart"),
 ]

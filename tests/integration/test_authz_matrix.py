@@ -369,6 +369,10 @@ STAFF_ELSEWHERE = {
     "parking_staff:fees": ([], {CITIZEN_ADMIN}),
     "parking_staff:statement": ([], {CITIZEN_ADMIN}),
     "parking_staff:registers": ([], {CITIZEN_ADMIN}),
+    # the zone statistics (rathaus/parking_permits/tests/test_statistics.py)
+    "parking_staff:statistics": ([], {CITIZEN_ADMIN}),
+    "parking_staff:statistics-csv": ([], {CITIZEN_ADMIN}),
+    "parking_staff:statistics-chart": (["=auslastung"], {CITIZEN_ADMIN}),
     # The enforcement app: officers of the role traffic_enforcement only (not in ALL_ROLES);
     # rathaus/parking_permits/enforcement/tests show what they see.
     "enforcement:app": ([], set()),

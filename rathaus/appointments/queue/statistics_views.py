@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 from rathaus.accounts.access import staff_page
 from rathaus.appointments.models import Counter, Service
 from rathaus.appointments.staff_selectors import access_citizen_office_staff
-from rathaus.appointments.statistics.charts import bars_svg, grouped_svg
+from rathaus.core.charts import bars_svg, grouped_svg
 from rathaus.core.timezone import local_today
 
 from .constants import DRIFT_PERCENT, RETENTION_DAYS, TicketKind

@@ -1,91 +1,12 @@
-"""Server-rendered SVG bar charts (as the registry office's statistics: no script, no
-third-party code) and the CSV rows. Every chart has a <title> and a <desc>; the page shows
+"""The CSV rows of the statistics. The SVG charts are drawn by `rathaus.core.charts` (shared
+with the other offices' statistics): every chart has a <title> and a <desc>; the page shows
 the same numbers as tables, so the chart is never the only way to read them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from xml.sax.saxutils import escape
+from collections.abc import Iterator
 
 from .figures import Share, Statistics
-
-INK, BAR, BAR_ALT, BAR_THIRD = "#1b1f24", "#0b5394", "#b45f06", "#38761d"
-
-
-def bars_svg(
-    *, title: str, desc: str, rows: Sequence[tuple[str, float, str, bool]], width: int = 720
-) -> str:
-    """Horizontal bars: (label, value, text after the bar, alternative colour)."""
-    peak = max((value for _, value, _, _ in rows), default=0) or 1
-    bar_x, bar_width, row_height = 200, 380, 24
-    height = 44 + row_height * len(rows)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="chart-title chart-desc" '
-        'font-family="sans-serif" font-size="13">',
-        f'<title id="chart-title">{escape(title)}</title>',
-        f'<desc id="chart-desc">{escape(desc)}</desc>',
-        f'<text x="0" y="18" font-weight="bold" fill="{INK}">{escape(title)}</text>',
-    ]
-    for index, (label, value, text, alternative) in enumerate(rows):
-        y = 32 + index * row_height
-        length = round(bar_width * value / peak)
-        colour = BAR_ALT if alternative else BAR
-        parts += [
-            f'<text x="0" y="{y + 15}" fill="{INK}">{escape(label[:28])}</text>',
-            f'<rect x="{bar_x}" y="{y + 3}" width="{length}" height="16" fill="{colour}"/>',
-            f'<text x="{bar_x + length + 6}" y="{y + 15}" fill="{INK}">{escape(text)}</text>',
-        ]
-    parts.append("</svg>")
-    return "\n".join(parts)
-
-
-def grouped_svg(
-    *,
-    title: str,
-    desc: str,
-    categories: Sequence[str],
-    series: Sequence[tuple[str, Sequence[float]]],
-    width: int = 720,
-) -> str:
-    """Vertical bars, one group per category, one bar per series, with a legend."""
-    colours = (BAR, BAR_ALT, BAR_THIRD)
-    peak = max((value for _, values in series for value in values), default=0) or 1
-    left, top, plot_height = 10, 50, 200
-    group = (width - left) / max(len(categories), 1)
-    bar = max(2.0, (group - 8) / max(len(series), 1))
-    height = top + plot_height + 30
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="chart-title chart-desc" '
-        'font-family="sans-serif" font-size="12">',
-        f'<title id="chart-title">{escape(title)}</title>',
-        f'<desc id="chart-desc">{escape(desc)}</desc>',
-        f'<text x="0" y="16" font-weight="bold" fill="{INK}">{escape(title)}</text>',
-    ]
-    for number, (name, _values) in enumerate(series):
-        x = left + number * 180
-        parts += [
-            f'<rect x="{x}" y="26" width="12" height="12" fill="{colours[number % 3]}"/>',
-            f'<text x="{x + 16}" y="37" fill="{INK}">{escape(name)}</text>',
-        ]
-    base = top + plot_height
-    for index, category in enumerate(categories):
-        x0 = left + index * group
-        for number, (_name, values) in enumerate(series):
-            value = values[index] if index < len(values) else 0
-            bar_height = round(plot_height * value / peak)
-            parts.append(
-                f'<rect x="{x0 + 4 + number * bar:.1f}" y="{base - bar_height}" '
-                f'width="{bar - 1:.1f}" height="{bar_height}" fill="{colours[number % 3]}"/>'
-            )
-        parts.append(
-            f'<text x="{x0 + group / 2:.1f}" y="{base + 16}" text-anchor="middle" '
-            f'fill="{INK}">{escape(category)}</text>'
-        )
-    parts.append(f'<line x1="{left}" x2="{width}" y1="{base}" y2="{base}" stroke="{INK}"/>')
-    parts.append("</svg>")
-    return "\n".join(parts)
 
 
 def _percent(share: Share) -> str:
