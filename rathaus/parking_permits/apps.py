@@ -6,7 +6,12 @@ class ParkingPermitsConfig(AppConfig):
     label = "parking_permits"
 
     def ready(self) -> None:
+        from rathaus.core.jobs import job_register
+
         from . import audit_events  # noqa: F401 - registers the app's audit sentences
+        from .services.changes import permits_ended, refunds_account_erase
         from .staff_domain import staff_domain_add
 
         staff_domain_add()
+        job_register("parking_permits_ended", permits_ended)
+        job_register("parking_refund_accounts_erase", refunds_account_erase)

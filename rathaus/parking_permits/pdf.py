@@ -34,6 +34,7 @@ class PermitSheet:
     valid_until: date
     check_url: str
     display_required: bool
+    temporary: bool = False  # a short-lived permit for a replacement vehicle
 
 
 def _qr_draw(pdf: canvas.Canvas, data: str, *, x: float, y: float, size: float) -> None:
@@ -76,6 +77,9 @@ def permit_pdf(sheet: PermitSheet) -> bytes:
     pdf.drawString(8 * mm, height - 10 * mm, _("Resident parking permit"))
     pdf.setFont("Helvetica", 7)
     pdf.drawString(8 * mm, height - 14 * mm, f"{AUTHORITY} · § 45 Abs. 1b Nr. 2a StVO")
+    if sheet.temporary:
+        pdf.setFont("Helvetica-Bold", 10)
+        pdf.drawString(8 * mm, height - 19 * mm, _("Temporary / replacement vehicle"))
     pdf.setFont("Helvetica-Bold", 30)
     pdf.drawString(8 * mm, height - 30 * mm, sheet.plate)
     pdf.setFont("Helvetica", 9)

@@ -19,15 +19,18 @@ from .constants import (
     OVERSUBSCRIPTION_FACTOR,
     PERMIT_YEARS,
     PermitKind,
+    RefundStatus,
     Residence,
     Status,
 )
 from .models import (
     Application,
+    Charge,
     Document,
     FeeRule,
     ImportRun,
     Permit,
+    Refund,
     RegisteredResident,
     RegisteredVehicle,
     SigningKey,
@@ -347,3 +350,103 @@ def permit_code_check(code: str, *, on: date) -> CodeCheck:
     revoked = permit is None or permit.revoked_at is not None or permit.code != code.strip()
     valid = claims.valid_from <= on <= claims.valid_until and not revoked
     return CodeCheck(True, valid_today=valid, revoked=revoked, claims=claims)
+
+
+# --- Changes by the holder, charges and refunds (docs/parking-permits.md) --------------------
+
+
+def charge_by_remittance(remittance: str) -> Charge | None:
+    return Charge.objects.select_related("application").filter(remittance=remittance).first()
+
+
+def charges_awaiting() -> dict[str, Decimal]:
+    """Payment reference → amount of every charge not yet paid."""
+    return dict(Charge.objects.filter(paid_at__isnull=True).values_list("remittance", "amount"))
+
+
+def charges_open() -> QuerySet[Charge]:
+    return (
+        Charge.objects.filter(paid_at__isnull=True)
+        .select_related("application", "permit")
+        .order_by("due_on", "pk")
+    )
+
+
+def charge_get(pk: int) -> Charge | None:
+    return Charge.objects.select_related("application").filter(pk=pk).first()
+
+
+def charges_of(application: Application) -> list[Charge]:
+    return list(Charge.objects.filter(application=application).order_by("-created_at"))
+
+
+def temporary_permits_of(permit: Permit) -> list[Permit]:
+    return list(
+        Permit.objects.filter(parent=permit, kind=PermitKind.TEMPORARY).order_by("-issued_at")
+    )
+
+
+def temporary_permit_current(permit: Permit, day: date) -> Permit | None:
+    """The temporary permit of a resident permit that has not ended (at most one)."""
+    return (
+        Permit.objects.filter(
+            parent=permit,
+            kind=PermitKind.TEMPORARY,
+            revoked_at__isnull=True,
+            valid_until__gte=day,
+        )
+        .order_by("valid_from")
+        .first()
+    )
+
+
+def permit_of_application(application: Application, number: str) -> Permit | None:
+    return (
+        Permit.objects.select_related("zone").filter(application=application, number=number).first()
+    )
+
+
+def refund_of(permit: Permit) -> Refund | None:
+    return Refund.objects.filter(permit=permit).first()
+
+
+def refunds_open() -> QuerySet[Refund]:
+    return (
+        Refund.objects.filter(status=RefundStatus.OPEN)
+        .select_related("permit", "permit__application")
+        .order_by("created_at", "pk")
+    )
+
+
+def refunds_paid_recent(limit: int = 30) -> list[Refund]:
+    return list(
+        Refund.objects.filter(status=RefundStatus.PAID)
+        .select_related("permit", "paid_by")
+        .order_by("-paid_at")[:limit]
+    )
+
+
+def refund_get(pk: int) -> Refund | None:
+    return Refund.objects.select_related("permit").filter(pk=pk).first()
+
+
+def permits_move_out_flagged() -> QuerySet[Permit]:
+    return (
+        Permit.objects.filter(move_out_flagged_at__isnull=False, revoked_at__isnull=True)
+        .select_related("zone", "application")
+        .order_by("ends_on", "pk")
+    )
+
+
+def resident_permits_to_check(day: date) -> QuerySet[Permit]:
+    """Resident permits valid on `day`, not already flagged or ending: the move-out check."""
+    return (
+        permits_valid_on(day)
+        .filter(
+            kind=PermitKind.RESIDENT,
+            move_out_flagged_at__isnull=True,
+            ends_on__isnull=True,
+            application__erased_at__isnull=True,
+        )
+        .select_related("application", "application__zone")
+    )

@@ -14,9 +14,9 @@ from rathaus.core.references import reference_draw, reference_unique
 
 from .. import audit_events as audit
 from .. import selectors
-from ..constants import PERMIT_PREFIX, PERMIT_YEARS, EndReason, Status
+from ..constants import PERMIT_PREFIX, PERMIT_YEARS, EndReason, PermitKind, Status
 from ..links import check_url, status_url
-from ..models import Application, Permit, SigningKey
+from ..models import Application, Permit, SigningKey, Zone
 from ..pdf import PermitSheet, permit_pdf
 from ..signing import PermitClaims, code_sign, keypair_new
 
@@ -46,6 +46,7 @@ def permit_sheet(permit: Permit) -> PermitSheet:
         valid_until=permit.valid_until,
         check_url=check_url(permit.code),
         display_required=permit.zone.display_required,
+        temporary=permit.kind == PermitKind.TEMPORARY,
     )
 
 
@@ -61,6 +62,44 @@ def _number() -> str:
     )
 
 
+def permit_sign_new(
+    *,
+    application: Application,
+    plate: str,
+    valid_from: date,
+    valid_until: date,
+    fee_rule: Any,
+    amount: Any,
+    now: datetime,
+    kind: str = PermitKind.RESIDENT,
+    parent: Permit | None = None,
+    replaces: Permit | None = None,
+    zone: Zone | None = None,
+) -> Permit:
+    """A new permit with its own number and signed code (inside the caller's transaction).
+    Resident, temporary and reprinted permits are all made here."""
+    zone = zone or application.zone
+    key = _active_key()
+    number = _number()
+    claims = PermitClaims(number, plate, zone.slug, valid_from, valid_until)
+    return Permit.objects.create(
+        number=number,
+        kind=kind,
+        application=application,
+        parent=parent,
+        replaces=replaces,
+        zone=zone,
+        plate=plate,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        fee_rule=fee_rule,
+        amount=amount,
+        key_id=key.key_id,
+        code=code_sign(claims, key_id=key.key_id, private_key=key.private_key),
+        issued_at=now,
+    )
+
+
 def permit_issue(*, application: Application, now: datetime) -> Permit:
     """Issue the permit of an approved and paid application (inside the caller's transaction)
     and queue the e-mail with the PDF."""
@@ -68,39 +107,40 @@ def permit_issue(*, application: Application, now: datetime) -> Permit:
     if existing is not None:
         return existing
     start, end = _validity(application, timezone.localdate(now))
-    key = _active_key()
-    number = _number()
-    claims = PermitClaims(number, application.plate, application.zone.slug, start, end)
-    permit = Permit.objects.create(
-        number=number,
+    permit = permit_sign_new(
         application=application,
-        zone=application.zone,
         plate=application.plate,
         valid_from=start,
         valid_until=end,
         fee_rule=application.fee_rule,
         amount=application.amount,
-        key_id=key.key_id,
-        code=code_sign(claims, key_id=key.key_id, private_key=key.private_key),
-        issued_at=now,
+        now=now,
     )
     application.status = Status.ISSUED
     application.save(update_fields=["status", "updated_at"])
-    audit.permit_issued(permit, number=number)
-    _mail(application, permit)
+    audit.permit_issued(permit, number=permit.number)
+    permit_mail(application, permit)
     return permit
 
 
-def _mail(application: Application, permit: Permit) -> None:
+def permit_mail(
+    application: Application,
+    permit: Permit,
+    *,
+    template_prefix: str = "parking_permits/email/permit_issued",
+    context: dict[str, Any] | None = None,
+) -> None:
+    """The e-mail with the permit's PDF (queued on commit), in the holder's language."""
     with translation.override(application.language):
         pdf = permit_pdf(permit_sheet(permit))
     mail_send_on_commit(
         to=application.email,
-        template_prefix="parking_permits/email/permit_issued",
+        template_prefix=template_prefix,
         context={
             "application": application,
             "permit": permit,
             "status_url": status_url(application),
+            **(context or {}),
         },
         language=application.language,
         attachments=[
