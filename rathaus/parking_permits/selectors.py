@@ -219,7 +219,11 @@ def application_open_or_issued_for(
 
 def permit_for_application(application: Application) -> Permit | None:
     """The application's resident permit (the newest, after a reprint)."""
-    return Permit.objects.filter(application=application, kind=PermitKind.RESIDENT).first()
+    return (
+        Permit.objects.filter(application=application, kind=PermitKind.RESIDENT)
+        .order_by("-issued_at", "-pk")
+        .first()
+    )
 
 
 def permits_valid_on(day: date) -> QuerySet[Permit]:
