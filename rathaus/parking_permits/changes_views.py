@@ -61,7 +61,7 @@ def _changeable(application: Application, today: date) -> Permit | None:
 
 def _no_cache(response: HttpResponse) -> HttpResponse:
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"  # forms post back: Origin must not be null
     return response
 
 

@@ -120,7 +120,7 @@ def status(request, reference: str, token: str):
     context.update(status_changes(application, permit))
     response = render(request, "parking_permits/status.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"  # forms post back: Origin must not be null
     return response
 
 
