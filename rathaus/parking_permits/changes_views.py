@@ -8,12 +8,12 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from rathaus.core.redirects import see_other
 from rathaus.core.timezone import local_today
@@ -142,9 +142,10 @@ def temporary(request, reference: str, token: str):
     )
 
 
-@require_POST
 def temporary_stop(request, reference: str, token: str, number: str):
-    application = _own(reference, token)
+    application = _own(reference, token)  # a wrong link is not found, whatever the method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     found = selectors.permit_of_application(application, number)
     if found is None or found.kind != PermitKind.TEMPORARY:
         raise Http404
