@@ -563,3 +563,16 @@ def test_a_paid_refund_loses_its_account_after_30_days(permit):
 
 def test_the_jobs_are_registered():
     assert {"parking_permits_ended", "parking_refund_accounts_erase"} <= set(jobs_registered())
+
+
+@pytest.mark.django_db
+def test_erasing_the_holder_erases_the_refund_account(permit):
+    from rathaus.parking_permits.services.applications import application_personal_data_erase
+
+    refund = permit_cancel(
+        permit=permit, ends=date(2027, 3, 10), moved_out=False, account_holder="Erika Muster",
+        iban=IBAN, now=f.NOW,
+    )  # fmt: skip
+    application_personal_data_erase(application=permit.application, actor=None, now=f.NOW)
+    refund.refresh_from_db()
+    assert refund.iban == "" and refund.account_holder == "–" and refund.amount == FEE
