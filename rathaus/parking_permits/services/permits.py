@@ -162,5 +162,9 @@ def permit_revoke(*, permit: Permit, actor: Any, now: datetime) -> Permit:
             permit.revoked_at = now
             permit.end_reason = EndReason.REVOKED
             permit.save(update_fields=["revoked_at", "end_reason"])
+            # its temporary and visitor permits end with it
+            Permit.objects.filter(parent=permit, revoked_at__isnull=True).update(
+                revoked_at=now, end_reason=EndReason.REVOKED
+            )
             audit.permit_revoked(permit, actor=actor)
     return permit

@@ -232,3 +232,24 @@ def test_office_clears_a_move_out_flag_or_ends_the_permit(client, office, permit
     assert permit.revoked_at is not None and permit.end_reason == EndReason.MOVED_OUT
     status = client.get(_status(permit)).content.decode()
     assert "rueckgabe/" in status  # the refund of the unused months can still be asked for
+
+
+def test_office_sees_every_permit_and_charge_and_a_revocation_ends_the_temporary(
+    client, office, permit
+):
+    from rathaus.parking_permits.services.changes import permit_reprint, temporary_issue
+
+    temporary = temporary_issue(
+        permit=permit, plate="BOT-R 1", starts=date(2027, 3, 10), days=3, reason="repair", now=f.NOW
+    )
+    new = permit_reprint(permit=permit, damaged=True, now=f.NOW)
+    charge = Charge.objects.get()
+    url = reverse("parking_staff:application", args=[permit.application.reference])
+    page = client.get(url).content.decode()
+    for text in (permit.number, new.number, temporary.number, charge.remittance):
+        assert text in page
+    client.post(reverse("parking_staff:revoke", args=[permit.application.reference]))
+    new.refresh_from_db()
+    temporary.refresh_from_db()
+    assert new.end_reason == EndReason.REVOKED
+    assert temporary.revoked_at is not None and temporary.end_reason == EndReason.REVOKED
