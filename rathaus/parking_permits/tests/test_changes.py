@@ -576,3 +576,29 @@ def test_erasing_the_holder_erases_the_refund_account(permit):
     application_personal_data_erase(application=permit.application, actor=None, now=f.NOW)
     refund.refresh_from_db()
     assert refund.iban == "" and refund.account_holder == "–" and refund.amount == FEE
+
+
+def _pdf_text(content: bytes) -> bytes:
+    import base64
+    import re
+    import zlib
+
+    streams = re.findall(
+        rb"/ASCII85Decode /FlateDecode \].*?stream\r?\n(.*?)endstream", content, re.S
+    )
+    return b"".join(zlib.decompress(base64.a85decode(s.strip(), adobe=True)) for s in streams)
+
+
+@pytest.mark.django_db
+def test_the_temporary_pdf_is_marked(permit):
+    from rathaus.parking_permits.pdf import permit_pdf
+    from rathaus.parking_permits.services.permits import permit_sheet
+
+    temporary = temporary_issue(
+        permit=permit, plate="BOT-R 1", starts=date(2027, 3, 10), days=3, reason="repair", now=f.NOW
+    )
+    with translation.override("de"):
+        marked = _pdf_text(permit_pdf(permit_sheet(temporary)))
+        plain = _pdf_text(permit_pdf(permit_sheet(permit)))
+    assert b"Vor\\374bergehend / Ersatzfahrzeug" in marked or b"Ersatzfahrzeug" in marked
+    assert b"Ersatzfahrzeug" not in plain
