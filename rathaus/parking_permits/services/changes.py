@@ -328,14 +328,13 @@ def refunds_account_erase(*, now: datetime) -> int:
 # --- Moving out of the zone -------------------------------------------------------------------
 
 
-def _lives_in_zone(permit: Permit) -> bool:
+def _lives_in_zone(permit: Permit, index: selectors.AddressIndex) -> bool:
     application = permit.application
     records = population_register().residents(
         given_name=application.given_name,
         family_name=application.family_name,
         birth_date=application.birth_date,
     )
-    index = selectors.address_index()
     for record in records:
         if permit.zone.residence == Residence.MAIN and record.residence != "main":
             continue
@@ -356,8 +355,9 @@ def move_out_check(*, now: datetime, actor: Any = None) -> int:
     today = timezone.localdate(now)
     ends = today + timedelta(days=move_out_notice_days())
     flagged = 0
+    index = selectors.address_index()  # once: inside the import's transaction it is not cached
     for permit in selectors.resident_permits_to_check(today):
-        if _lives_in_zone(permit):
+        if _lives_in_zone(permit, index):
             continue
         with transaction.atomic():
             permit = _locked(permit)
