@@ -227,9 +227,13 @@ def permit_for_application(application: Application) -> Permit | None:
 
 
 def permits_valid_on(day: date) -> QuerySet[Permit]:
-    return Permit.objects.filter(
-        valid_from__lte=day, valid_until__gte=day, revoked_at__isnull=True
-    ).select_related("zone")
+    """Valid on `day`: not revoked, and not past an end day set for it (given back, moved
+    out) even before the job has revoked it."""
+    return (
+        Permit.objects.filter(valid_from__lte=day, valid_until__gte=day, revoked_at__isnull=True)
+        .exclude(ends_on__lte=day)
+        .select_related("zone")
+    )
 
 
 def permits_for_plates(plates: Iterable[str], day: date) -> list[Permit]:
@@ -352,6 +356,7 @@ def permit_code_check(code: str, *, on: date) -> CodeCheck:
         return CodeCheck(False, reason="invalid")
     permit = permit_by_number(claims.number)
     revoked = permit is None or permit.revoked_at is not None or permit.code != code.strip()
+    revoked = revoked or (permit.ends_on is not None and permit.ends_on <= on)
     valid = claims.valid_from <= on <= claims.valid_until and not revoked
     return CodeCheck(True, valid_today=valid, revoked=revoked, claims=claims)
 

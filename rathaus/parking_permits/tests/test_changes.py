@@ -444,6 +444,10 @@ def test_cancel_for_a_later_day_is_ended_by_the_job_on_that_day(permit):
     # the clocks go forward in the night to 28 March 2027: the day still counts in Berlin
     assert permits_ended(now=at(2027, 3, 28, 23, 59)) == 0
     assert selectors.permit_code_check(permit.code, on=date(2027, 3, 28)).valid_today
+    # on the end day a check says "not valid" even before the job has run
+    assert not selectors.permit_code_check(permit.code, on=date(2027, 3, 29)).valid_today
+    assert permit not in selectors.permits_valid_on(date(2027, 3, 29))
+    assert permit in selectors.permits_valid_on(date(2027, 3, 28))
     first_minute = at(2027, 3, 29, 0, 1)  # 22:01 UTC the day before
     assert permits_ended(now=first_minute) == 1
     assert permits_ended(now=first_minute) == 0  # idempotent
