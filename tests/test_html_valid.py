@@ -92,6 +92,7 @@ def _parking_pages() -> dict[str, str]:
     pages = {url: client.get(url).content.decode() for url in urls}
     pages.update(_parking_visitor_pages(client))
     pages.update(_parking_renewal_pages(client))
+    pages.update(_parking_change_pages(client))
     return pages
 
 
@@ -140,6 +141,71 @@ def _parking_visitor_pages(client: Client) -> dict[str, str]:
     assert [r.status_code for r in responses.values()] == [200, 200, 200, 422]
     assert permit.number in responses[f"{status} (visitors)"].content.decode()
     return {url: response.content.decode() for url, response in responses.items()}
+
+
+def _parking_change_pages(client: Client) -> dict[str, str]:
+    """An issued permit with a temporary permit and an open charge, the holder's change pages
+    (and the cancellation with an error); a cancelled permit with its refund for the office."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from rathaus.parking_permits import selectors as parking_selectors
+    from rathaus.parking_permits.constants import FeeKind, PaymentSource
+    from rathaus.parking_permits.services.changes import permit_cancel, temporary_issue
+    from rathaus.parking_permits.services.charges import charge_bill
+    from rathaus.parking_permits.services.payments import payment_record
+
+    now = timezone.now()
+    permits = []
+    for given in ("Hanna", "Jonas"):
+        parking.resident(given=given)
+        parking.vehicle(given=given, plate=f"BOT-{given[0]}X 1")
+        application = parking.submit(
+            given=given, plate=f"BOT-{given[0]}X 1", email=f"{given}@example.org", now=now
+        )
+        payment_record(
+            application=application,
+            amount=application.amount,
+            source=PaymentSource.COUNTER,
+            booked_on=timezone.localdate(now),
+            actor=None,
+            now=now,
+        )
+        permits.append(parking_selectors.permit_for_application(application))
+    holder, leaving = permits
+    today = timezone.localdate(now)
+    temporary_issue(permit=holder, plate="BOT-R 1", starts=today, days=3, reason="repair", now=now)
+    charge_bill(
+        application=holder.application,
+        permit=holder,
+        kind=FeeKind.REPLACEMENT,
+        amount=Decimal("10.20"),
+        fee_rule=None,
+        now=now,
+    )
+    permit_cancel(
+        permit=leaving,
+        ends=today,
+        moved_out=False,
+        account_holder="Jonas Muster",
+        iban="DE89370400440532013000",
+        now=now,
+    )
+    status = status_path(holder.application)
+    pages = {
+        f"{status} (issued)": client.get(status),
+        f"{status_path(leaving.application)} (cancelled)": client.get(
+            status_path(leaving.application)
+        ),
+    }
+    for suffix in ("ersatzfahrzeug/", "verloren/", "rueckgabe/"):
+        pages[status + suffix] = client.get(status + suffix)
+    pages[f"{status}rueckgabe/ (errors)"] = client.post(
+        status + "rueckgabe/", {"reason": "cancel", "ends": today.isoformat(), "iban": "DE00"}
+    )
+    pages[f"{status}verloren/ (errors)"] = client.post(status + "verloren/", {})
+    return {url: response.content.decode() for url, response in pages.items()}
 
 
 def _parking_renewal_pages(client: Client) -> dict[str, str]:

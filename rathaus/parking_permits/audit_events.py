@@ -282,3 +282,87 @@ def permit_reminded(permit: Model, *, stage: str) -> AuditEntry:
 
 def permit_auto_renew(permit: Model, *, on: bool) -> AuditEntry:
     return audit_record(code="parking.permit.auto_renew", obj=permit, state="on" if on else "off")
+
+
+# --- Changes by the holder, charges and refunds ---------------------------------------------
+
+event_register(
+    "parking.charge.billed", _("A charge of %(amount)s € (%(kind)s) was billed to the holder.")
+)
+event_register(
+    "parking.charge.paid", _("%(actor)s recorded a payment of %(amount)s € (%(source)s).")
+)
+event_register(
+    "parking.permit.temporary_issued",
+    _(
+        "Temporary permit for a replacement vehicle of permit %(parent)s, "
+        "%(days)s days (%(reason)s)."
+    ),
+)
+event_register("parking.permit.ended", _("%(actor)s ended the permit: %(reason)s."))
+event_register(
+    "parking.permit.reprinted", _("Reprint of permit %(old)s (reported lost or damaged).")
+)
+event_register(
+    "parking.permit.cancelled", _("The holder ends the permit on %(ends_on)s: %(reason)s.")
+)
+event_register(
+    "parking.refund.requested",
+    _("The holder asked for a refund of %(amount)s € (permit %(permit)s)."),
+)
+event_register("parking.refund.paid", _("%(actor)s marked the refund of %(amount)s € paid out."))
+event_register(
+    "parking.permit.move_out_flagged",
+    _("Not registered in the zone any more (register import): the permit ends on %(ends_on)s."),
+)
+event_register("parking.permit.move_out_cleared", _("%(actor)s cleared the move-out flag."))
+
+
+def charge_billed(charge: Model, *, amount: Decimal, kind: str) -> AuditEntry:
+    return audit_record(code="parking.charge.billed", obj=charge, amount=str(amount), kind=kind)
+
+
+def charge_paid(charge: Model, *, actor: Any, amount: Decimal, source: str) -> AuditEntry:
+    return audit_record(
+        code="parking.charge.paid", obj=charge, actor=actor, amount=str(amount), source=source
+    )
+
+
+def temporary_issued(permit: Model, *, parent: str, reason: str, days: int) -> AuditEntry:
+    return audit_record(
+        code="parking.permit.temporary_issued", obj=permit, parent=parent, reason=reason, days=days
+    )
+
+
+def permit_ended(permit: Model, *, actor: Any, reason: str) -> AuditEntry:
+    return audit_record(code="parking.permit.ended", obj=permit, actor=actor, reason=str(reason))
+
+
+def permit_reprinted(permit: Model, *, old: str, damaged: bool) -> AuditEntry:
+    return audit_record(code="parking.permit.reprinted", obj=permit, old=old, damaged=damaged)
+
+
+def permit_cancelled(permit: Model, *, ends_on: Any, reason: str) -> AuditEntry:
+    return audit_record(
+        code="parking.permit.cancelled", obj=permit, ends_on=ends_on, reason=str(reason)
+    )
+
+
+def refund_requested(refund: Model, *, permit: str, amount: Decimal) -> AuditEntry:
+    return audit_record(
+        code="parking.refund.requested", obj=refund, permit=permit, amount=str(amount)
+    )
+
+
+def refund_paid(refund: Model, *, actor: Any, amount: Decimal) -> AuditEntry:
+    return audit_record(code="parking.refund.paid", obj=refund, actor=actor, amount=str(amount))
+
+
+def move_out_flagged(permit: Model, *, actor: Any, ends_on: Any) -> AuditEntry:
+    return audit_record(
+        code="parking.permit.move_out_flagged", obj=permit, actor=actor, ends_on=ends_on
+    )
+
+
+def move_out_cleared(permit: Model, *, actor: Any) -> AuditEntry:
+    return audit_record(code="parking.permit.move_out_cleared", obj=permit, actor=actor)

@@ -3,6 +3,7 @@ payee, IBAN, amount and the remittance reference. No payment provider involved."
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
 import segno
@@ -41,3 +42,15 @@ def epc_svg(*, amount: Decimal, reference: str, title: str) -> str:
     return str(
         qr.svg_inline(scale=4, title=title, svgclass="epc-qr", lineclass=None, omitsize=False)
     )
+
+
+def epc_png(*, amount: Decimal, reference: str, scale: int = 4) -> bytes:
+    """The GiroCode as a PNG, for an e-mail (an inline part, `cid:`)."""
+    out = io.BytesIO()
+    epc_qr(amount=amount, reference=reference).save(out, kind="png", scale=scale, border=4)
+    return out.getvalue()
+
+
+def epc_png_size(*, amount: Decimal, reference: str, scale: int = 4) -> int:
+    qr = epc_qr(amount=amount, reference=reference)
+    return int(qr.symbol_size(scale=scale, border=4)[0])

@@ -32,6 +32,27 @@ SPECIAL_PLATE = _(
 )
 
 
+def plate_clean(form: Any, value: str) -> str:
+    """The canonical plate of a form's `plate` field; an ambiguous reading fills the form's
+    `plate_choice` radios and is never guessed (the holder chooses)."""
+    check = plate_check(value)
+    if check.plate is not None:
+        return check.plate.canonical
+    if check.ambiguous:
+        readings = [r.canonical for r in check.readings]
+        form.fields["plate_choice"].choices = [(r, r) for r in readings]
+        chosen = form.data.get(form.add_prefix("plate_choice"))
+        if chosen in readings:
+            return str(chosen)
+        form.plate_readings = readings
+        raise ValidationError(
+            _("This can be read in several ways. Please choose your plate below.")
+        )
+    if check.special is not None and check.special in Special:
+        raise ValidationError(SPECIAL_PLATE)
+    raise ValidationError(_("This is not a valid German licence plate."))
+
+
 class ErrorItemsMixin:
     def error_items(self) -> list[tuple[str, str]]:
         items = [("", str(error)) for error in self.non_field_errors()]  # type: ignore[attr-defined]
@@ -92,22 +113,7 @@ class PlateMixin:
     plate_readings: list[str] = []
 
     def clean_plate(self) -> str:
-        check = plate_check(self.cleaned_data["plate"])  # type: ignore[attr-defined]
-        if check.plate is not None:
-            return check.plate.canonical
-        if check.ambiguous:
-            readings = [r.canonical for r in check.readings]
-            self.fields["plate_choice"].choices = [(r, r) for r in readings]  # type: ignore[attr-defined]
-            chosen = self.data.get(self.add_prefix("plate_choice"))  # type: ignore[attr-defined]
-            if chosen in readings:
-                return str(chosen)
-            self.plate_readings = readings
-            raise ValidationError(
-                _("This can be read in several ways. Please choose your plate below.")
-            )
-        if check.special is not None and check.special in Special:
-            raise ValidationError(SPECIAL_PLATE)
-        raise ValidationError(_("This is not a valid German licence plate."))
+        return plate_clean(self, self.cleaned_data["plate"])  # type: ignore[attr-defined]
 
 
 class ApplicationForm(PlateMixin, BotProtectionMixin, AddressForm):

@@ -36,6 +36,7 @@ class PermitSheet:
     display_required: bool
     title: str = ""  # empty: "Resident parking permit"
     subtitle: str = ""  # empty: the legal basis of a resident permit
+    temporary: bool = False  # a short-lived permit for a replacement vehicle
 
 
 def _qr_draw(pdf: canvas.Canvas, data: str, *, x: float, y: float, size: float) -> None:
@@ -80,6 +81,9 @@ def permit_pdf(sheet: PermitSheet) -> bytes:
     pdf.setFont("Helvetica", 7)
     subtitle = sheet.subtitle or "§ 45 Abs. 1b Nr. 2a StVO"
     pdf.drawString(8 * mm, height - 14 * mm, f"{AUTHORITY} · {subtitle}")
+    if sheet.temporary:
+        pdf.setFont("Helvetica-Bold", 10)
+        pdf.drawString(8 * mm, height - 19 * mm, _("Temporary / replacement vehicle"))
     pdf.setFont("Helvetica-Bold", 30)
     pdf.drawString(8 * mm, height - 30 * mm, sheet.plate)
     pdf.setFont("Helvetica", 9)

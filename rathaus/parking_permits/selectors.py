@@ -22,6 +22,7 @@ from .constants import (
     VISITOR_DAYS_PER_YEAR,
     EndReason,
     PermitKind,
+    RefundStatus,
     Residence,
     Status,
 )
@@ -32,6 +33,7 @@ from .models import (
     FeeRule,
     ImportRun,
     Permit,
+    Refund,
     RegisteredResident,
     RegisteredVehicle,
     SigningKey,
@@ -236,13 +238,21 @@ def application_open_or_issued_for(
 
 def permit_for_application(application: Application) -> Permit | None:
     """The application's resident permit (the newest, after a reprint)."""
-    return Permit.objects.filter(application=application, kind=PermitKind.RESIDENT).first()
+    return (
+        Permit.objects.filter(application=application, kind=PermitKind.RESIDENT)
+        .order_by("-issued_at", "-pk")
+        .first()
+    )
 
 
 def permits_valid_on(day: date) -> QuerySet[Permit]:
-    return Permit.objects.filter(
-        valid_from__lte=day, valid_until__gte=day, revoked_at__isnull=True
-    ).select_related("zone")
+    """Valid on `day`: not revoked, and not past an end day set for it (given back, moved
+    out) even before the job has revoked it."""
+    return (
+        Permit.objects.filter(valid_from__lte=day, valid_until__gte=day, revoked_at__isnull=True)
+        .exclude(ends_on__lte=day)
+        .select_related("zone")
+    )
 
 
 def permits_for_plates(plates: Iterable[str], day: date) -> list[Permit]:
@@ -370,6 +380,7 @@ def permit_code_check(code: str, *, on: date) -> CodeCheck:
         return CodeCheck(False, reason="invalid")
     permit = permit_by_number(claims.number)
     revoked = permit is None or permit.revoked_at is not None or permit.code != code.strip()
+    revoked = revoked or (permit.ends_on is not None and permit.ends_on <= on)
     valid = claims.valid_from <= on <= claims.valid_until and not revoked
     return CodeCheck(True, valid_today=valid, revoked=revoked, claims=claims)
 
@@ -507,4 +518,108 @@ def visitor_permit_of(application: Application, number: str) -> Permit | None:
         Permit.objects.select_related("zone", "parent")
         .filter(application=application, kind=PermitKind.VISITOR, number=number)
         .first()
+    )
+
+
+# --- Changes by the holder, charges and refunds (docs/parking-permits.md) --------------------
+
+
+def charge_by_remittance(remittance: str) -> Charge | None:
+    return Charge.objects.select_related("application").filter(remittance=remittance).first()
+
+
+def charges_awaiting() -> dict[str, Decimal]:
+    """Payment reference → amount of every charge not yet paid."""
+    return dict(
+        Charge.objects.filter(paid_at__isnull=True, amount__gt=0).values_list(
+            "remittance", "amount"
+        )
+    )
+
+
+def charges_open() -> QuerySet[Charge]:
+    return (
+        Charge.objects.filter(paid_at__isnull=True, amount__gt=0)  # a cancelled one is 0 €
+        .select_related("application", "permit")
+        .order_by("due_on", "pk")
+    )
+
+
+def charge_get(pk: int) -> Charge | None:
+    return Charge.objects.select_related("application").filter(pk=pk).first()
+
+
+def charges_of(application: Application) -> list[Charge]:
+    return list(Charge.objects.filter(application=application).order_by("-created_at"))
+
+
+def temporary_permits_of(permit: Permit) -> list[Permit]:
+    return list(
+        Permit.objects.filter(parent=permit, kind=PermitKind.TEMPORARY).order_by("-issued_at")
+    )
+
+
+def temporary_permit_current(permit: Permit, day: date) -> Permit | None:
+    """The temporary permit of a resident permit that has not ended (at most one)."""
+    return (
+        Permit.objects.filter(
+            parent=permit,
+            kind=PermitKind.TEMPORARY,
+            revoked_at__isnull=True,
+            valid_until__gte=day,
+        )
+        .order_by("valid_from")
+        .first()
+    )
+
+
+def permit_of_application(application: Application, number: str) -> Permit | None:
+    return (
+        Permit.objects.select_related("zone").filter(application=application, number=number).first()
+    )
+
+
+def refund_of(permit: Permit) -> Refund | None:
+    return Refund.objects.filter(permit=permit).first()
+
+
+def refunds_open() -> QuerySet[Refund]:
+    return (
+        Refund.objects.filter(status=RefundStatus.OPEN)
+        .select_related("permit", "permit__application")
+        .order_by("created_at", "pk")
+    )
+
+
+def refunds_paid_recent(limit: int = 30) -> list[Refund]:
+    return list(
+        Refund.objects.filter(status=RefundStatus.PAID)
+        .select_related("permit", "paid_by")
+        .order_by("-paid_at")[:limit]
+    )
+
+
+def refund_get(pk: int) -> Refund | None:
+    return Refund.objects.select_related("permit").filter(pk=pk).first()
+
+
+def permits_move_out_flagged() -> QuerySet[Permit]:
+    return (
+        Permit.objects.filter(move_out_flagged_at__isnull=False, revoked_at__isnull=True)
+        .select_related("zone", "application")
+        .order_by("ends_on", "pk")
+    )
+
+
+def resident_permits_to_check(day: date) -> QuerySet[Permit]:
+    """Resident permits valid on `day`, not already flagged or ending: the move-out check."""
+    return (
+        permits_valid_on(day)
+        .filter(
+            kind=PermitKind.RESIDENT,
+            move_out_flagged_at__isnull=True,
+            ends_on__isnull=True,
+            application__erased_at__isnull=True,
+        )
+        .select_related("application", "application__zone")
     )

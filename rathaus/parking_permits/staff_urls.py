@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .office import statistics_views, views
+from .office import charges_views, move_out_views, refunds_views, statistics_views, views
 
 app_name = "parking_staff"
 
@@ -28,4 +28,14 @@ urlpatterns = [
     path("statistik/", statistics_views.statistics_page, name="statistics"),
     path("statistik.csv", statistics_views.statistics_csv, name="statistics-csv"),
     path("statistik/<slug:chart>.svg", statistics_views.statistics_chart, name="statistics-chart"),
+    path("forderungen/", charges_views.charges, name="charges"),
+    path("forderungen/<int:pk>/zahlung/", charges_views.charge_pay, name="charge-pay"),
+    path("erstattungen/", refunds_views.refunds, name="refunds"),
+    path("erstattungen.csv", refunds_views.refunds_csv, name="refunds-csv"),
+    path("erstattungen/<int:pk>/ausgezahlt/", refunds_views.refund_mark_paid, name="refund-paid"),
+    path("wegzug/", move_out_views.move_outs, name="move-outs"),
+    path(
+        "wegzug/<str:number>/aufheben/", move_out_views.move_out_clear_view, name="move-out-clear"
+    ),
+    path("wegzug/<str:number>/beenden/", move_out_views.move_out_end_view, name="move-out-end"),
 ]

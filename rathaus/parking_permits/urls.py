@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import renewal_views, views, visitor_views
+from . import changes_views, renewal_views, views, visitor_views
 
 app_name = "parking_permits"
 
@@ -41,6 +41,24 @@ urlpatterns = [
         renewal_views.auto_renew,
         name="auto-renew",
     ),
+    # Changes by the holder (changes_views)
+    path(
+        "antrag/<str:reference>/<str:token>/ersatzfahrzeug/",
+        changes_views.temporary,
+        name="temporary",
+    ),
+    path(
+        "antrag/<str:reference>/<str:token>/ersatzfahrzeug/<str:number>/beenden/",
+        changes_views.temporary_stop,
+        name="temporary-end",
+    ),
+    path(
+        "antrag/<str:reference>/<str:token>/ausweis/<str:number>.pdf",
+        changes_views.permit_file,
+        name="permit-file",
+    ),
+    path("antrag/<str:reference>/<str:token>/verloren/", changes_views.lost, name="lost"),
+    path("antrag/<str:reference>/<str:token>/rueckgabe/", changes_views.cancel, name="cancel"),
     path("pruefen/", views.verify, name="verify"),
     path("schluessel.json", views.public_keys, name="keys"),
 ]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from rathaus.core.timezone import local_today
 
 from . import selectors
+from .changes_views import status_changes
 from .constants import PERMIT_YEARS, Status
 from .decision import reason_texts
 from .epc import creditor, epc_svg
@@ -119,6 +120,7 @@ def status(request, reference: str, token: str):
             reference=application.remittance,
             title=_("GiroCode for the transfer of %(amount)s €") % {"amount": application.amount},
         )
+    context.update(status_changes(application, permit))
     response = render(request, "parking_permits/status.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     # same-origin, not no-referrer: the page's forms (renewal, new plate) need the Origin

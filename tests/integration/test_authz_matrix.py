@@ -311,6 +311,20 @@ CITIZEN_ELSEWHERE = {
             "parking_permits:auto-renew",
         )
     },
+    # Changes by the holder: the status link's reference and token (and a permit number)
+    **{
+        name: (
+            ["=BP-2030-AAAA", "=" + "A" * 32, *extra],
+            "rathaus/parking_permits/tests/test_change_views.py::test_change_links_need_their_own_token",
+        )
+        for name, extra in (
+            ("parking_permits:temporary", []),
+            ("parking_permits:temporary-end", ["=BOT-AAAAAA"]),
+            ("parking_permits:permit-file", ["=BOT-AAAAAA"]),
+            ("parking_permits:lost", []),
+            ("parking_permits:cancel", []),
+        )
+    },
 }
 # Staff pages of the other services: (args, roles allowed). Their own tests prove what the
 # allowed roles see; here: anonymous goes to the login, every other role is refused.
@@ -373,6 +387,15 @@ STAFF_ELSEWHERE = {
     "parking_staff:statistics": ([], {CITIZEN_ADMIN}),
     "parking_staff:statistics-csv": ([], {CITIZEN_ADMIN}),
     "parking_staff:statistics-chart": (["=auslastung"], {CITIZEN_ADMIN}),
+    # charges, refunds and move-outs (rathaus/parking_permits/tests/test_change_views.py)
+    "parking_staff:charges": ([], {CITIZEN_ADMIN}),
+    "parking_staff:charge-pay": (["=1"], {CITIZEN_ADMIN}),
+    "parking_staff:refunds": ([], {CITIZEN_ADMIN}),
+    "parking_staff:refunds-csv": ([], {CITIZEN_ADMIN}),
+    "parking_staff:refund-paid": (["=1"], {CITIZEN_ADMIN}),
+    "parking_staff:move-outs": ([], {CITIZEN_ADMIN}),
+    "parking_staff:move-out-clear": (["=BOT-AAAAAA"], {CITIZEN_ADMIN}),
+    "parking_staff:move-out-end": (["=BOT-AAAAAA"], {CITIZEN_ADMIN}),
     # The enforcement app: officers of the role traffic_enforcement only (not in ALL_ROLES);
     # rathaus/parking_permits/enforcement/tests show what they see.
     "enforcement:app": ([], set()),

@@ -275,6 +275,12 @@ def registers(request):
                 now=timezone.now(),
             )
             messages.success(request, _("%(rows)s rows imported.") % {"rows": run.rows})
+            if getattr(run, "flagged", 0):
+                messages.warning(
+                    request,
+                    _("%(count)s permits flagged: the holder is no longer registered in the zone.")
+                    % {"count": run.flagged},
+                )
             return redirect("parking_staff:registers")
         except UnicodeDecodeError:
             form.add_error("extract", _("The file must be UTF-8 encoded."))

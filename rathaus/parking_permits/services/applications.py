@@ -29,7 +29,7 @@ from ..decision import Facts, Outcome, decide
 from ..follow_up_selectors import permit_lineage
 from ..links import status_url
 from ..matching import remittance_for
-from ..models import Application, Document, Street, Zone
+from ..models import Application, Document, Refund, Street, Zone
 from ..registers import population_register, vehicle_register
 from ..uploads import CleanFile
 from .permits import permit_erase, permit_issue
@@ -231,6 +231,7 @@ def application_personal_data_erase(*, application: Application, actor: Any, now
         application.phone = application.keeper_name = application.car_sharing_provider = ""
         application.house_number = application.plate = "–"
         permit_erase(application=application)
+        Refund.objects.filter(permit__application=application).update(iban="", account_holder="–")
         application.birth_date = date(1900, 1, 1)
         application.refusal_reason = ""
         application.erased_at = now

@@ -26,6 +26,7 @@ from ..models import (
     ZoneSegment,
 )
 from ..plates import plate_check
+from .changes import move_out_check
 
 ZONE_FIELDS = [
     "name",
@@ -147,6 +148,8 @@ def register_import(*, register: str, content: str, actor: Any, now: datetime) -
             imported_at=now,
         )
         audit.register_imported(run, actor=actor, register=register, rows=len(objects))
+        if register == "residents":  # holders no longer registered in their zone
+            run.flagged = move_out_check(now=now, actor=actor)  # type: ignore[attr-defined]
     return run
 
 

@@ -17,6 +17,7 @@ from ..camt import Entry, statement_parse
 from ..constants import PaymentSource, Status
 from ..matching import Match, entries_match
 from ..models import Application, ImportRun, Payment
+from .charges import ChargeRejected, charge_payment_record
 from .permits import permit_issue
 
 
@@ -87,7 +88,7 @@ def _book(match: Match, *, actor: Any, now: datetime) -> bool:
     entry: Entry = match.entry
     application = selectors.application_by_remittance(match.reference or "")
     if application is None:
-        return False
+        return _book_charge(match, actor=actor, now=now)
     try:
         with transaction.atomic():
             payment_record(
@@ -106,10 +107,36 @@ def _book(match: Match, *, actor: Any, now: datetime) -> bool:
     return True
 
 
+def _book_charge(match: Match, *, actor: Any, now: datetime) -> bool:
+    """A transfer for a charge (reprint, temporary permit, visitor days)."""
+    entry: Entry = match.entry
+    charge = selectors.charge_by_remittance(match.reference or "")
+    if charge is None:
+        return False
+    try:
+        with transaction.atomic():
+            charge_payment_record(
+                charge=charge,
+                amount=entry.amount,
+                source=PaymentSource.BANK,
+                booked_on=entry.booked_on,
+                actor=actor,
+                now=now,
+                remittance=entry.remittance,
+                debtor=entry.debtor,
+                bank_reference=entry.bank_reference,
+            )
+    except (ChargeRejected, IntegrityError):
+        return False
+    return True
+
+
 def statement_import(*, content: bytes, actor: Any, now: datetime) -> StatementResult:
-    """Parse, match against every approved unpaid application, book the matches."""
+    """Parse, match against every approved unpaid application and every open charge, book the
+    matches."""
     entries = statement_parse(content)
-    matches = entries_match(entries, selectors.payments_awaiting())
+    awaiting = {**selectors.payments_awaiting(), **selectors.charges_awaiting()}
+    matches = entries_match(entries, awaiting)
     booked = [m for m in matches if m.matched and _book(m, actor=actor, now=now)]
     unmatched = [m for m in matches if not m.matched and m.entry.credit]
     with transaction.atomic():

@@ -13,7 +13,14 @@ from rathaus.core.references import reference_draw, reference_unique
 
 from .. import audit_events as audit
 from .. import selectors
-from ..constants import PERMIT_PREFIX, PERMIT_YEARS, ApplicationKind, EndReason, Status
+from ..constants import (
+    PERMIT_PREFIX,
+    PERMIT_YEARS,
+    ApplicationKind,
+    EndReason,
+    PermitKind,
+    Status,
+)
 from ..follow_up_selectors import (
     period_end,
     permit_lineage,
@@ -51,6 +58,7 @@ def permit_sheet(permit: Permit) -> PermitSheet:
         valid_until=permit.valid_until,
         check_url=check_url(permit.code),
         display_required=permit.zone.display_required,
+        temporary=permit.kind == PermitKind.TEMPORARY,
     )
 
 
@@ -71,13 +79,42 @@ def _number() -> str:
     )
 
 
-def permit_code_new(*, plate: str, zone: Zone, start: date, end: date) -> tuple[str, str, str]:
-    """A fresh permit number and its signed code, for permits issued elsewhere (visitor days):
-    (number, key id, code)."""
+def permit_sign_new(
+    *,
+    application: Application,
+    plate: str,
+    valid_from: date,
+    valid_until: date,
+    fee_rule: Any,
+    amount: Any,
+    now: datetime,
+    kind: str = PermitKind.RESIDENT,
+    parent: Permit | None = None,
+    replaces: Permit | None = None,
+    zone: Zone | None = None,
+) -> Permit:
+    """A new permit with its own number and signed code (inside the caller's transaction).
+    Resident, temporary and reprinted permits are all made here."""
+    zone = zone or application.zone
     key = _active_key()
     number = _number()
-    claims = PermitClaims(number, plate, zone.slug, start, end)
-    return number, key.key_id, code_sign(claims, key_id=key.key_id, private_key=key.private_key)
+    claims = PermitClaims(number, plate, zone.slug, valid_from, valid_until)
+    return Permit.objects.create(
+        number=number,
+        kind=kind,
+        application=application,
+        parent=parent,
+        replaces=replaces,
+        zone=zone,
+        plate=plate,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        fee_rule=fee_rule,
+        amount=amount,
+        key_id=key.key_id,
+        code=code_sign(claims, key_id=key.key_id, private_key=key.private_key),
+        issued_at=now,
+    )
 
 
 def permit_issue(*, application: Application, now: datetime) -> Permit:
@@ -87,29 +124,22 @@ def permit_issue(*, application: Application, now: datetime) -> Permit:
     if existing is not None:
         return existing
     start, end = _validity(application, timezone.localdate(now))
-    key = _active_key()
-    number = _number()
-    claims = PermitClaims(number, application.plate, application.zone.slug, start, end)
-    permit = Permit.objects.create(
-        number=number,
+    permit = permit_sign_new(
         application=application,
-        zone=application.zone,
         plate=application.plate,
         valid_from=start,
         valid_until=end,
         fee_rule=application.fee_rule,
         amount=application.amount,
-        key_id=key.key_id,
-        code=code_sign(claims, key_id=key.key_id, private_key=key.private_key),
-        issued_at=now,
+        now=now,
         replaces=application.previous_permit,
     )
     application.status = Status.ISSUED
     application.save(update_fields=["status", "updated_at"])
-    audit.permit_issued(permit, number=number)
+    audit.permit_issued(permit, number=permit.number)
     if application.kind == ApplicationKind.PLATE_CHANGE and permit.replaces is not None:
         _replaced_revoke(permit, now=now)
-    _mail(application, permit)
+    permit_mail(application, permit)
     return permit
 
 
@@ -128,16 +158,24 @@ def _replaced_revoke(permit: Permit, *, now: datetime) -> None:
         audit.permit_replaced(old, number=permit.number)
 
 
-def _mail(application: Application, permit: Permit) -> None:
+def permit_mail(
+    application: Application,
+    permit: Permit,
+    *,
+    template_prefix: str = "parking_permits/email/permit_issued",
+    context: dict[str, Any] | None = None,
+) -> None:
+    """The e-mail with the permit's PDF (queued on commit), in the holder's language."""
     with translation.override(application.language):
         pdf = permit_pdf(permit_sheet(permit))
     mail_send_on_commit(
         to=application.email,
-        template_prefix="parking_permits/email/permit_issued",
+        template_prefix=template_prefix,
         context={
             "application": application,
             "permit": permit,
             "status_url": status_url(application),
+            **(context or {}),
         },
         language=application.language,
         attachments=[
@@ -159,5 +197,9 @@ def permit_revoke(*, permit: Permit, actor: Any, now: datetime) -> Permit:
             permit.revoked_at = now
             permit.end_reason = EndReason.REVOKED
             permit.save(update_fields=["revoked_at", "end_reason"])
+            # its temporary and visitor permits end with it
+            Permit.objects.filter(parent=permit, revoked_at__isnull=True).update(
+                revoked_at=now, end_reason=EndReason.REVOKED
+            )
             audit.permit_revoked(permit, actor=actor)
     return permit

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -15,12 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from rathaus.core.mail import Attachment, mail_send_on_commit
-from rathaus.core.references import reference_draw, reference_unique
 
 from .. import audit_events as audit
 from .. import selectors
 from ..constants import (
-    REFERENCE_PREFIX,
     VISITOR_MAX_DAYS,
     VISITOR_PLATE_RETENTION_DAYS,
     EndReason,
@@ -29,13 +26,11 @@ from ..constants import (
 )
 from ..epc import creditor
 from ..links import status_url
-from ..matching import remittance_for
-from ..models import ZERO, Application, Charge, FeeRule, Permit
+from ..models import ZERO, Application, Charge, Permit
 from ..pdf import PermitSheet, permit_pdf
 from ..plates import plate_check
-from .permits import permit_code_new, permit_sheet
-
-CHARGE_DUE_DAYS = 14  # until services.charges lands: its own rule replaces this
+from .charges import charge_bill
+from .permits import permit_sheet, permit_sign_new
 
 
 class VisitorRejected(ValueError):
@@ -45,40 +40,6 @@ class VisitorRejected(ValueError):
         super().__init__(str(message))
         self.field = field
         self.message = message
-
-
-def _bill(
-    *,
-    application: Application,
-    permit: Permit | None,
-    kind: str,
-    amount: Decimal,
-    fee_rule: FeeRule | None,
-    now: datetime,
-) -> Charge:
-    """Stand-in with the signature of `services.charges.charge_bill` (another branch writes
-    it with matching and the e-mail): the charge row with its own payment reference, due in
-    14 days. Swap for `charge_bill` when both are merged."""
-    today = timezone.localdate(now)
-
-    def taken(reference: str) -> bool:
-        return (
-            Application.objects.filter(reference=reference).exists()
-            or Charge.objects.filter(remittance=remittance_for(reference)).exists()
-        )
-
-    reference = reference_unique(
-        lambda: reference_draw(REFERENCE_PREFIX, length=4, year=today.year), taken
-    )
-    return Charge.objects.create(
-        application=application,
-        permit=permit,
-        kind=kind,
-        fee_rule=fee_rule,
-        amount=amount,
-        remittance=remittance_for(reference),
-        due_on=today + timedelta(days=CHARGE_DUE_DAYS),
-    )
 
 
 def visitor_sheet(permit: Permit) -> PermitSheet:
@@ -191,30 +152,26 @@ def visitor_permit_buy(
             today=today,
         )
         fee = parent.zone.visitor_day_fee or ZERO  # set: checked above
-        number, key_id, code = permit_code_new(
-            plate=plate, zone=parent.zone, start=first_day, end=last_day
-        )
-        permit = Permit.objects.create(
-            number=number,
-            kind=PermitKind.VISITOR,
+        permit = permit_sign_new(
             application=application,
+            kind=PermitKind.VISITOR,
             parent=parent,
             zone=parent.zone,
             plate=plate,
             valid_from=first_day,
             valid_until=last_day,
+            fee_rule=None,
             amount=fee * days,
-            key_id=key_id,
-            code=code,
-            issued_at=now,
+            now=now,
         )
-        charge = _bill(
+        charge = charge_bill(
             application=application,
             permit=permit,
             kind=FeeKind.VISITOR_DAY,
             amount=permit.amount,
             fee_rule=None,
             now=now,
+            notify=False,  # the permit's e-mail carries the payment details
         )
         audit.visitor_permit_bought(permit, days=days)
         _mail(application, permit, charge)
