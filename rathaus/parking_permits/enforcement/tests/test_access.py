@@ -71,8 +71,13 @@ def test_the_log_filters_by_plate_and_officer_and_pages(client):
     kai = staff("kontrolle", roles.TRAFFIC_ENFORCEMENT)
     ute = staff("kontrolle2", roles.TRAFFIC_ENFORCEMENT)
     for minute in range(60):
-        lookup_record(officer=kai if minute % 2 else ute, plate=f"BOT-A {minute + 1}",
-                      zone_id=None, allowed=False, now=NOW + timedelta(minutes=minute))  # fmt: skip
+        lookup_record(
+            officer=kai if minute % 2 else ute,
+            plate=f"BOT-A {minute + 1}",
+            zone_id=None,
+            allowed=False,
+            now=NOW + timedelta(minutes=minute),
+        )
     verified(client, staff("datenschutz", roles.DATA_PROTECTION_OFFICER))
     first = client.get(LOG).content.decode()
     assert "BOT-A 60" in first and "BOT-A 1<" not in first and "seite=2" in first

@@ -60,8 +60,14 @@ def test_all_kinds_count_and_a_revoked_or_future_permit_does_not(
     )
     temporary.parent = parent
     temporary.save()
-    permit(application, zone, plate="BOT-V 1", kind=PermitKind.VISITOR, valid_from=date(2027, 3, 10),
-           valid_until=date(2027, 3, 10))  # fmt: skip
+    permit(
+        application,
+        zone,
+        plate="BOT-V 1",
+        kind=PermitKind.VISITOR,
+        valid_from=date(2027, 3, 10),
+        valid_until=date(2027, 3, 10),
+    )
     permit(application, zone, plate="BOT-R 1", revoked_at=NOW - timedelta(minutes=1))
     permit(application, zone, plate="BOT-F 1", valid_from=date(2027, 3, 11))
     kinds = {}
@@ -145,8 +151,11 @@ def test_every_lookup_is_logged_and_counted_per_zone_and_hour(client, officer, a
         _api(client, "BOT-A 1")
     with time_machine.travel(datetime(2027, 3, 10, 11, 0, tzinfo=BERLIN), tick=False):
         _api(client, "BOT-A 1")
-    rows = list(LookupLog.objects.order_by("checked_at", "pk").values_list(
-        "officer__username", "plate", "zone__slug", "allowed"))  # fmt: skip
+    rows = list(
+        LookupLog.objects.order_by("checked_at", "pk").values_list(
+            "officer__username", "plate", "zone__slug", "allowed"
+        )
+    )
     assert rows == [
         ("kontrolle", "bota1", "brauerstrasse", True),
         ("kontrolle", "BOT-X 9", None, False),
@@ -178,10 +187,8 @@ def test_the_tally_counts_right_under_concurrent_lookups(zone):
     def work():
         try:
             for _ in range(10):
-                lookup_record(officer=None, plate="BOT-A 1", zone_id=zone.pk, allowed=True,
-                              now=NOW)  # fmt: skip
-                lookup_record(officer=None, plate="BOT-A 1", zone_id=None, allowed=False,
-                              now=NOW)  # fmt: skip
+                lookup_record(officer=None, plate="BOT-A 1", zone_id=zone.pk, allowed=True, now=NOW)
+                lookup_record(officer=None, plate="BOT-A 1", zone_id=None, allowed=False, now=NOW)
         except Exception as error:  # pragma: no cover - shown in the assertion
             errors.append(error)
         finally:

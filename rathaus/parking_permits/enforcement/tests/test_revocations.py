@@ -26,8 +26,9 @@ def test_a_revoked_permit_is_on_the_list_at_once(client, officer, application, z
     kept = permit(application, zone, plate="BOT-A 1", number="BOT-ZZZZZZ")
     revoked = permit(application, zone, plate="BOT-A 2", number="BOT-BBBBBB")
     replaced = permit(application, zone, plate="BOT-A 3", number="BOT-AAAAAA")
-    moving = permit(application, zone, plate="BOT-A 4", number="BOT-CCCCCC",
-                    ends_on=date(2027, 4, 30))  # fmt: skip
+    moving = permit(
+        application, zone, plate="BOT-A 4", number="BOT-CCCCCC", ends_on=date(2027, 4, 30)
+    )
     with time_machine.travel(NOW, tick=False):
         assert client.get(URL).json()["revoked"] == ""
         permit_revoke(permit=revoked, actor=None, now=timezone.now())
@@ -48,8 +49,13 @@ def test_a_revoked_permit_is_on_the_list_at_once(client, officer, application, z
 
 
 def test_an_expired_permit_drops_out_after_the_grace(application, zone):
-    permit(application, zone, number="BOT-DDDDDD", valid_until=date(2027, 3, 9),
-           revoked_at=NOW - timedelta(days=30))  # fmt: skip
+    permit(
+        application,
+        zone,
+        number="BOT-DDDDDD",
+        valid_until=date(2027, 3, 9),
+        revoked_at=NOW - timedelta(days=30),
+    )
     permit(application, zone, number="BOT-EEEEEE", ends_on=date(2027, 3, 9))  # moved out
     at_grace_end = revocation_list(now=datetime(2027, 3, 10, 0, 30, tzinfo=BERLIN))
     assert at_grace_end["revoked"] == "DDDDDD"
@@ -65,8 +71,9 @@ def test_an_expired_permit_drops_out_after_the_grace(application, zone):
 def test_the_list_of_ten_thousand_revoked_permits_is_under_100_kb(application, zone):
     from rathaus.core.references import ALPHABET
 
-    numbers = {f"BOT-{i:06d}".translate(str.maketrans("0123456789", ALPHABET[:10]))
-               for i in range(10_000)}  # fmt: skip
+    numbers = {
+        f"BOT-{i:06d}".translate(str.maketrans("0123456789", ALPHABET[:10])) for i in range(10_000)
+    }
     base = permit(application, zone, revoked_at=NOW)
     Permit.objects.bulk_create(
         [
@@ -84,7 +91,7 @@ def test_the_list_of_ten_thousand_revoked_permits_is_under_100_kb(application, z
                 revoked_at=NOW,
             )
             for n in numbers
-        ]  # fmt: skip
+        ]
     )
     data = revocation_list(now=NOW)
     body = json.dumps(data, separators=(",", ":")).encode()
