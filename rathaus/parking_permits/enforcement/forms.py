@@ -39,6 +39,8 @@ class PlateLookupForm(ErrorItemsMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["zone"].choices = [("", _("any zone")), *selectors.zone_choices()]
+        if self.is_bound:  # the error summary or the answer takes the focus
+            self.fields["kennzeichen"].widget.attrs.pop("autofocus", None)
 
     def clean_kennzeichen(self) -> str:
         text = self.cleaned_data["kennzeichen"].strip()
