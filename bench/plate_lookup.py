@@ -262,7 +262,7 @@ def lookup_mix(cases, zone_slugs, count: int, rng: random.Random) -> list[Case]:
         elif draw < 0.9:  # typed without separators: every reading, the real one among them
             mix.append(Case(plate.replace("-", "").replace(" ", ""), asked, ok))
         else:
-            mix.append(Case(f"BOT-QQ {rng.randint(1, 9999)}", asked, False))
+            mix.append(Case(f"BOT-QQ {rng.randint(1, 999)}", asked, False))
     return mix
 
 
@@ -289,6 +289,18 @@ async def open_loop(browser: Browser, mix: list[Case], rate: float) -> list[tupl
         tasks.append(asyncio.create_task(one(case, planned)))
     await asyncio.gather(*tasks)
     return results
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time of the processes (the gunicorn workers) so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            text = Path(f"/proc/{pid}/stat").read_text()
+            fields = text[text.rindex(")") + 2 :].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
 
 
 def check_answers(results) -> tuple[int, list[str]]:
@@ -339,7 +351,11 @@ def main() -> int:
         logged_before = LookupLog.objects.count()
         mix = lookup_mix(cases, zone_slugs, int(args.seconds * args.rate), rng)
         log(f"{len(mix):,} lookups at {args.rate:.0f}/s")
+        workers = server.worker_pids()
+        cpu_before = cpu_seconds(workers)
         results = asyncio.run(open_loop(browser, mix, args.rate))
+        cpu_ms = (cpu_seconds(workers) - cpu_before) * 1000 / len(results)
+        load = os.getloadavg()[0]
         first = min(planned for _, _, planned in results)
         elapsed = max(reply.finished for _, reply, _ in results) - first
         good, problems = check_answers(results)
@@ -380,6 +396,12 @@ def main() -> int:
             f"{max(latencies):.1f} ms over {len(latencies):,} lookups, {achieved:.0f}/s achieved",
         ),
         (
+            "worker CPU per lookup (what 200/s costs on 2 cores)",
+            True,
+            f"{cpu_ms:.2f} ms CPU in gunicorn per lookup → {cpu_ms * args.rate / 10:.0f} % of "
+            f"one core at {args.rate:.0f}/s; load average during the run {load:.1f}",
+        ),
+        (
             f"revocation list of {args.permits:,} revoked permits < 100 KB",
             listed == args.permits and list_bytes < TARGET_LIST_BYTES,
             f"{list_bytes:,} bytes ({list_gzip:,} gzip), {listed:,} listed, {list_ms:.0f} ms",
@@ -400,7 +422,10 @@ def main() -> int:
                 f"half name a zone): p50 **{p[0.5]:.1f} ms**, p95 {p[0.95]:.1f} ms, p99 "
                 f"**{p[0.99]:.1f} ms**, max {max(latencies):.1f} ms from the planned start to "
                 f"the last byte; {achieved:.0f} lookups/s achieved; {good:,} answers right, "
-                f"{logged:,} log rows and {tallied:,} tally counts written. Revocation list "
+                f"{logged:,} log rows and {tallied:,} tally counts written. The gunicorn workers "
+                f"spent {cpu_ms:.2f} ms CPU per lookup ({cpu_ms * args.rate / 10:.0f} % of one "
+                f"core at {args.rate:.0f}/s); load average (1 min) at the end of the load "
+                f"{load:.1f}. Revocation list "
                 f"with all {listed:,} permits revoked: **{list_bytes:,} bytes** "
                 f"({list_gzip:,} gzip-compressed), answered in {list_ms:.0f} ms.",
             ]

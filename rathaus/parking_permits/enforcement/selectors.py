@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -91,6 +92,7 @@ def last_day(valid_until: date, ends_on: date | None) -> date:
     return min(valid_until, ends_on) if ends_on is not None else valid_until
 
 
+@lru_cache(maxsize=4096)
 def end_of(day: date) -> datetime:
     """The instant a permit whose last day is `day` stops being valid (midnight, Berlin)."""
     return local_datetime(day + timedelta(days=1), time(0))
@@ -110,9 +112,13 @@ def revocation_list(*, now: datetime) -> dict[str, Any]:
     # A permit whose printed validity has passed checks as expired by itself: leave it out.
     earliest = today - timedelta(days=facts.max_grace.days + 2)
     prefix = f"{PERMIT_PREFIX}-"
-    rows = Permit.objects.filter(
-        Q(revoked_at__isnull=False) | Q(ends_on__isnull=False), valid_until__gte=earliest
-    ).values_list("number", "valid_until", "ends_on", "revoked_at", "zone_id")
+    rows = (
+        Permit.objects.filter(
+            Q(revoked_at__isnull=False) | Q(ends_on__isnull=False), valid_until__gte=earliest
+        )
+        .order_by()
+        .values_list("number", "valid_until", "ends_on", "revoked_at", "zone_id")
+    )
     revoked: list[str] = []
     ends: dict[str, str] = {}
     for number, valid_until, ends_on, revoked_at, zone_id in rows:
@@ -181,7 +187,7 @@ def readings_lookup(
     if zone is not None:
         rows = rows.filter(zone_id=zone.pk)
     found: dict[str, list[PermitFound]] = {plate: [] for plate in canonical}
-    for plate, kind, zone_id, valid_until, ends_on in rows.values_list(
+    for plate, kind, zone_id, valid_until, ends_on in rows.order_by().values_list(
         "plate", "kind", "zone_id", "valid_until", "ends_on"
     ):
         permit_zone = facts.by_pk.get(zone_id)

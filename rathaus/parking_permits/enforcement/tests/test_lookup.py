@@ -205,3 +205,22 @@ def test_the_tally_counts_right_under_concurrent_lookups(zone):
     counts = {t.zone_id: (t.lookups, t.allowed) for t in LookupTally.objects.all()}
     assert counts == {zone.pk: (60, 60), None: (60, 0)}
     assert LookupLog.objects.count() == 120
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_lookup_costs_a_few_statements(client, officer, application, zone):
+    """The benchmark's path: session, user, authenticator, role, configuration revision, one
+    query for every reading, the log row and the tally in one transaction."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    permit(application, zone, plate="BOT-A 1")
+    _api(client, "BOTA1")  # zones cached, tally row of the hour exists
+    with CaptureQueriesContext(connection) as queries:
+        assert _api(client, "BOTA1").status_code == 200
+    statements = [q["sql"] for q in queries.captured_queries]
+    permits = [s for s in statements if "parking_permits_permit" in s]
+    writes = [s for s in statements if s.startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert len(permits) == 1 and "ORDER BY" not in permits[0]
+    assert [w.split()[0] for w in writes] == ["INSERT", "UPDATE"]
+    assert len(statements) <= 15, "\n".join(statements)
