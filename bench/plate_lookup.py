@@ -354,12 +354,13 @@ def main() -> int:
         workers = server.worker_pids()
         cpu_before = cpu_seconds(workers)
         results = asyncio.run(open_loop(browser, mix, args.rate))
-        cpu_ms = (cpu_seconds(workers) - cpu_before) * 1000 / len(results)
+        cpu_used = cpu_seconds(workers) - cpu_before
         load = os.getloadavg()[0]
         first = min(planned for _, _, planned in results)
         elapsed = max(reply.finished for _, reply, _ in results) - first
         good, problems = check_answers(results)
         logged = LookupLog.objects.count() - logged_before
+        cpu_ms = cpu_used * 1000 / max(1, logged)  # per lookup served
         tallied = sum(LookupTally.objects.values_list("lookups", flat=True)) - logged_before
 
         log("revoking every permit, fetching the revocation list")

@@ -36,9 +36,10 @@ class PlateLookupForm(ErrorItemsMixin, forms.Form):
     )
     zone = forms.ChoiceField(label=_("Zone"), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, zones: selectors.Zones | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["zone"].choices = [("", _("any zone")), *selectors.zone_choices()]
+        self.zones = zones or selectors.zones()
+        self.fields["zone"].choices = [("", _("any zone")), *selectors.zone_choices(self.zones)]
         if self.is_bound:  # the error summary or the answer takes the focus
             self.fields["kennzeichen"].widget.attrs.pop("autofocus", None)
 

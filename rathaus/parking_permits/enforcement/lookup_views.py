@@ -42,6 +42,7 @@ def _lookup(request, form: PlateLookupForm) -> services.LookupAnswer | None:
             text=form.cleaned_data["kennzeichen"],
             zone_slug=form.cleaned_data.get("zone") or "",
             now=timezone.now(),
+            facts=form.zones,
         )
     except services.ZoneUnknown:
         form.add_error("zone", form.fields["zone"].error_messages["invalid_choice"])

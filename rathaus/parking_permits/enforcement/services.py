@@ -46,19 +46,28 @@ class LookupAnswer:
         return self.zone
 
 
-def plate_lookup(*, officer: Any, text: str, zone_slug: str = "", now: datetime) -> LookupAnswer:
+def plate_lookup(
+    *,
+    officer: Any,
+    text: str,
+    zone_slug: str = "",
+    now: datetime,
+    facts: selectors.Zones | None = None,
+) -> LookupAnswer:
     """Look a typed plate up (every reading of it) and log the lookup; LookupInvalid for an
-    input that is no plate, ZoneUnknown for a zone that does not exist."""
+    input that is no plate, ZoneUnknown for a zone that does not exist. `facts`: the zones,
+    when the caller has read them already."""
     query = (text or "").strip()
+    facts = facts or selectors.zones()
     zone = None
     if zone_slug:
-        zone = selectors.zones().by_slug.get(zone_slug)
+        zone = facts.by_slug.get(zone_slug)
         if zone is None:
             raise ZoneUnknown(zone_slug)
     check = plate_check(query)
     if not check.readings:
         raise LookupInvalid(query)
-    readings = selectors.readings_lookup(check.readings, now=now, zone=zone)
+    readings = selectors.readings_lookup(check.readings, now=now, zone=zone, facts=facts)
     answer = LookupAnswer(query, now, readings, zone)
     logged = answer.logged_zone
     lookup_record(
