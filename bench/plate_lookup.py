@@ -307,6 +307,26 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / ticks
 
 
+async def closed_loop(browser: Browser, requests, connections: int, seconds: float) -> float:
+    """`connections` clients, each sending its next request when the last is answered;
+    returns the answers per second (the capacity of the server today)."""
+    deadline = time.monotonic() + seconds
+    done = 0
+
+    async def client(offset: int) -> None:
+        nonlocal done
+        index = offset
+        while time.monotonic() < deadline:
+            method, path, form = requests(index)
+            reply = await browser.request(method, path, form)
+            done += reply.status == 200
+            index += connections
+
+    started = time.monotonic()
+    await asyncio.gather(*(client(n) for n in range(connections)))
+    return done / (time.monotonic() - started)
+
+
 def check_answers(results) -> tuple[int, list[str]]:
     import json
 
@@ -370,6 +390,26 @@ def main() -> int:
         cpu_ms = cpu_used * 1000 / max(1, logged)  # per lookup served
         tallied = sum(LookupTally.objects.values_list("lookups", flat=True)) - tallied_before
 
+        log("capacity: the bare JSON view and the lookup, 4 connections, 8 s each")
+        bare_rate = asyncio.run(
+            closed_loop(Browser(server.port), lambda i: ("GET", "/bench/bare", None), 4, 8)
+        )
+        spare = lookup_mix(cases, zone_slugs, 20_000, rng)
+        lookup_rate = asyncio.run(
+            closed_loop(
+                browser,
+                lambda i: (
+                    "POST",
+                    "/kontrolle/api/kennzeichen/",
+                    {
+                        "kennzeichen": spare[i % len(spare)].typed,
+                        "zone": spare[i % len(spare)].zone,
+                    },
+                ),
+                4,
+                8,
+            )
+        )
         log("revoking every permit, fetching the revocation list")
         from django.utils import timezone
 
@@ -411,6 +451,12 @@ def main() -> int:
             f"one core at {args.rate:.0f}/s; load average during the run {load:.1f}",
         ),
         (
+            "capacity today (closed loop, 4 connections)",
+            True,
+            f"lookups {lookup_rate:.0f}/s, bare JSON view {bare_rate:.0f}/s "
+            f"({lookup_rate / max(bare_rate, 1):.0%} of it)",
+        ),
+        (
             f"revocation list of {args.permits:,} revoked permits < 100 KB",
             listed == args.permits and list_bytes < TARGET_LIST_BYTES,
             f"{list_bytes:,} bytes ({list_gzip:,} gzip), {listed:,} listed, {list_ms:.0f} ms",
@@ -434,7 +480,9 @@ def main() -> int:
                 f"{logged:,} log rows and {tallied:,} tally counts written. The gunicorn workers "
                 f"spent {cpu_ms:.2f} ms CPU per lookup ({cpu_ms * args.rate / 10:.0f} % of one "
                 f"core at {args.rate:.0f}/s); load average (1 min) at the end of the load "
-                f"{load:.1f}. Revocation list "
+                f"{load:.1f}. Capacity (closed loop, 4 connections, 8 s): {lookup_rate:.0f} "
+                f"lookups/s against {bare_rate:.0f}/s of the bare JSON view "
+                f"({lookup_rate / max(bare_rate, 1):.0%}). Revocation list "
                 f"with all {listed:,} permits revoked: **{list_bytes:,} bytes** "
                 f"({list_gzip:,} gzip-compressed), answered in {list_ms:.0f} ms.",
             ]
