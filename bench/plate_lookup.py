@@ -372,24 +372,6 @@ def main() -> int:
         asyncio.run(open_loop(browser, warm, 50))  # every worker has connected and loaded
         from rathaus.parking_permits.enforcement.models import LookupLog, LookupTally
 
-        time.sleep(2)  # the warm-up's last answers are written
-        logged_before = LookupLog.objects.count()
-        tallied_before = sum(LookupTally.objects.values_list("lookups", flat=True))
-        mix = lookup_mix(cases, zone_slugs, int(args.seconds * args.rate), rng)
-        log(f"{len(mix):,} lookups at {args.rate:.0f}/s")
-        workers = server.worker_pids()
-        cpu_before = cpu_seconds(workers)
-        results = asyncio.run(open_loop(browser, mix, args.rate))
-        cpu_used = cpu_seconds(workers) - cpu_before
-        load = os.getloadavg()[0]
-        first = min(planned for _, _, planned in results)
-        elapsed = max(reply.finished for _, reply, _ in results) - first
-        good, problems = check_answers(results)
-        time.sleep(2)
-        logged = LookupLog.objects.count() - logged_before
-        cpu_ms = cpu_used * 1000 / max(1, logged)  # per lookup served
-        tallied = sum(LookupTally.objects.values_list("lookups", flat=True)) - tallied_before
-
         log("capacity: the bare JSON view and the lookup, 4 connections, 8 s each")
         bare_rate = asyncio.run(
             closed_loop(Browser(server.port), lambda i: ("GET", "/bench/bare", None), 4, 8)
@@ -410,6 +392,24 @@ def main() -> int:
                 8,
             )
         )
+        time.sleep(2)  # the warm-up's last answers are written
+        logged_before = LookupLog.objects.count()
+        tallied_before = sum(LookupTally.objects.values_list("lookups", flat=True))
+        mix = lookup_mix(cases, zone_slugs, int(args.seconds * args.rate), rng)
+        log(f"{len(mix):,} lookups at {args.rate:.0f}/s")
+        workers = server.worker_pids()
+        cpu_before = cpu_seconds(workers)
+        results = asyncio.run(open_loop(browser, mix, args.rate))
+        cpu_used = cpu_seconds(workers) - cpu_before
+        load = os.getloadavg()[0]
+        first = min(planned for _, _, planned in results)
+        elapsed = max(reply.finished for _, reply, _ in results) - first
+        good, problems = check_answers(results)
+        time.sleep(2)
+        logged = LookupLog.objects.count() - logged_before
+        cpu_ms = cpu_used * 1000 / max(1, logged)  # per lookup served
+        tallied = sum(LookupTally.objects.values_list("lookups", flat=True)) - tallied_before
+
         log("revoking every permit, fetching the revocation list")
         from django.utils import timezone
 
