@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from rathaus.core.timezone import to_local
 
@@ -87,17 +88,13 @@ def lookup_record(
     *, officer: Any, plate: str, zone_id: int | None, allowed: bool, now: datetime
 ) -> None:
     """One log row and one count in the hour's tally (an atomic increment; the first lookup
-    of an hour creates the row, and a racing second one increments what the first made).
-    Plain statements: this runs on every lookup, and the ORM's query building cost more than
-    the database's work here."""
+    of an hour creates the row, and a racing second one increments what the first made)."""
     hour = _hour(now)
-    checked_at = _db_datetime(now)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            _LOG_INSERT.format(table=LookupLog._meta.db_table),
-            [getattr(officer, "pk", None), plate[:20], zone_id, allowed, checked_at],
+    with transaction.atomic():
+        LookupLog.objects.create(
+            officer=officer, plate=plate[:20], zone_id=zone_id, allowed=allowed, checked_at=now
         )
-        if _tally_add(cursor, zone_id, _db_datetime(hour), allowed):
+        if _tally_add(zone_id, hour, allowed):
             return
         try:
             with transaction.atomic():
@@ -105,31 +102,15 @@ def lookup_record(
                     zone_id=zone_id, hour=hour, lookups=1, allowed=int(allowed)
                 )
         except IntegrityError:
-            _tally_add(cursor, zone_id, _db_datetime(hour), allowed)
+            _tally_add(zone_id, hour, allowed)
 
 
-_LOG_INSERT = (
-    "INSERT INTO {table} (officer_id, plate, zone_id, allowed, checked_at)"
-    " VALUES (%s, %s, %s, %s, %s)"
-)
-_TALLY_ADD = (
-    "UPDATE {table} SET lookups = lookups + 1, allowed = allowed + %s WHERE hour = %s AND {zone}"
-)
-
-
-def _db_datetime(moment: datetime) -> Any:
-    return LookupLog._meta.get_field("checked_at").get_db_prep_value(moment, connection)
-
-
-def _tally_add(cursor: Any, zone_id: int | None, hour: Any, allowed: bool) -> bool:
-    table = LookupTally._meta.db_table
-    if zone_id is None:
-        cursor.execute(_TALLY_ADD.format(table=table, zone="zone_id IS NULL"), [int(allowed), hour])
-    else:
-        cursor.execute(
-            _TALLY_ADD.format(table=table, zone="zone_id = %s"), [int(allowed), hour, zone_id]
+def _tally_add(zone_id: int | None, hour: datetime, allowed: bool) -> bool:
+    return bool(
+        LookupTally.objects.filter(zone_id=zone_id, hour=hour).update(
+            lookups=F("lookups") + 1, allowed=F("allowed") + int(allowed)
         )
-    return bool(cursor.rowcount)
+    )
 
 
 def lookups_delete_old(*, now: datetime) -> int:
