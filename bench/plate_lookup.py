@@ -439,7 +439,8 @@ def main() -> int:
             f"{logged} logged, {tallied} counted, {len(results)} answers",
         ),
         (
-            f"lookup p99 ≤ {TARGET_P99_MS:.0f} ms at {args.rate:.0f}/s",
+            f"lookup p99 ≤ {TARGET_P99_MS:.0f} ms at {args.rate:.0f}/s"
+            + (" (smoke: not judged)" if args.smoke else ""),
             p[0.99] <= TARGET_P99_MS or args.smoke,  # smoke: correctness targets only
             f"p50 {p[0.5]:.1f} / p95 {p[0.95]:.1f} / p99 {p[0.99]:.1f} / max "
             f"{max(latencies):.1f} ms over {len(latencies):,} lookups, {achieved:.0f}/s achieved",
