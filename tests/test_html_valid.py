@@ -239,6 +239,48 @@ def _parking_renewal_pages(client: Client) -> dict[str, str]:
     return pages
 
 
+def _enforcement_pages() -> dict[str, str]:
+    """The officer's plate lookup (empty, an answer with two readings, an error) and the
+    data-protection officer's log; both need the TOTP second factor, always."""
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from rathaus.parking_permits.enforcement.services import lookup_record
+
+    pages = {}
+    for username, role in (
+        ("kontrolle", roles.TRAFFIC_ENFORCEMENT),
+        ("datenschutz", roles.DATA_PROTECTION_OFFICER),
+    ):
+        client = _staff_client(username, role)
+        user = User.objects.get(username=username)
+        device = TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        if role == roles.TRAFFIC_ENFORCEMENT:
+            pages["/kontrolle/kennzeichen/"] = client.get("/kontrolle/kennzeichen/")
+            pages["/kontrolle/kennzeichen/ (answer)"] = client.post(
+                "/kontrolle/kennzeichen/", {"kennzeichen": "BOTA1", "zone": "brauerstrasse"}
+            )
+            pages["/kontrolle/kennzeichen/ (errors)"] = client.post(
+                "/kontrolle/kennzeichen/", {"kennzeichen": "XX 0"}
+            )
+        else:
+            for minute in range(60):
+                lookup_record(
+                    officer=user,
+                    plate=f"BOT-A {minute + 1}",
+                    zone_id=None,
+                    allowed=minute % 2 == 0,
+                    now=timezone.now(),
+                )
+            pages["/kontrolle/protokoll/"] = client.get("/kontrolle/protokoll/?plate=bot")
+    return {url: response.content.decode() for url, response in pages.items()}
+
+
 def _queue_pages() -> dict[str, str]:
     """The kiosk of a device set up for the first citizens' office (start, check-in with and
     without errors, walk-in, a receipt, the page of a device not set up) and the phone's
@@ -298,6 +340,7 @@ def test_every_page_passes_the_nu_html_checker(tmp_path):
     pages.update(_failed_forms(Client(HTTP_ACCEPT_LANGUAGE="de", raise_request_exception=False)))
     pages.update(_parking_pages())
     pages.update(_queue_pages())
+    pages.update(_enforcement_pages())
 
     staff = [
         _staff_client("standesamt", roles.REGISTRY_OFFICE),

@@ -23,9 +23,11 @@ def second_factor_redirect(request):
     return redirect(f"{reverse('accounts:otp-verify')}?{query}")
 
 
-def staff_page(gate: Callable[[object], bool]):
+def staff_page(gate: Callable[[object], bool], *, second_factor_always: bool = False):
     """Decorate a function view: anonymous → login, `gate(user)` false → 403, password only
-    while TOTP is required → the second-factor step, else the view (never cached)."""
+    while TOTP is required (`second_factor_always`: on every page of this view, whatever
+    `RATHAUS_STAFF_OTP_REQUIRED` says) → the second-factor step, else the view (never
+    cached)."""
 
     def decorator(view):
         @wraps(view)
@@ -35,7 +37,7 @@ def staff_page(gate: Callable[[object], bool]):
                 return redirect_to_login(request.get_full_path())
             if not gate(user):
                 raise PermissionDenied
-            if second_factor_missing(user):
+            if second_factor_missing(user, always=second_factor_always):
                 return second_factor_redirect(request)
             response = view(request, *args, **kwargs)
             response.headers.setdefault("X-Robots-Tag", "noindex, nofollow")

@@ -9,9 +9,10 @@ from . import roles
 PRIVACY_ROLES = (roles.REGISTRY_OFFICE, roles.CITIZEN_OFFICE_ADMIN)
 
 
-def second_factor_missing(user) -> bool:
-    """Signed in with the password only while the second factor is required."""
-    if not getattr(settings, "RATHAUS_STAFF_OTP_REQUIRED", False):
+def second_factor_missing(user, *, always: bool = False) -> bool:
+    """Signed in with the password only while the second factor is required (`always`: the
+    page requires it whatever the setting says, e.g. enforcement data under § 63g StVG)."""
+    if not (always or getattr(settings, "RATHAUS_STAFF_OTP_REQUIRED", False)):
         return False
     return not getattr(user, "is_verified", lambda: False)()
 

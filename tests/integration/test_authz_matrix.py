@@ -400,6 +400,10 @@ STAFF_ELSEWHERE = {
     # rathaus/parking_permits/enforcement/tests show what they see.
     "enforcement:app": ([], set()),
     "enforcement:plate": ([], set()),
+    "enforcement:plate-api": ([], set()),
+    "enforcement:revocations": ([], set()),
+    # the data-protection officer's log (role data_protection_officer, not in ALL_ROLES)
+    "enforcement:log": ([], set()),
     # proven for the allowed role in rathaus/appointments/sameday/tests/test_pages.py
     "sameday_staff:home": ([], {CITIZEN_ADMIN}),
     # a kiosk device's setup (rathaus/appointments/queue/tests/test_kiosk_pages.py)

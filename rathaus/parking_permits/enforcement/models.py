@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -43,6 +44,10 @@ class LookupTally(models.Model):
         verbose_name_plural = _("lookups per hour")
         constraints = [
             models.UniqueConstraint(fields=["zone", "hour"], name="parking_tally_once"),
+            # NULLs are distinct in a unique index: lookups without a zone need their own.
+            models.UniqueConstraint(
+                fields=["hour"], condition=Q(zone__isnull=True), name="parking_tally_once_no_zone"
+            ),
         ]
 
     def __str__(self) -> str:

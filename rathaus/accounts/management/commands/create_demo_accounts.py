@@ -15,7 +15,11 @@ DEMO_ACCOUNTS = [
     ("buergerbuero", "Bea", "Bürgerbüro", roles.CITIZEN_OFFICE_ADMIN, False),
     ("wohngeld", "Wolf", "Wohngeldstelle", roles.HOUSING_BENEFIT_STAFF, False),
     ("parken", "Paula", "Parkausweise", roles.PARKING_OFFICE, False),
+    ("kontrolle", "Kai", "Kontrolle", roles.TRAFFIC_ENFORCEMENT, False),
+    ("datenschutz", "Dana", "Datenschutz", roles.DATA_PROTECTION_OFFICER, False),
 ]
+# The enforcement pages (/kontrolle/) always ask for the TOTP second factor.
+SECOND_FACTOR_ALWAYS = {roles.TRAFFIC_ENFORCEMENT, roles.DATA_PROTECTION_OFFICER}
 
 
 class Command(BaseCommand):
@@ -39,7 +43,12 @@ class Command(BaseCommand):
                 superuser=superuser,
             )
             label = roles.ROLE_LABELS[role] if role else "Superuser"
-            self.stdout.write(f"  {username:<16} {label}")
+            note = (
+                " (sets up an authenticator app at the first login)"
+                if (role in SECOND_FACTOR_ALWAYS)
+                else ""
+            )
+            self.stdout.write(f"  {username:<16} {label}{note}")
         # Domain apps link the accounts to what they work on (a venue, a registrar). Called by
         # name, so accounts does not import a domain app (docs/architecture.md).
         if "weddings_link_demo_staff" in get_commands():
