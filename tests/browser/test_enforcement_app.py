@@ -12,9 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import re
-from datetime import timedelta
-
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine

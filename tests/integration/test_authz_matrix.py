@@ -115,6 +115,8 @@ PUBLIC = {
     "parking_permits:apply": ("get", []),
     "parking_permits:verify": ("get", []),
     "parking_permits:keys": ("get", []),
+    # the enforcement app's manifest: browsers fetch it without cookies; names and icons only
+    "enforcement:manifest": ("get", []),
     "api:api-root": ("get", []),
     "api:openapi-json": ("get", []),
     "api:openapi-view": ("get", []),
@@ -351,6 +353,8 @@ STAFF_ELSEWHERE = {
     # rathaus/parking_permits/enforcement/tests show what they see.
     "enforcement:app": ([], set()),
     "enforcement:plate": ([], set()),
+    "enforcement:sw": ([], set()),  # the app's service worker (its script request has cookies)
+    "enforcement:revocations": ([], set()),
     # proven for the allowed role in rathaus/appointments/sameday/tests/test_pages.py
     "sameday_staff:home": ([], {CITIZEN_ADMIN}),
     # a kiosk device's setup (rathaus/appointments/queue/tests/test_kiosk_pages.py)
