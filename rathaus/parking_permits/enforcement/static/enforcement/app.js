@@ -19,7 +19,7 @@
   var STORE_KEYS = "rathaus.kontrolle.keys";
   var STORE_LIST = "rathaus.kontrolle.list";
   var forceJs = /[?&]verifier=js\b/.test(window.location.search);
-  verify.configure({ naclUrl: config.nacl, forceJs: forceJs });
+  verify.configure({ nobleUrl: config.noble, forceJs: forceJs });
 
   var form = root.querySelector("[data-check-form]");
   var field = form.querySelector("input[name=c]");
@@ -144,6 +144,7 @@
       lastProblem = problems.join(" ");
       refreshing = null;
       renderStatus();
+      prepare();
       root.setAttribute("data-refreshed", new Date().toISOString());
     });
     return refreshing;
@@ -206,6 +207,16 @@
     })));
     resultBox.textContent = "";
     resultBox.appendChild(box);
+  }
+
+  var prepared = "";
+
+  function prepare() {
+    var keys = stored.keys && stored.keys.data ? stored.keys.data.keys : [];
+    var id = keys.map(function (entry) { return entry.kid; }).join(",");
+    if (!keys.length || id === prepared) return;
+    prepared = id;
+    verify.prepare(keys).then(function () { root.setAttribute("data-prepared", id); });
   }
 
   function checkCode(input) {
@@ -376,5 +387,6 @@
   window.rathausKontrolle = { check: checkCode, refresh: refresh };
 
   renderStatus();
+  prepare();
   refresh();
 })();

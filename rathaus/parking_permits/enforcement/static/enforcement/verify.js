@@ -4,7 +4,7 @@
    payload: {"n": number, "p": plate, "z": zone slug, "f": valid from, "u": valid until}
 
    The signature is checked with WebCrypto's Ed25519 where the browser has it, else with the
-   vendored TweetNaCl (loaded on first need). Then the revocation list decides: the permit
+   vendored noble-ed25519 (an ES module, imported on first need). Then the revocation list decides: the permit
    number's suffix must not be in the sorted, packed string of revoked suffixes (binary
    search), an early end ("ends") and the zone's grace period after the last day count.
    Dates are Europe/Berlin wall-clock dates, as on the permit. */
@@ -15,8 +15,13 @@
   var TIME_ZONE = "Europe/Berlin";
   var DAY_MS = 86400000;
   var keyCache = {};  // kid + public key → Promise<CryptoKey|null> (null: WebCrypto cannot)
-  var naclLoading = null;
-  var state = { forceJs: false, naclUrl: "", used: "" };
+  var nobleLoading = null;
+  var state = { forceJs: false, nobleUrl: "", used: "" };
+  // RFC 8032, 7.1, test 1: warms the verifier up before the first scan.
+  var VECTOR = {
+    key: "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=",
+    signature: "5VZDAMNgrHKQhuLMgG6CioSHfx645dl02HPgZSJJAVVfuIIVkKM7rMYeOXAc+bRr0lv18FlbviRlUUFDjnoQCw==",
+  };
 
   function b64urlBytes(text) {
     if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new Error("not base64url");
@@ -81,18 +86,14 @@
     return keyCache[id];
   }
 
-  function loadNacl() {
-    if (global.nacl && global.nacl.sign) return Promise.resolve(global.nacl);
-    if (!naclLoading) {
-      naclLoading = new Promise(function (resolve, reject) {
-        var script = document.createElement("script");
-        script.src = state.naclUrl;
-        script.onload = function () { resolve(global.nacl); };
-        script.onerror = function () { naclLoading = null; reject(new Error("nacl not loaded")); };
-        document.head.appendChild(script);
+  function loadNoble() {
+    if (!nobleLoading) {
+      nobleLoading = import(state.nobleUrl).catch(function (error) {
+        nobleLoading = null;
+        throw error;
       });
     }
-    return naclLoading;
+    return nobleLoading;
   }
 
   function verifySignature(parsed, publicKey) {
@@ -101,11 +102,13 @@
         state.used = "webcrypto";
         return global.crypto.subtle.verify({ name: "Ed25519" }, key, parsed.signature, parsed.payload);
       }
-      return loadNacl().then(function (nacl) {
+      return loadNoble().then(function (noble) {
         state.used = "js";
         var raw = b64Bytes(publicKey);
         if (raw.length !== 32 || parsed.signature.length !== 64) return false;
-        return nacl.sign.detached.verify(parsed.payload, parsed.signature, raw);
+        return noble.verifyAsync(parsed.signature, parsed.payload, raw).catch(function () {
+          return false;  // a malformed point or signature: not genuine
+        });
       });
     });
   }
@@ -201,14 +204,34 @@
     });
   }
 
+  /* Import the keys (or load the JS verifier) and verify once, before the first scan: the
+     first check then costs what every other does. */
+  function prepare(keys) {
+    berlin(new Date());  // builds the date formatter once
+    inPacked("A", 1, "A");
+    var work = (keys || []).map(function (entry) { return webcryptoKey(entry.kid, entry.public_key); });
+    return Promise.all(work).then(function (imported) {
+      if (imported.length && imported.every(Boolean)) {
+        return global.crypto.subtle.importKey("raw", b64Bytes(VECTOR.key), { name: "Ed25519" }, false, ["verify"])
+          .then(function (key) {
+            return global.crypto.subtle.verify({ name: "Ed25519" }, key, b64Bytes(VECTOR.signature), new Uint8Array(0));
+          });
+      }
+      return loadNoble().then(function (noble) {
+        return noble.verifyAsync(b64Bytes(VECTOR.signature), new Uint8Array(0), b64Bytes(VECTOR.key));
+      });
+    }).catch(function () { return false; });
+  }
+
   global.KontrolleVerify = {
+    prepare: prepare,
     check: check,
     decide: decide,
     extractCode: extractCode,
     inPacked: inPacked,
     configure: function (options) {
       if ("forceJs" in options) { state.forceJs = !!options.forceJs; keyCache = {}; }
-      if (options.naclUrl) state.naclUrl = options.naclUrl;
+      if (options.nobleUrl) state.nobleUrl = options.nobleUrl;
     },
     verifier: function () { return state.used; },
   };
