@@ -33,6 +33,7 @@ from .conftest import PHONE
 
 pytestmark = pytest.mark.browser
 PASSWORD = "Kontrolle-2027-Test"
+SHOTS = None  # a directory to keep screenshots while looking at the pages
 CARS = (("Erika", "BOT-EM 42"), ("Jonas", "BOT-JK 7"), ("Aylin", "BOT-AY 1234"))
 
 
@@ -155,6 +156,7 @@ def test_an_officer_checks_three_cars_online_and_offline(street, browser):
             page, check_url(genuine.code), to_revoke.code, forged(third.code), verifier="webcrypto"
         )
         _axe_clean(page, "app with a refusal")
+        _shot(page, "refused")
 
         # Offline: the page comes from the service worker, the check from the stored data.
         generated = page.locator("[data-kontrolle]").get_attribute("data-list-generated")
@@ -167,6 +169,9 @@ def test_an_officer_checks_three_cars_online_and_offline(street, browser):
         assert page.locator("[data-kontrolle]").get_attribute("data-list-generated") == generated
         assert page.evaluate("fetch('/healthz/').then(() => 'reached', () => 'cut')") == "cut"
         _three_cars(page, genuine.code, to_revoke.code, forged(third.code), verifier="webcrypto")
+        _check(page, to_revoke.code, "revoked")
+        _check(page, genuine.code, "")
+        _shot(page, "offline-allowed")
 
         # The JS fallback (browsers without Ed25519 in WebCrypto), offline as well.
         page.goto(f"{base}/kontrolle/?verifier=js")
@@ -234,6 +239,126 @@ def test_the_manifest_and_the_worker_are_served_for_installing(street, browser):
         context.close()
 
 
+def _shot(page, name: str) -> None:
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+
+
 def _axe_clean(page, what: str) -> None:
     results = Axe().run(page)
     assert results.violations_count == 0, f"{what}:\n{results.generate_report()}"
+
+
+def _camera_file(path, text: str, width: int = 640, height: int = 480) -> None:
+    """A Y4M video (what Chromium's fake camera plays) showing the QR code of `text`."""
+    import io
+
+    import segno
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="png", scale=5, border=4)
+    code = Image.open(io.BytesIO(buffer.getvalue())).convert("L")
+    frame = Image.new("L", (width, height), 255)
+    frame.paste(code, ((width - code.width) // 2, (height - code.height) // 2))
+    chroma = bytes([128]) * (width // 2 * height // 2)
+    header = f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode()
+    with open(path, "wb") as video:
+        video.write(header)
+        for _frame in range(10):
+            video.write(b"FRAME\n" + frame.tobytes() + chroma + chroma)
+
+
+def test_the_camera_reads_the_qr_code_of_a_permit(street, playwright, tmp_path):
+    """Chromium's fake camera shows the permit's QR code; without a BarcodeDetector (desktop
+    Linux) the vendored jsQR decodes it, and the check runs as for a typed code."""
+    from .conftest import CHROMIUM, CHROMIUM_ARGS
+
+    live, (genuine, _second, _third) = street
+    video = tmp_path / "permit.y4m"
+    _camera_file(video, check_url(genuine.code))
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
+    try:
+        context = _context(browser)
+        context.grant_permissions(["camera"], origin=live.url)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        _log_in(page, live.url)
+        _ready(page)
+        page.get_by_role("button", name="Mit der Kamera scannen").click()
+        verdict = page.locator("[data-result] [data-verdict=allowed]")
+        verdict.wait_for()
+        assert "BOT-EM 42" in verdict.inner_text()
+        assert page.input_value("#kontrolle-code") == check_url(genuine.code)
+        assert page.locator("[data-camera]").is_hidden()  # the camera is off again
+        _axe_clean(page, "after scanning")
+    finally:
+        browser.close()
+
+
+DECIDE = """([claims, list, now]) => {
+  const r = window.KontrolleVerify.decide(claims, list, new Date(now));
+  return [r.allowed, r.reason, r.inGrace, r.until];
+}"""
+
+
+def test_dates_grace_early_end_and_the_packed_list(street, browser):
+    """The verdict on genuine claims, by Bottrop's wall clock (CET in winter, CEST in
+    summer): the last day counts to midnight, then the zone's grace; an early end ("ends")
+    cuts the validity; the list's binary search finds first, last and middle entries."""
+    live, _permits = street
+    context = _context(browser)
+    try:
+        page = context.new_page()
+        _log_in(page, live.url)
+        claims = {
+            "number": "BOT-MMMMMM",
+            "plate": "BOT-A 1",
+            "zone": "z",
+            "validFrom": "2027-03-10",
+            "validUntil": "2027-07-31",
+        }
+        listed = {
+            "permit_prefix": "BOT-",
+            "width": 6,
+            "revoked": "AAAAAA" + "CCCCCC" + "ZZZZZZ",
+            "ends": {},
+            "zones": {"z": {"name": "Zone", "grace_minutes": 15}},
+        }
+
+        def verdict(now: str, **changes):
+            data = {**listed, **changes}
+            return page.evaluate(DECIDE, [claims, data, now])
+
+        assert verdict("2027-03-09T22:59:00Z")[:2] == [False, "not_yet"]  # 23:59 CET
+        assert verdict("2027-03-09T23:00:00Z")[:2] == [True, ""]  # midnight
+        assert verdict("2027-07-31T21:59:00Z")[:3] == [True, "", False]  # 23:59 CEST
+        assert verdict("2027-07-31T22:10:00Z")[:3] == [True, "", True]  # in the grace
+        assert verdict("2027-07-31T22:15:00Z")[:2] == [False, "expired"]
+        assert verdict("2027-07-31T22:10:00Z", zones={})[:2] == [False, "expired"]  # no grace
+        ended = {"MMMMMM": "2027-05-31"}
+        assert verdict("2027-05-31T12:00:00Z", ends=ended)[:2] == [True, ""]
+        assert verdict("2027-06-01T12:00:00Z", ends=ended) == [False, "ended", False, "2027-05-31"]
+        for suffix in ("AAAAAA", "CCCCCC", "ZZZZZZ"):
+            revoked = {**claims, "number": f"BOT-{suffix}"}
+            assert page.evaluate(DECIDE, [revoked, listed, "2027-04-01T10:00:00Z"])[1] == "revoked"
+        for suffix in ("AAAAAB", "BBBBBB", "ZZZZZY", "MMMMMM"):
+            fine = {**claims, "number": f"BOT-{suffix}"}
+            assert page.evaluate(DECIDE, [fine, listed, "2027-04-01T10:00:00Z"])[0] is True
+        assert (
+            page.evaluate(
+                "s => window.KontrolleVerify.extractCode(s)",
+                " https://example.org/parkausweis/pruefen/?c=BP1.ab.cd.ef%3D&x=1 \n",
+            )
+            == "BP1.ab.cd.ef="
+        )
+    finally:
+        context.close()
