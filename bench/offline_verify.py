@@ -297,7 +297,7 @@ def main() -> int:
         print(f"  {'PASS' if ok else 'FAIL'}  {name:<{width}}  {detail}")
     if args.record and not args.smoke:
         lines = [
-            f"### Run of {datetime.now():%Y-%m-%d %H:%M}",
+            f"### bench/offline_verify.py — {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
             f"{os.cpu_count()} cores · Python {platform.python_version()} · Chromium {version} · "
             f"CPU throttled 4× · offline · {args.codes} codes · "
             f"load average (5 min) {os.getloadavg()[1]:.1f} at the end · "
