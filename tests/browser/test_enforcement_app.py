@@ -172,6 +172,8 @@ def test_an_officer_checks_three_cars_online_and_offline(street, browser):
         _check(page, to_revoke.code, "revoked")
         _check(page, genuine.code, "")
         _shot(page, "offline-allowed")
+        page.set_viewport_size({"width": 320, "height": 700})  # WCAG 1.4.10: no sideways scroll
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
 
         # The JS fallback (browsers without Ed25519 in WebCrypto), offline as well.
         page.goto(f"{base}/kontrolle/?verifier=js")
