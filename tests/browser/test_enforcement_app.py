@@ -184,6 +184,19 @@ def test_an_officer_checks_three_cars_online_and_offline(street, browser):
         other[3] = other[3][:-4] + ("AAAA" if other[3][-4:] != "AAAA" else "BBBB")
         assert "Fälschung" in _check(page, ".".join(other), "forged")["text"]
         assert "unbekannt" in _check(page, "BP1.ffffffff.e30.AAAA", "unknown_key")["text"].lower()
+
+        # Logging out on the phone (online) leaves nothing of the app behind.
+        context.set_offline(False)
+        page.goto(f"{base}/kontrolle/")
+        _ready(page)
+        page.get_by_role("button", name=re.compile("Abmelden")).click()
+        page.wait_for_url(re.compile(r"/login/"))
+        left = page.evaluate(
+            "Promise.all([caches.keys(), navigator.serviceWorker.getRegistrations()])"
+            ".then(([names, workers]) => [names, workers.length,"
+            " Object.keys(localStorage).filter(k => k.startsWith('rathaus.kontrolle'))])"
+        )
+        assert left == [[], 0, []], left
     finally:
         context.close()
     assert not errors, errors

@@ -60,6 +60,7 @@ def _urls() -> dict[str, str]:
         "list": reverse("enforcement:revocations"),
         "sw": reverse("enforcement:sw"),
         "manifest": reverse("enforcement:manifest"),
+        "logout": reverse("accounts:logout"),
     }
 
 

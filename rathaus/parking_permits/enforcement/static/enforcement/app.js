@@ -383,6 +383,34 @@
     if (document.visibilityState === "visible") { renderStatus(); if (navigator.onLine !== false) refresh(); }
   });
 
+  // Logging out on this phone leaves nothing of the app behind: stored list and keys, the
+  // worker's caches (the page with the officer's name) and the worker itself.
+  document.addEventListener("submit", function (event) {
+    var target = event.target;
+    if (target.getAttribute("action") !== config.urls.logout || target.hasAttribute("data-cleared")) return;
+    event.preventDefault();
+    target.setAttribute("data-cleared", "");
+    try {
+      window.localStorage.removeItem(STORE_KEYS);
+      window.localStorage.removeItem(STORE_LIST);
+    } catch (e) { /* blocked */ }
+    var work = [];
+    if (window.caches) {
+      work.push(window.caches.keys().then(function (names) {
+        return Promise.all(names.filter(function (name) { return name.indexOf("kontrolle-") === 0; })
+          .map(function (name) { return window.caches.delete(name); }));
+      }));
+    }
+    if ("serviceWorker" in navigator) {
+      work.push(navigator.serviceWorker.getRegistration(config.scope).then(function (registration) {
+        return registration && registration.unregister();
+      }));
+    }
+    var done = function () { target.submit(); };
+    Promise.race([Promise.all(work), new Promise(function (resolve) { window.setTimeout(resolve, 1500); })])
+      .then(done, done);
+  });
+
   // For the benchmark and the tests: the same check as the form, without the DOM.
   window.rathausKontrolle = { check: checkCode, refresh: refresh };
 
