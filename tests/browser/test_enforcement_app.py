@@ -250,6 +250,13 @@ def test_the_manifest_and_the_worker_are_served_for_installing(street, browser):
         body = worker.text()
         missing = [path for path in loaded if f'"{path}"' not in body]
         assert not missing, missing
+        # Chromium's own verdict on the manifest and on installing
+        cdp = context.new_cdp_session(page)
+        manifest_seen = cdp.send("Page.getAppManifest")
+        assert not manifest_seen.get("errors"), manifest_seen.get("errors")
+        problems = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+        # a test context is an incognito profile; nothing else stands in the way
+        assert {problem["errorId"] for problem in problems} <= {"in-incognito"}, problems
     finally:
         context.close()
 
