@@ -185,8 +185,14 @@ def test_an_officer_checks_three_cars_online_and_offline(street, browser):
         assert "Fälschung" in _check(page, ".".join(other), "forged")["text"]
         assert "unbekannt" in _check(page, "BP1.ffffffff.e30.AAAA", "unknown_key")["text"].lower()
 
-        # Logging out on the phone (online) leaves nothing of the app behind.
+        # Back online, the app fetches the list at once: the permit revoked meanwhile is refused.
         context.set_offline(False)
+        page.wait_for_selector(
+            f"[data-kontrolle]:not([data-list-generated='{generated}'])", state="attached"
+        )
+        assert "NICHT ERLAUBT" in _check(page, genuine.code, "revoked")["text"]
+
+        # Logging out on the phone (online) leaves nothing of the app behind.
         page.goto(f"{base}/kontrolle/")
         _ready(page)
         page.get_by_role("button", name=re.compile("Abmelden")).click()

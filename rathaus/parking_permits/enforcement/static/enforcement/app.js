@@ -375,7 +375,12 @@
     navigator.serviceWorker.addEventListener("controllerchange", function () { refresh(); });
   }
 
-  window.addEventListener("online", function () { renderStatus(); refresh(); });
+  window.addEventListener("online", function () {
+    renderStatus();
+    refresh();
+    // The worker may learn of the connection a moment after the page: ask once more.
+    window.setTimeout(function () { if (navigator.onLine !== false) refresh(); }, 3000);
+  });
   window.addEventListener("offline", renderStatus);
   window.setInterval(function () { if (navigator.onLine !== false) refresh(); }, config.refreshSeconds * 1000);
   window.setInterval(renderStatus, 30000);  // the age moves on
