@@ -92,6 +92,7 @@ bench-smoke: install
 	$(BIN)/python bench/faults.py --smoke
 	$(BIN)/python bench/appointments.py --smoke
 	$(BIN)/python bench/plate_lookup.py --smoke
+	$(BIN)/python bench/offline_verify.py --smoke
 
 # HTTP benchmarks against `make serve` on PostgreSQL (docs/benchmarks.md); a few minutes each.
 # BENCH_ARGS=--record appends the figures to docs/benchmarks.md, --smoke makes rush.py short.

@@ -358,6 +358,8 @@ def test_every_page_passes_the_nu_html_checker(tmp_path):
             post_results=False,
         )
     assert any(url.startswith("/verwaltung/") for url in pages), "no staff page reached"
+    officer = _staff_client("kontrolle", roles.TRAFFIC_ENFORCEMENT)
+    pages["/kontrolle/ (officer)"] = officer.get("/kontrolle/").content.decode()
 
     files = {}
     for number, (url, html) in enumerate(sorted(pages.items())):

@@ -115,6 +115,8 @@ PUBLIC = {
     "parking_permits:apply": ("get", []),
     "parking_permits:verify": ("get", []),
     "parking_permits:keys": ("get", []),
+    # the enforcement app's manifest: browsers fetch it without cookies; names and icons only
+    "enforcement:manifest": ("get", []),
     "api:api-root": ("get", []),
     "api:openapi-json": ("get", []),
     "api:openapi-view": ("get", []),
@@ -397,13 +399,14 @@ STAFF_ELSEWHERE = {
     "parking_staff:move-out-clear": (["=BOT-AAAAAA"], {CITIZEN_ADMIN}),
     "parking_staff:move-out-end": (["=BOT-AAAAAA"], {CITIZEN_ADMIN}),
     # The enforcement app: officers of the role traffic_enforcement only (not in ALL_ROLES);
-    # rathaus/parking_permits/enforcement/tests show what they see.
+    # rathaus/parking_permits/tests/enforcement show what they see.
     "enforcement:app": ([], set()),
     "enforcement:plate": ([], set()),
     "enforcement:plate-api": ([], set()),
     "enforcement:revocations": ([], set()),
     # the data-protection officer's log (role data_protection_officer, not in ALL_ROLES)
     "enforcement:log": ([], set()),
+    "enforcement:sw": ([], set()),  # the app's service worker (its script request has cookies)
     # proven for the allowed role in rathaus/appointments/sameday/tests/test_pages.py
     "sameday_staff:home": ([], {CITIZEN_ADMIN}),
     # a kiosk device's setup (rathaus/appointments/queue/tests/test_kiosk_pages.py)

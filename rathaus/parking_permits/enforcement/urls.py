@@ -12,4 +12,7 @@ urlpatterns = [
     path("api/kennzeichen/", lookup_views.plate_api, name="plate-api"),
     path("sperrliste.json", lookup_views.revocations, name="revocations"),
     path("protokoll/", log_views.lookup_log, name="log"),
+    # The installable app (offline QR checks)
+    path("manifest.webmanifest", app_views.manifest, name="manifest"),
+    path("sw.js", app_views.service_worker, name="sw"),
 ]
