@@ -163,7 +163,8 @@ class Morning:
 class Follower:
     """One stream of the channel; reconnects with Last-Event-ID when cut off."""
 
-    def __init__(self, port: int, channel: str, after: int, on_event=None) -> None:
+    def __init__(self, port: int, channel: str, after: int, on_event=None, first=False) -> None:
+        self.first = first  # served before the others, as the display page asks
         self.port = port
         self.channel = channel
         self.last = after
@@ -186,7 +187,8 @@ class Follower:
         reader, writer = await asyncio.open_connection(HOST, self.port)
         try:
             request = (
-                f"GET /live/{self.channel} HTTP/1.1\r\nHost: {HOST}:{self.port}\r\n"
+                f"GET /live/{self.channel}{'?first=1' if self.first else ''} HTTP/1.1\r\n"
+                f"Host: {HOST}:{self.port}\r\n"
                 f"Accept: text/event-stream\r\nLast-Event-ID: {self.last}\r\n\r\n"
             )
             writer.write(request.encode())
@@ -355,7 +357,7 @@ async def follow(args, server: Server, morning: Morning, channel: str, after: in
     live_port = server.port + 1
     deadline = time.monotonic() + args.seconds
     displays = [Display(server.port, morning.location.slug, morning) for _ in range(args.displays)]
-    followers = [Follower(live_port, channel, after, d.on_event) for d in displays]
+    followers = [Follower(live_port, channel, after, d.on_event, first=True) for d in displays]
     memory: list[tuple[float, int, int]] = []
     processes = 2
     pool = ProcessPoolExecutor(processes)

@@ -45,7 +45,8 @@ def page(request: HttpRequest, location: str) -> HttpResponse:
         "walk_in_minutes": None if state.walk_in_minutes is None else round(state.walk_in_minutes),
         "now": now,
         "state_url": reverse("queue_display:state", args=[place.slug]),
-        "live_url": live_follow_url(live_channel(place.pk)),
+        # served before the phones: the whole waiting room looks at it
+        "live_url": live_follow_url(live_channel(place.pk), first=True),
     }
     return render(request, "queue/display/page.html", context)
 

@@ -44,11 +44,19 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
+def _query(scope: Scope) -> dict[str, list[str]]:
+    return parse_qs(bytes(scope.get("query_string", b"")).decode("latin-1"))
+
+
+def _first(scope: Scope) -> bool:
+    return _query(scope).get("first") == ["1"]
+
+
 def _after_id(scope: Scope) -> int | None:
     """Last-Event-ID (sent by the browser on reconnect) before `?after=`; None: from now."""
     raw = _header(scope, b"last-event-id")
     if raw is None:
-        values = parse_qs(bytes(scope.get("query_string", b"")).decode("latin-1")).get("after")
+        values = _query(scope).get("after")
         raw = values[0] if values else None
     if raw is None or not raw.strip().isdigit():
         return None
@@ -94,7 +102,7 @@ async def _stream(scope: Scope, receive: Receive, send: Send, channel: str) -> N
     the_hub = hub()
     # Subscribed before the catch-up read: an event committed in between comes twice (once
     # from each), never not at all; `last` drops the second.
-    subscriber = await the_hub.subscribe(channel)
+    subscriber = await the_hub.subscribe(channel, first=_first(scope))
     watcher = asyncio.create_task(_watch_disconnect(receive, subscriber))
     heartbeat = float(getattr(settings, "RATHAUS_LIVE_HEARTBEAT_SECONDS", 15))
     try:
@@ -104,7 +112,9 @@ async def _stream(scope: Scope, receive: Receive, send: Send, channel: str) -> N
         headers.append((b"x-accel-buffering", b"no"))
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": RETRY, "more_body": True})
-        while not subscriber.closed:
+        # Only what the hub handed on before this stream subscribed is read from the database:
+        # a follower that is up to date (a thousand phones opening the page) costs no query.
+        while not subscriber.closed and last < the_hub.last.get(channel, last + 1):
             rows = await the_hub.db(_catch_up_rows, channel, last)
             if rows:
                 body = b"".join(event.wire for event in rows)

@@ -61,9 +61,10 @@ CLOSE = None  # queued to end a connection: its client left, lagged behind, or t
 class Subscriber:
     """One stream's inbox. The bound is kept here (not by the queue) so the end marker fits."""
 
-    def __init__(self, channel: str, limit: int) -> None:
+    def __init__(self, channel: str, limit: int, *, first: bool = False) -> None:
         self.channel = channel
         self.limit = limit
+        self.first = first  # handed each event before the others
         self.queue: asyncio.Queue[Event | None] = asyncio.Queue()
         self.overflowed = False
         self.closed = False
@@ -113,6 +114,9 @@ class Hub:
             max_workers=int(getattr(settings, "RATHAUS_LIVE_DB_THREADS", 4)),
             thread_name_prefix="live-db",
         )
+        # The fetch of new events has a thread of its own: it never waits behind the catch-up
+        # reads of a thousand followers reconnecting at once (after a restart, say).
+        self.fetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-fetch")
         self.subscribers: dict[str, set[Subscriber]] = {}
         self.last: dict[str, int] = {}
         self.wake = asyncio.Event()
@@ -121,6 +125,9 @@ class Hub:
 
     async def db(self, function: Callable[..., T], *args: Any) -> T:
         return await self.loop.run_in_executor(self.executor, _in_thread, function, *args)
+
+    async def _fetch(self, wanted: dict[str, int]) -> list[Event]:
+        return await self.loop.run_in_executor(self.fetcher, _in_thread, _events_after, wanted)
 
     def start(self) -> None:
         if self.tasks:
@@ -138,9 +145,10 @@ class Hub:
         await asyncio.gather(*self.tasks, return_exceptions=True)
         self.tasks.clear()
         # queries in hand finish before the process (or a test) moves on
-        await asyncio.to_thread(self.executor.shutdown, wait=True, cancel_futures=True)
+        for executor in (self.executor, self.fetcher):
+            await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
 
-    async def subscribe(self, channel: str) -> Subscriber:
+    async def subscribe(self, channel: str, *, first: bool = False) -> Subscriber:
         self.start()
         if channel not in self.subscribers:
             last = await self.db(live_last_id, channel)
@@ -149,7 +157,7 @@ class Hub:
                 self.last[channel] = last
                 # a notification consumed before the channel was registered is read now
                 self.wake.set()
-        subscriber = Subscriber(channel, self.queue_limit)
+        subscriber = Subscriber(channel, self.queue_limit, first=first)
         self.subscribers[channel].add(subscriber)
         return subscriber
 
@@ -178,7 +186,7 @@ class Hub:
             if not wanted:
                 continue
             try:
-                events = await self.db(_events_after, wanted)
+                events = await self._fetch(wanted)
             except Exception as error:  # the database away: retry, nothing is lost by id
                 failures += 1
                 logger.warning("live: reading events failed (%s)", type(error).__name__)
@@ -196,7 +204,11 @@ class Hub:
             if last is None or event.id <= last:
                 continue
             self.last[event.channel] = event.id
-            for subscriber in list(self.subscribers.get(event.channel, ())):
+            # The streams wake in the order they are offered the event: the first ones first.
+            subscribers = self.subscribers.get(event.channel, ())
+            for subscriber in [s for s in subscribers if s.first]:
+                subscriber.offer(event)
+            for subscriber in [s for s in subscribers if not s.first]:
                 subscriber.offer(event)
 
     async def _listen_loop(self) -> None:

@@ -210,6 +210,9 @@ def test_the_stream_url_follows_the_setting(settings):
     settings.RATHAUS_LIVE_URL = "https://termine.bottrop.de/live"
     assert live_stream_url(CHANNEL) == "https://termine.bottrop.de/live/queue.test-office"
     assert live_stream_url(CHANNEL, after=41).endswith("/queue.test-office?after=41")
+    first = live_stream_url(CHANNEL, after=41, first=True)
+    assert first.endswith("/queue.test-office?after=41&first=1")
+    assert live_stream_url(CHANNEL, first=True).endswith("/queue.test-office?first=1")
     with pytest.raises(ValueError):
         live_stream_url("../admin")
 
@@ -338,9 +341,9 @@ def test_an_event_both_caught_up_and_handed_on_is_sent_once(settings, monkeypatc
     second = live_publish(CHANNEL, "called", {"n": 2})
     real_subscribe = Hub.subscribe
 
-    async def subscribe_with_news(self, channel):
+    async def subscribe_with_news(self, channel, **options):
         # the hub hands on `second` between the subscription and the catch-up read
-        subscriber = await real_subscribe(self, channel)
+        subscriber = await real_subscribe(self, channel, **options)
         subscriber.offer(event_make(second, None))
         return subscriber
 
@@ -353,6 +356,27 @@ def test_an_event_both_caught_up_and_handed_on_is_sent_once(settings, monkeypatc
         await stream.until(lambda s: third in s.ids())
         await stream.close()
         assert stream.ids() == [first.pk, second.pk, third]
+
+    run(scenario)
+
+
+def test_the_first_followers_are_handed_each_event_before_the_others(monkeypatch):
+    handed: list[str] = []
+    monkeypatch.setattr(Subscriber, "offer", lambda self, event: handed.append(self.name))
+
+    async def scenario():
+        the_hub = hub()
+        the_hub.subscribers[CHANNEL] = set()
+        the_hub.last[CHANNEL] = 0
+        for index in range(50):
+            phone = Subscriber(CHANNEL, limit=10)
+            phone.name = f"phone {index}"
+            the_hub.subscribers[CHANNEL].add(phone)
+        display = Subscriber(CHANNEL, limit=10, first=True)
+        display.name = "display"
+        the_hub.subscribers[CHANNEL].add(display)
+        the_hub._deliver([HubEvent(1, CHANNEL, "state", b"")])
+        assert handed[0] == "display" and len(handed) == 51
 
     run(scenario)
 
