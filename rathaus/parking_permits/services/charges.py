@@ -22,6 +22,7 @@ from ..epc import creditor, epc_png, epc_png_size
 from ..links import status_url
 from ..matching import remittance_for
 from ..models import Application, Charge, FeeRule, Payment, Permit
+from .payment_rows import Money, payment_row_create
 
 CHARGE_DUE_DAYS = 14
 
@@ -117,16 +118,8 @@ def charge_payment_record(
             raise ChargeRejected("This charge is already paid.")
         if amount != charge.amount:
             raise ChargeRejected("The amount differs from the charge.")
-        payment = Payment.objects.create(
-            charge=charge,
-            source=source,
-            amount=amount,
-            booked_on=booked_on,
-            remittance=remittance[:300],
-            debtor=debtor[:140],
-            bank_reference=bank_reference,
-            recorded_by=actor if getattr(actor, "pk", None) else None,
-        )
+        money = Money(amount, source, booked_on, remittance, debtor, bank_reference)
+        payment = payment_row_create(money, actor=actor, charge=charge)
         charge.paid_at = now
         charge.save(update_fields=["paid_at"])
         audit.charge_paid(charge, actor=actor, amount=amount, source=PaymentSource(source).label)

@@ -18,6 +18,7 @@ from ..constants import PaymentSource, Status
 from ..matching import Match, entries_match
 from ..models import Application, ImportRun, Payment
 from .charges import ChargeRejected, charge_payment_record
+from .payment_rows import Money, payment_row_create
 from .permits import permit_issue
 
 
@@ -44,16 +45,8 @@ def payment_record(
             raise PaymentRejected("This application is already paid.")
         if amount != application.amount:
             raise PaymentRejected("The amount differs from the fee.")
-        payment = Payment.objects.create(
-            application=application,
-            source=source,
-            amount=amount,
-            booked_on=booked_on,
-            remittance=remittance[:300],
-            debtor=debtor[:140],
-            bank_reference=bank_reference,
-            recorded_by=actor if getattr(actor, "pk", None) else None,
-        )
+        money = Money(amount, source, booked_on, remittance, debtor, bank_reference)
+        payment = payment_row_create(money, actor=actor, application=application)
         application.paid_at = now
         application.save(update_fields=["paid_at", "updated_at"])
         audit.payment_recorded(
@@ -85,48 +78,31 @@ def _unmatched_row(match: Match) -> dict[str, str]:
 
 
 def _book(match: Match, *, actor: Any, now: datetime) -> bool:
+    """Book a matched transfer to its application, or else to its charge (a reprint, a
+    temporary permit, visitor days); False when it was paid meanwhile or booked before."""
     entry: Entry = match.entry
-    application = selectors.application_by_remittance(match.reference or "")
-    if application is None:
-        return _book_charge(match, actor=actor, now=now)
+    reference = match.reference or ""
+    application = selectors.application_by_remittance(reference)
+    charge = None if application is not None else selectors.charge_by_remittance(reference)
+    if application is None and charge is None:
+        return False
+    money = {
+        "amount": entry.amount,
+        "source": PaymentSource.BANK,
+        "booked_on": entry.booked_on,
+        "actor": actor,
+        "now": now,
+        "remittance": entry.remittance,
+        "debtor": entry.debtor,
+        "bank_reference": entry.bank_reference,
+    }
     try:
         with transaction.atomic():
-            payment_record(
-                application=application,
-                amount=entry.amount,
-                source=PaymentSource.BANK,
-                booked_on=entry.booked_on,
-                actor=actor,
-                now=now,
-                remittance=entry.remittance,
-                debtor=entry.debtor,
-                bank_reference=entry.bank_reference,
-            )
-    except (PaymentRejected, IntegrityError):  # paid meanwhile, or this entry was booked before
-        return False
-    return True
-
-
-def _book_charge(match: Match, *, actor: Any, now: datetime) -> bool:
-    """A transfer for a charge (reprint, temporary permit, visitor days)."""
-    entry: Entry = match.entry
-    charge = selectors.charge_by_remittance(match.reference or "")
-    if charge is None:
-        return False
-    try:
-        with transaction.atomic():
-            charge_payment_record(
-                charge=charge,
-                amount=entry.amount,
-                source=PaymentSource.BANK,
-                booked_on=entry.booked_on,
-                actor=actor,
-                now=now,
-                remittance=entry.remittance,
-                debtor=entry.debtor,
-                bank_reference=entry.bank_reference,
-            )
-    except (ChargeRejected, IntegrityError):
+            if application is not None:
+                payment_record(application=application, **money)
+            else:
+                charge_payment_record(charge=charge, **money)
+    except (PaymentRejected, ChargeRejected, IntegrityError):
         return False
     return True
 
