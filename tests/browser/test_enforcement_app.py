@@ -1,7 +1,8 @@
 """The enforcement app in a real browser: an officer checks three cars — a genuine permit, a
 revoked one and a forged one — once online and once offline (the network cut in the browser,
 the page served by the service worker), with WebCrypto and with the JS fallback; the page
-without JavaScript sends the code to the public check page; axe-core finds nothing.
+without JavaScript sends the code to the public check page; a plate typed without separators
+shows every reading; axe-core finds nothing.
 
 The clock stands on 10 March 2027, 10:00 in Bottrop (it ticks on from there); the permits are
 issued through the real services with a real signing key.
@@ -396,5 +397,38 @@ def test_dates_grace_early_end_and_the_packed_list(street, browser):
             )
             == "BP1.ab.cd.ef="
         )
+    finally:
+        context.close()
+
+
+def test_a_plate_typed_without_separators_shows_every_reading(street, browser):
+    """BOTA1 is BO-TA 1 (Bochum) or BOT-A 1 (Bottrop): the officer sees both, and which one
+    holds a permit; the page names no person."""
+    live, _permits = street
+    with time_machine.travel(f.NOW, tick=True):
+        holder = _permit("Tanja", "BO-TA 1")
+    context = _context(browser)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        _log_in(page, live.url)
+        page.get_by_role("link", name="Kennzeichen prüfen").click()
+        page.wait_for_url(re.compile(r"/kontrolle/kennzeichen/$"))
+        page.fill("input[name=kennzeichen]", "BOTA1")
+        page.get_by_role("button", name="Abfragen").click()
+        answer = page.locator("section[aria-labelledby=answer-title]")
+        answer.wait_for()
+        readings = {
+            item.locator(".verdict-plate").inner_text(): item.locator(
+                ".verdict-answer"
+            ).inner_text()
+            for item in answer.locator("li.verdict").all()
+        }
+        assert set(readings) == {"BO-TA 1", "BOT-A 1"}
+        assert "Erlaubt" in readings["BO-TA 1"]
+        assert "Erlaubt" not in readings["BOT-A 1"]
+        text = answer.inner_text()
+        assert holder.application.family_name not in text and "Tanja" not in text
+        _axe_clean(page, "plate lookup")
     finally:
         context.close()
