@@ -104,8 +104,16 @@ def codes_make(count: int, rng: random.Random) -> tuple[list[dict], str]:
         username="kontrolle", password="Bench-Kontrolle-2027", first_name="O", last_name="S",
         role=roles.TRAFFIC_ENFORCEMENT,
     )  # fmt: skip
+    # signed in and past the authenticator step, which /kontrolle/ always asks for
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=True)
     client = Client()
     client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
     return codes, client.cookies["sessionid"].value
 
 

@@ -58,6 +58,21 @@ def _staff_client(username: str, role: str, venue: str | None = None) -> Client:
     return client
 
 
+def _second_factor(client: Client, username: str) -> Client:
+    """Past the authenticator step, which every /kontrolle/ page asks for."""
+    from django.contrib.auth.models import User
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = User.objects.get(username=username)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = device or TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
 def _failed_forms(client: Client) -> dict[str, str]:
     """Forms as they come back after a submission with errors (error summaries, aria)."""
     slot = slot_free("schloss-beck")
@@ -244,8 +259,6 @@ def _enforcement_pages() -> dict[str, str]:
     data-protection officer's log; both need the TOTP second factor, always."""
     from django.contrib.auth.models import User
     from django.utils import timezone
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from rathaus.parking_permits.enforcement.services import lookup_record
 
@@ -254,12 +267,8 @@ def _enforcement_pages() -> dict[str, str]:
         ("kontrolle", roles.TRAFFIC_ENFORCEMENT),
         ("datenschutz", roles.DATA_PROTECTION_OFFICER),
     ):
-        client = _staff_client(username, role)
+        client = _second_factor(_staff_client(username, role), username)
         user = User.objects.get(username=username)
-        device = TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=True)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
         if role == roles.TRAFFIC_ENFORCEMENT:
             pages["/kontrolle/kennzeichen/"] = client.get("/kontrolle/kennzeichen/")
             pages["/kontrolle/kennzeichen/ (answer)"] = client.post(
@@ -358,8 +367,10 @@ def test_every_page_passes_the_nu_html_checker(tmp_path):
             post_results=False,
         )
     assert any(url.startswith("/verwaltung/") for url in pages), "no staff page reached"
-    officer = _staff_client("kontrolle", roles.TRAFFIC_ENFORCEMENT)
-    pages["/kontrolle/ (officer)"] = officer.get("/kontrolle/").content.decode()
+    officer = _second_factor(_staff_client("kontrolle", roles.TRAFFIC_ENFORCEMENT), "kontrolle")
+    answer = officer.get("/kontrolle/")
+    assert answer.status_code == 200
+    pages["/kontrolle/ (officer)"] = answer.content.decode()
 
     files = {}
     for number, (url, html) in enumerate(sorted(pages.items())):
