@@ -114,9 +114,15 @@ class Hub:
             max_workers=int(getattr(settings, "RATHAUS_LIVE_DB_THREADS", 4)),
             thread_name_prefix="live-db",
         )
-        # The fetch of new events has a thread of its own: it never waits behind the catch-up
-        # reads of a thousand followers reconnecting at once (after a restart, say).
-        self.fetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-fetch")
+        # On PostgreSQL the fetch of new events has a thread of its own: it never waits behind
+        # the catch-up reads of a thousand followers reconnecting at once (after a restart,
+        # say). SQLite (development) shares the pool: its in-memory test database locks a
+        # table against a reader in another thread.
+        self.fetcher = (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-fetch")
+            if self.postgres
+            else self.executor
+        )
         self.subscribers: dict[str, set[Subscriber]] = {}
         self.last: dict[str, int] = {}
         self.wake = asyncio.Event()
