@@ -66,13 +66,13 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# SQLite suite first (browser tests included), then the whole suite again on PostgreSQL
-# when a server answers (docs/decisions/0003-test-databases.md).
+# The SQLite suite (browser tests included) and the whole suite again on PostgreSQL when a
+# server answers, side by side on two cores (scripts/test_suites.py, TEST_SEQUENTIAL=1 runs them
+# one after the other; docs/decisions/0003-test-databases.md).
 test: install lint
 	$(COMPILE_MESSAGES)
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run -v 1
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -m "not postgres"
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python scripts/test_postgres.py
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python scripts/test_suites.py
 
 # The suite (without browser and PostgreSQL tests) again with the clock on the calendar's worst
 # days: DST switches, the Christmas closure, a leap day, New Year's Eve, 200 days ahead

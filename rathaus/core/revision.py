@@ -201,6 +201,20 @@ def revision_assumed() -> Iterator[bool]:
         _pinned.reset(pin)
 
 
+def assuming_revision(run: Callable[[], T]) -> T:
+    """`run()` under the revision this process read last (`revision_assumed`), and once more
+    under a checked one (`revision_pinned`) when that assumption failed or could not be made.
+    `run` must be safe to repeat up to its checked write."""
+    with revision_assumed() as assumed:
+        if assumed:
+            try:
+                return run()
+            except RevisionMoved:
+                pass
+    with revision_pinned():
+        return run()
+
+
 def revision_unchanged() -> tuple[str, list[object]] | None:
     """Inside `revision_assumed`: the SQL condition (and its parameters) that the assumed
     revision is still current, for the block's write (`sql.insert(..., only_if=...)`)."""

@@ -8,7 +8,7 @@ request, so they are written out here once. Everything else uses the ORM.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any, TypeAlias, TypeVar, overload
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -30,10 +30,31 @@ def with_lists(query: str, **counts: int) -> str:
 
 
 def db_value(value: Any) -> Any:
-    """A datetime as the backend stores it (SQLite: UTC text); anything else unchanged."""
+    """A datetime or date as the backend stores it (SQLite: text); anything else unchanged."""
     if isinstance(value, datetime):
         return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, date):
+        return connection.ops.adapt_datefield_value(value)
     return value
+
+
+def datetime_read(value: Any) -> datetime | None:
+    """A datetime column of a raw row, aware: SQLite gives UTC as text, PostgreSQL an aware
+    datetime."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value
+
+
+def date_read(value: Any) -> date | None:
+    """A date column of a raw row: PostgreSQL gives a date, SQLite its ISO text."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
 
 
 def rows(sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:

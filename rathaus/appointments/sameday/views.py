@@ -17,7 +17,7 @@ from rathaus.appointments.models import Location
 from rathaus.appointments.same_day import release_moment
 from rathaus.appointments.selectors import location_get
 from rathaus.core import guards
-from rathaus.core.revision import RevisionMoved, revision_assumed, revision_pinned
+from rathaus.core.revision import assuming_revision, revision_pinned
 from rathaus.core.timezone import BERLIN
 
 from . import selectors
@@ -78,12 +78,7 @@ def location_page(request: HttpRequest, slug: str) -> HttpResponse:
     # read last and its one INSERT checks that assumption; only when the configuration moved
     # (or is not cached yet) does it run again after a revision check.
     if request.method == "POST":
-        with revision_assumed() as assumed:
-            if assumed:
-                try:
-                    return _location_page(request, slug)
-                except RevisionMoved:
-                    pass
+        return assuming_revision(lambda: _location_page(request, slug))
     with revision_pinned():  # the catalogue as of one revision check
         return _location_page(request, slug)
 

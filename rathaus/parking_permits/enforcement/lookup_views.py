@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rathaus.core.revision import assuming_revision
 from rathaus.core.timezone import to_local
 
 from . import selectors, services
@@ -68,6 +69,12 @@ def plate_lookup(request):
 @enforcement_api()
 @require_POST
 def plate_api(request):
+    # every officer's every lookup: its one write carries the configuration check
+    # (docs/decisions/0023-one-statement-writes.md)
+    return assuming_revision(lambda: _plate_api(request))
+
+
+def _plate_api(request):
     form = PlateLookupForm(request.POST)
     answer = _lookup(request, form) if form.is_valid() else None
     if answer is None:

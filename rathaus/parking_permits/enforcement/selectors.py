@@ -16,6 +16,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from rathaus.accounts import roles
+from rathaus.accounts.selectors import role_held
+from rathaus.core import sql
 from rathaus.core.revision import cached
 from rathaus.core.timezone import local_datetime, to_local
 
@@ -34,14 +36,14 @@ def access_enforcement(user: Any) -> bool:
     """Officers of the traffic enforcement (Verkehrsüberwachung)."""
     if not (user.is_active and user.is_staff):
         return False
-    return user.is_superuser or user.groups.filter(name=roles.TRAFFIC_ENFORCEMENT).exists()
+    return user.is_superuser or role_held(user, roles.TRAFFIC_ENFORCEMENT)
 
 
 def access_lookup_log(user: Any) -> bool:
     """The data-protection officer (and superusers): the log of the online lookups."""
     if not (user.is_active and user.is_staff):
         return False
-    return user.is_superuser or user.groups.filter(name=roles.DATA_PROTECTION_OFFICER).exists()
+    return user.is_superuser or role_held(user, roles.DATA_PROTECTION_OFFICER)
 
 
 # --- Zones ------------------------------------------------------------------------------------
@@ -170,6 +172,15 @@ class Reading:
         return bool(self.permits)
 
 
+# Written out (rathaus/core/sql.py): every online lookup runs it, and building the ORM query
+# cost more than PostgreSQL needs to answer it (docs/benchmarks.md, "Issue 17").
+_READINGS = (
+    "SELECT plate, kind, zone_id, valid_until, ends_on FROM parking_permits_permit"
+    " WHERE plate IN ({plates}) AND revoked_at IS NULL AND valid_from <= %s"
+    " AND valid_until >= %s"
+)
+
+
 def readings_lookup(
     plates: tuple[Plate, ...],
     *,
@@ -182,18 +193,14 @@ def readings_lookup(
     canonical = [plate.canonical for plate in plates]
     today = to_local(now).date()
     earliest = today - timedelta(days=facts.max_grace.days + 2)
-    rows = Permit.objects.filter(
-        plate__in=canonical,
-        revoked_at__isnull=True,
-        valid_from__lte=today,
-        valid_until__gte=earliest,
-    )
+    query = _READINGS.replace("{plates}", sql.placeholders(len(canonical)))
+    params: list[object] = [*canonical, today, earliest]
     if zone is not None:
-        rows = rows.filter(zone_id=zone.pk)
+        query += " AND zone_id = %s"
+        params.append(zone.pk)
     found: dict[str, list[PermitFound]] = {plate: [] for plate in canonical}
-    for plate, kind, zone_id, valid_until, ends_on in rows.order_by().values_list(
-        "plate", "kind", "zone_id", "valid_until", "ends_on"
-    ):
+    for plate, kind, zone_id, valid_until, ends_on in sql.rows(query, params):
+        valid_until, ends_on = sql.date_read(valid_until), sql.date_read(ends_on)
         permit_zone = facts.by_pk.get(zone_id)
         if permit_zone is None:
             continue

@@ -8,14 +8,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection, transaction
 
+from rathaus.core import sql
+from rathaus.core.revision import RevisionMoved, revision_unchanged
 from rathaus.core.timezone import to_local
 
 from ..plates import plate_check
 from . import selectors
-from .models import LookupLog, LookupTally
+from .models import LookupLog
 
 
 class LookupInvalid(ValueError):
@@ -87,30 +88,53 @@ def _hour(now: datetime) -> datetime:
 def lookup_record(
     *, officer: Any, plate: str, zone_id: int | None, allowed: bool, now: datetime
 ) -> None:
-    """One log row and one count in the hour's tally (an atomic increment; the first lookup
-    of an hour creates the row, and a racing second one increments what the first made)."""
-    hour = _hour(now)
-    with transaction.atomic():
-        LookupLog.objects.create(
-            officer=officer, plate=plate[:20], zone_id=zone_id, allowed=allowed, checked_at=now
-        )
-        if _tally_add(zone_id, hour, allowed):
-            return
-        try:
-            with transaction.atomic():
-                LookupTally.objects.create(
-                    zone_id=zone_id, hour=hour, lookups=1, allowed=int(allowed)
-                )
-        except IntegrityError:
-            _tally_add(zone_id, hour, allowed)
+    """One log row and one count in the hour's tally (the first lookup of an hour creates the
+    tally row, a racing second one adds to it: an upsert). Every online lookup runs this, so
+    it is written out: one statement on PostgreSQL (a data-modifying CTE, committed alone),
+    two in one transaction on SQLite. Under `revision_assumed` the log row is written only
+    while the configuration is the one the lookup used; RevisionMoved otherwise."""
+    log_values = [getattr(officer, "pk", None), plate[:20], zone_id, allowed, now]
+    tally_values = [zone_id, _hour(now), 1, int(allowed)]
+    condition = revision_unchanged()
+    where, extra = ("WHERE " + condition[0], condition[1]) if condition else ("", [])
+    conflict = _conflict(zone_id)
+    if connection.vendor == "postgresql":
+        query = _LOG_AND_TALLY.replace("{where}", where).replace("{conflict}", conflict)
+        written = sql.rows(query, [*log_values, *extra, _hour(now)])
+    else:
+        with transaction.atomic():
+            written = sql.rows(_LOG.replace("{where}", where), [*log_values, *extra])
+            if written:
+                sql.rows(_TALLY.replace("{conflict}", conflict), tally_values)
+    if not written:
+        raise RevisionMoved("the configuration changed while the plate was looked up")
 
 
-def _tally_add(zone_id: int | None, hour: datetime, allowed: bool) -> bool:
-    return bool(
-        LookupTally.objects.filter(zone_id=zone_id, hour=hour).update(
-            lookups=F("lookups") + 1, allowed=F("allowed") + int(allowed)
-        )
-    )
+_LOG = (
+    "INSERT INTO parking_enforcement_lookuplog (officer_id, plate, zone_id, allowed, checked_at)"
+    " SELECT %s, %s, %s, %s, %s {where} RETURNING id"
+)
+_TALLY = (
+    "INSERT INTO parking_enforcement_lookuptally (zone_id, hour, lookups, allowed)"
+    " VALUES (%s, %s, %s, %s) ON CONFLICT {conflict} DO UPDATE SET"
+    " lookups = parking_enforcement_lookuptally.lookups + 1,"
+    " allowed = parking_enforcement_lookuptally.allowed + excluded.allowed RETURNING id"
+)
+_LOG_AND_TALLY = (
+    "WITH logged AS ("
+    "INSERT INTO parking_enforcement_lookuplog (officer_id, plate, zone_id, allowed, checked_at)"
+    " SELECT %s, %s, %s, %s, %s {where} RETURNING zone_id, allowed"
+    ") INSERT INTO parking_enforcement_lookuptally (zone_id, hour, lookups, allowed)"
+    " SELECT zone_id, %s, 1, CASE WHEN allowed THEN 1 ELSE 0 END FROM logged"
+    " ON CONFLICT {conflict} DO UPDATE SET"
+    " lookups = parking_enforcement_lookuptally.lookups + 1,"
+    " allowed = parking_enforcement_lookuptally.allowed + excluded.allowed RETURNING id"
+)
+
+
+def _conflict(zone_id: int | None) -> str:
+    # the two unique constraints of LookupTally (NULLs are distinct in the first one)
+    return "(zone_id, hour)" if zone_id is not None else "(hour) WHERE zone_id IS NULL"
 
 
 def lookups_delete_old(*, now: datetime) -> int:
