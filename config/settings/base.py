@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "rathaus.core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+# Django's database sessions, the per-request read written out (rathaus/core/sessions.py).
+SESSION_ENGINE = "rathaus.core.sessions"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins
     "django.contrib.auth.backends.ModelBackend",
