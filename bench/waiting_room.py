@@ -4,8 +4,9 @@
                                     [--counters 20] [--record] [--smoke]
 
 The application runs as `make serve` runs it: gunicorn for the pages and the live server
-(uvicorn, Server-Sent Events) on PORT + 1, on a fresh PostgreSQL database. Then, for
-`--seconds`:
+(uvicorn, Server-Sent Events) on PORT + 1, on a fresh PostgreSQL database. The displays and
+phones connect first (the time until all hold their stream is reported); then the counters
+open, and for about `--seconds`:
 
 - **counters** (until five seconds before the end): 20 clerks, threads of this process with
   a database connection each, call the next number, start, and finish after 20–60 s (a real
@@ -93,15 +94,22 @@ def world(counters: int):
 
 
 class Morning:
-    def __init__(self, location, desks, deadline: float) -> None:
+    """The counters and the ticket machine; they wait until `open` (every follower connected)."""
+
+    def __init__(self, location, desks) -> None:
         self.location = location
         self.desks = desks
-        self.deadline = deadline
+        self.deadline = 0.0
+        self.begin = threading.Event()
         self.called_at: dict[str, float] = {}  # number -> when call_next returned
         self.calls = 0
         self.tickets = 0
         self.errors: list[str] = []
         self.lock = threading.Lock()
+
+    def open(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.begin.set()
 
     def pause(self, seconds: float) -> bool:
         """Sleep, but not past the end of the morning; whether the morning goes on."""
@@ -116,6 +124,7 @@ class Morning:
         from rathaus.appointments.queue.services import ticket_issue
 
         try:
+            self.begin.wait()
             while time.monotonic() < self.deadline:
                 waiting = Ticket.objects.filter(
                     location=self.location, status=TicketStatus.WAITING
@@ -137,6 +146,7 @@ class Morning:
 
         chance = random.Random(seed)
         try:
+            self.begin.wait()
             self.pause(chance.uniform(0, 5))  # the counters do not open in one instant
             while time.monotonic() < self.deadline:
                 ticket = call_next(desk)
@@ -174,6 +184,7 @@ class Follower:
         self.reconnects = 0
         self.on_event = on_event
         self.places_seen = 0
+        self.connected = False
 
     async def run(self, deadline: float) -> None:
         while time.monotonic() < deadline:
@@ -196,6 +207,11 @@ class Follower:
             head = await reader.readuntil(b"\r\n\r\n")
             if b" 200 " not in head.split(b"\r\n", 1)[0]:
                 raise OSError("stream refused")
+            if not self.connected:
+                self.connected = True
+                if CONNECTED is not None:  # a phone process: tell the bench's main process
+                    with CONNECTED.get_lock():
+                        CONNECTED.value += 1
             chunked = b"chunked" in head.lower()
             buffer = b""
             while time.monotonic() < deadline:
@@ -326,6 +342,15 @@ def live_server_pids() -> list[int]:
 # --- the run -----------------------------------------------------------------------------
 
 
+CONNECTED = None  # in a phones process: the count of phones connected, shared with the main one
+CONNECT_BUDGET = 30.0  # seconds for every follower to connect before the first call
+
+
+def _phones_share(counter) -> None:
+    global CONNECTED
+    CONNECTED = counter
+
+
 def phones_run(port: int, channel: str, after: int, count: int, seconds: float) -> list[dict]:
     """A process of its own holding `count` phones' streams (phones are devices of their own:
     their parsing must not hold up the displays' loop). What each phone saw."""
@@ -352,15 +377,18 @@ def phones_run(port: int, channel: str, after: int, count: int, seconds: float) 
 
 
 async def follow(args, server: Server, morning: Morning, channel: str, after: int) -> dict:
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     live_port = server.port + 1
-    deadline = time.monotonic() + args.seconds
+    started = time.monotonic()
+    deadline = started + CONNECT_BUDGET + args.seconds
     displays = [Display(server.port, morning.location.slug, morning) for _ in range(args.displays)]
     followers = [Follower(live_port, channel, after, d.on_event, first=True) for d in displays]
     memory: list[tuple[float, int, int]] = []
     processes = 2
-    pool = ProcessPoolExecutor(processes)
+    connected = multiprocessing.Value("i", 0)
+    pool = ProcessPoolExecutor(processes, initializer=_phones_share, initargs=(connected,))
     loop = asyncio.get_running_loop()
     share = -(-args.phones // processes)
     phone_jobs = [
@@ -390,11 +418,32 @@ async def follow(args, server: Server, morning: Morning, channel: str, after: in
             await asyncio.sleep(10)
 
     tasks = [asyncio.create_task(f.run(deadline)) for f in followers]
+    # The morning begins when every follower holds its stream (a reconnect storm is another
+    # question than the steady state the target is about); the writes stop five seconds
+    # before the followers do, so that every event published has had time to arrive.
+    everyone = len(followers) + args.phones
+    while time.monotonic() < started + CONNECT_BUDGET:
+        if connected.value + sum(f.connected for f in followers) >= everyone:
+            break
+        await asyncio.sleep(0.1)
+    connect_seconds = time.monotonic() - started
+    log(
+        f"{connected.value + sum(f.connected for f in followers):,} of {everyone:,} followers "
+        f"connected after {connect_seconds:.1f} s; the counters open"
+    )
+    morning.open(deadline - 5)
     tasks.append(asyncio.create_task(sample_memory()))
     await asyncio.gather(*tasks)
     phones = [phone for job in phone_jobs for phone in await job]
     pool.shutdown()
-    return {"displays": displays, "followers": followers, "phones": phones, "memory": memory}
+    return {
+        "displays": displays,
+        "followers": followers,
+        "phones": phones,
+        "memory": memory,
+        "connect_seconds": connect_seconds,
+        "morning_seconds": deadline - 5 - (started + connect_seconds),
+    }
 
 
 def main() -> int:
@@ -429,9 +478,7 @@ def main() -> int:
         location, desks = world(args.counters)
         channel = live_channel(location.pk)
         after = live_last_id(channel)
-        # The writes stop five seconds before the followers do, so that every event
-        # published has had time to arrive everywhere.
-        morning = Morning(location, desks, time.monotonic() + args.seconds - 5)
+        morning = Morning(location, desks)
         threads = [threading.Thread(target=morning.ticket_machine, daemon=True)]
         threads += [
             threading.Thread(target=morning.clerk, args=(desk, n), daemon=True)
@@ -481,6 +528,8 @@ def main() -> int:
         "event_ms": {str(q): percentile(heard, q) for q in (0.5, 0.95, 0.99)},
         "display_reads_failed": sum(d.failed_reads for d in result["displays"]),
         "reconnects": reconnects,
+        "connect_seconds": round(result["connect_seconds"], 1),
+        "morning_seconds": round(result["morning_seconds"]),
         "memory_kib": [(round(t), web, live) for t, web, live in memory],
     }
     log(json.dumps({k: v for k, v in figures.items() if k != "memory_kib"}))
@@ -517,8 +566,10 @@ def main() -> int:
                 f"### Run {time.strftime('%Y-%m-%d %H:%M')} — "
                 f"{machine_line(postgres_version(url))}",
                 "",
-                f"{args.counters} counters, {args.displays} displays, {args.phones} phones, "
-                f"{args.seconds:.0f} s: {morning.calls:,} calls, {morning.tickets:,} tickets, "
+                f"{args.counters} counters, {args.displays} displays, {args.phones} phones "
+                f"(all connected after {result['connect_seconds']:.1f} s, then the counters "
+                f"opened for {result['morning_seconds']:.0f} s): {morning.calls:,} calls, "
+                f"{morning.tickets:,} tickets, "
                 f"{len(published):,} events. Call → display (commit of the call to a display "
                 f"having read it): p50 **{p[0.5]:.0f} ms**, p95 {p[0.95]:.0f} ms, p99 "
                 f"**{p[0.99]:.0f} ms**, max {max(latencies or [0]):.0f} ms over "
