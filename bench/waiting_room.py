@@ -262,16 +262,15 @@ class Follower:
 
 
 class Display:
-    """A call display: it shows the state each event carries (`stand.json` otherwise)."""
+    """A call display: it shows the state each event carries (`stand.json` otherwise). It
+    notes when it first showed each number, and when the stream first named it as called;
+    the latencies are taken against the calls' times after the run."""
 
-    def __init__(self, web_port: int, slug: str, morning: Morning) -> None:
+    def __init__(self, web_port: int, slug: str) -> None:
         self.web_port = web_port
         self.path = f"/buergerbuero/anzeige/{slug}/stand.json"
-        self.morning = morning
-        self.seen: set[str] = set()
-        self.latencies: list[float] = []
-        self.heard: set[str] = set()  # numbers whose call the stream's place table showed
-        self.event_latencies: list[float] = []
+        self.shown: dict[str, float] = {}  # number -> when the display first showed it
+        self.heard: dict[str, float] = {}  # number -> when the stream first named it called
         self.failed_reads = 0
         self.reading = False
         self.again = False
@@ -279,10 +278,7 @@ class Display:
     async def on_event(self, data) -> None:
         now = time.time()
         for number in (data or {}).get("called", {}):
-            called = self.morning.called_at.get(number)
-            if called is not None and number not in self.heard:
-                self.heard.add(number)
-                self.event_latencies.append((now - called) * 1000)
+            self.heard.setdefault(number, now)
         if "display" in (data or {}):
             self._shown(data["display"], now)
             return
@@ -308,13 +304,7 @@ class Display:
 
     def _shown(self, state, now: float) -> None:
         for call in state.get("calls", []):
-            number = call["number"]
-            if number in self.seen:
-                continue
-            called = self.morning.called_at.get(number)
-            if called is not None:
-                self.seen.add(number)
-                self.latencies.append((now - called) * 1000)
+            self.shown.setdefault(call["number"], now)
 
 
 # --- memory ------------------------------------------------------------------------------
@@ -342,7 +332,7 @@ def live_server_pids() -> list[int]:
 # --- the run -----------------------------------------------------------------------------
 
 
-CONNECTED = None  # in a phones process: the count of phones connected, shared with the main one
+CONNECTED = None  # in a follower process: the count of streams held, shared with the main one
 CONNECT_BUDGET = 30.0  # seconds for every follower to connect before the first call
 
 
@@ -351,12 +341,46 @@ def _phones_share(counter) -> None:
     CONNECTED = counter
 
 
-def phones_run(port: int, channel: str, after: int, count: int, seconds: float) -> list[dict]:
+def _follower_seen(follower: Follower) -> dict:
+    return {
+        "ids": follower.ids,
+        "duplicates": follower.duplicates + follower.out_of_order,
+        "reconnects": follower.reconnects,
+        "places_seen": follower.places_seen,
+    }
+
+
+def displays_run(
+    web_port: int, live_port: int, slug: str, channel: str, after: int, count: int, deadline: float
+) -> list[dict]:
+    """A process of its own for the call displays (devices of their own, like the phones:
+    neither the phones' parsing nor the clerks' threads may hold up their loop). What each
+    display saw and showed, with wall-clock times."""
+
+    async def run() -> list[tuple[Display, Follower]]:
+        pairs = []
+        for _ in range(count):
+            display = Display(web_port, slug)
+            pairs.append((display, Follower(live_port, channel, after, display.on_event, True)))
+        await asyncio.gather(*(follower.run(deadline) for _, follower in pairs))
+        return pairs
+
+    return [
+        {
+            **_follower_seen(follower),
+            "shown": display.shown,
+            "heard": display.heard,
+            "failed_reads": display.failed_reads,
+        }
+        for display, follower in asyncio.run(run())
+    ]
+
+
+def phones_run(port: int, channel: str, after: int, count: int, deadline: float) -> list[dict]:
     """A process of its own holding `count` phones' streams (phones are devices of their own:
     their parsing must not hold up the displays' loop). What each phone saw."""
 
     async def run() -> list[Follower]:
-        deadline = time.monotonic() + seconds
         phones = [Follower(port, channel, after) for _ in range(count)]
         tasks = []
         for index in range(0, count, 100):  # the phones arrive over a few seconds
@@ -365,15 +389,7 @@ def phones_run(port: int, channel: str, after: int, count: int, seconds: float) 
         await asyncio.gather(*tasks)
         return phones
 
-    return [
-        {
-            "ids": p.ids,
-            "duplicates": p.duplicates + p.out_of_order,
-            "reconnects": p.reconnects,
-            "places_seen": p.places_seen,
-        }
-        for p in asyncio.run(run())
-    ]
+    return [_follower_seen(phone) for phone in asyncio.run(run())]
 
 
 async def follow(args, server: Server, morning: Morning, channel: str, after: int) -> dict:
@@ -383,13 +399,15 @@ async def follow(args, server: Server, morning: Morning, channel: str, after: in
     live_port = server.port + 1
     started = time.monotonic()
     deadline = started + CONNECT_BUDGET + args.seconds
-    displays = [Display(server.port, morning.location.slug, morning) for _ in range(args.displays)]
-    followers = [Follower(live_port, channel, after, d.on_event, first=True) for d in displays]
     memory: list[tuple[float, int, int]] = []
-    processes = 2
+    processes = 2  # for the phones; the displays have a third
     connected = multiprocessing.Value("i", 0)
-    pool = ProcessPoolExecutor(processes, initializer=_phones_share, initargs=(connected,))
+    pool = ProcessPoolExecutor(processes + 1, initializer=_phones_share, initargs=(connected,))
     loop = asyncio.get_running_loop()
+    slug = morning.location.slug
+    display_job = loop.run_in_executor(
+        pool, displays_run, server.port, live_port, slug, channel, after, args.displays, deadline
+    )
     share = -(-args.phones // processes)
     phone_jobs = [
         loop.run_in_executor(
@@ -399,7 +417,7 @@ async def follow(args, server: Server, morning: Morning, channel: str, after: in
             channel,
             after,
             min(share, args.phones - n * share),
-            args.seconds,
+            deadline,
         )
         for n in range(processes)
         if args.phones - n * share > 0
@@ -417,28 +435,24 @@ async def follow(args, server: Server, morning: Morning, channel: str, after: in
             )
             await asyncio.sleep(10)
 
-    tasks = [asyncio.create_task(f.run(deadline)) for f in followers]
     # The morning begins when every follower holds its stream (a reconnect storm is another
     # question than the steady state the target is about); the writes stop five seconds
     # before the followers do, so that every event published has had time to arrive.
-    everyone = len(followers) + args.phones
-    while time.monotonic() < started + CONNECT_BUDGET:
-        if connected.value + sum(f.connected for f in followers) >= everyone:
-            break
+    everyone = args.displays + args.phones
+    while time.monotonic() < started + CONNECT_BUDGET and connected.value < everyone:
         await asyncio.sleep(0.1)
     connect_seconds = time.monotonic() - started
     log(
-        f"{connected.value + sum(f.connected for f in followers):,} of {everyone:,} followers "
-        f"connected after {connect_seconds:.1f} s; the counters open"
+        f"{connected.value:,} of {everyone:,} followers connected after {connect_seconds:.1f} s;"
+        " the counters open"
     )
     morning.open(deadline - 5)
-    tasks.append(asyncio.create_task(sample_memory()))
-    await asyncio.gather(*tasks)
+    await sample_memory()
+    displays = await display_job
     phones = [phone for job in phone_jobs for phone in await job]
     pool.shutdown()
     return {
         "displays": displays,
-        "followers": followers,
         "phones": phones,
         "memory": memory,
         "connect_seconds": connect_seconds,
@@ -499,17 +513,27 @@ def main() -> int:
     finally:
         server.stop()
 
-    latencies = [ms for d in result["displays"] for ms in d.latencies]
-    heard = [ms for d in result["displays"] for ms in d.event_latencies]
+    called = morning.called_at
+    displays = result["displays"]
+    latencies = [
+        (seen - called[number]) * 1000
+        for d in displays
+        for number, seen in d["shown"].items()
+        if number in called
+    ]
+    heard = [
+        (seen - called[number]) * 1000
+        for d in displays
+        for number, seen in d["heard"].items()
+        if number in called
+    ]
+    followers = displays + result["phones"]
     phones = result["phones"]
-    displays = result["followers"]
-    everyone = len(displays) + len(phones)
+    everyone = len(followers)
     expected = set(published)
-    lost = sum(len(expected - set(f.ids)) for f in displays)
-    lost += sum(len(expected - set(p["ids"])) for p in phones)
-    duplicates = sum(f.duplicates + f.out_of_order for f in displays)
-    duplicates += sum(p["duplicates"] for p in phones)
-    reconnects = sum(f.reconnects for f in displays) + sum(p["reconnects"] for p in phones)
+    lost = sum(len(expected - set(f["ids"])) for f in followers)
+    duplicates = sum(f["duplicates"] for f in followers)
+    reconnects = sum(f["reconnects"] for f in followers)
     memory = result["memory"]
     second = [m for m in memory if 60 <= m[0] < 120] or memory[:2]
     last = [m for m in memory if m[0] >= memory[-1][0] - 60] if memory else []
@@ -526,7 +550,7 @@ def main() -> int:
         "events": len(published),
         "latency_ms": {**{str(k): v for k, v in p.items()}, "max": max(latencies or [0])},
         "event_ms": {str(q): percentile(heard, q) for q in (0.5, 0.95, 0.99)},
-        "display_reads_failed": sum(d.failed_reads for d in result["displays"]),
+        "display_reads_failed": sum(d["failed_reads"] for d in displays),
         "reconnects": reconnects,
         "connect_seconds": round(result["connect_seconds"], 1),
         "morning_seconds": round(result["morning_seconds"]),

@@ -22,7 +22,7 @@ WORST_DAYS = [
 ]
 
 
-def run(clock: str, arguments: list[str]) -> tuple[str, int, str]:
+def run(clock: str, arguments: list[str]) -> tuple[str, int, str, str]:
     env = {
         **os.environ,
         "RATHAUS_TEST_CLOCK": clock,
@@ -33,7 +33,9 @@ def run(clock: str, arguments: list[str]) -> tuple[str, int, str]:
     done = subprocess.run(  # noqa: S603 - our own interpreter and arguments
         [*command, "-p", "no:randomly", *arguments], env=env, capture_output=True, text=True
     )
-    return clock, done.returncode, done.stdout + done.stderr
+    # pytest's summary is the last line of its standard output; what servers that tests start
+    # print to standard error (a killed subprocess's traceback) follows it only in the report
+    return clock, done.returncode, done.stdout + done.stderr, done.stdout
 
 
 def main() -> int:
@@ -45,8 +47,8 @@ def main() -> int:
     clocks = arguments or WORST_DAYS
     failed = 0
     with ThreadPoolExecutor(max_workers=2) as pool:
-        for clock, code, output in pool.map(lambda c: run(c, extra), clocks):
-            lines = output.rstrip().splitlines()
+        for clock, code, output, summary in pool.map(lambda c: run(c, extra), clocks):
+            lines = summary.rstrip().splitlines()
             print(f"[clock {clock}] {lines[-1] if lines else '(no output)'}", flush=True)
             if code != 0:
                 failed += 1
