@@ -186,15 +186,15 @@ class Follower:
         self.places_seen = 0
         self.connected = False
 
-    async def run(self, deadline: float) -> None:
-        while time.monotonic() < deadline:
+    async def run(self) -> None:
+        while time.monotonic() < until():
             with contextlib.suppress(OSError, asyncio.IncompleteReadError, TimeoutError):
-                await self._stream(deadline)
-            if time.monotonic() < deadline:
+                await self._stream()
+            if time.monotonic() < until():
                 self.reconnects += 1
                 await asyncio.sleep(0.5)
 
-    async def _stream(self, deadline: float) -> None:
+    async def _stream(self) -> None:
         reader, writer = await asyncio.open_connection(HOST, self.port)
         try:
             request = (
@@ -214,8 +214,8 @@ class Follower:
                         CONNECTED.value += 1
             chunked = b"chunked" in head.lower()
             buffer = b""
-            while time.monotonic() < deadline:
-                remaining = max(0.1, deadline - time.monotonic())
+            while time.monotonic() < until():
+                remaining = max(0.1, until() - time.monotonic())
                 async with asyncio.timeout(min(remaining, 30)):
                     if chunked:
                         size_line = await reader.readline()
@@ -332,13 +332,21 @@ def live_server_pids() -> list[int]:
 # --- the run -----------------------------------------------------------------------------
 
 
-CONNECTED = None  # in a follower process: the count of streams held, shared with the main one
+# Shared by the main process with the follower processes: how many streams are held, and when
+# the followers stop (set once the counters open: `--seconds` later).
+CONNECTED = None
+DEADLINE = None
 CONNECT_BUDGET = 30.0  # seconds for every follower to connect before the first call
 
 
-def _phones_share(counter) -> None:
-    global CONNECTED
-    CONNECTED = counter
+def _followers_share(counter, deadline) -> None:
+    global CONNECTED, DEADLINE
+    CONNECTED, DEADLINE = counter, deadline
+
+
+def until() -> float:
+    """When the followers stop (time.monotonic(), the same clock in every process)."""
+    return DEADLINE.value if DEADLINE is not None else 0.0
 
 
 def _follower_seen(follower: Follower) -> dict:
@@ -351,7 +359,7 @@ def _follower_seen(follower: Follower) -> dict:
 
 
 def displays_run(
-    web_port: int, live_port: int, slug: str, channel: str, after: int, count: int, deadline: float
+    web_port: int, live_port: int, slug: str, channel: str, after: int, count: int
 ) -> list[dict]:
     """A process of its own for the call displays (devices of their own, like the phones:
     neither the phones' parsing nor the clerks' threads may hold up their loop). What each
@@ -362,7 +370,7 @@ def displays_run(
         for _ in range(count):
             display = Display(web_port, slug)
             pairs.append((display, Follower(live_port, channel, after, display.on_event, True)))
-        await asyncio.gather(*(follower.run(deadline) for _, follower in pairs))
+        await asyncio.gather(*(follower.run() for _, follower in pairs))
         return pairs
 
     return [
@@ -376,7 +384,7 @@ def displays_run(
     ]
 
 
-def phones_run(port: int, channel: str, after: int, count: int, deadline: float) -> list[dict]:
+def phones_run(port: int, channel: str, after: int, count: int) -> list[dict]:
     """A process of its own holding `count` phones' streams (phones are devices of their own:
     their parsing must not hold up the displays' loop). What each phone saw."""
 
@@ -384,7 +392,7 @@ def phones_run(port: int, channel: str, after: int, count: int, deadline: float)
         phones = [Follower(port, channel, after) for _ in range(count)]
         tasks = []
         for index in range(0, count, 100):  # the phones arrive over a few seconds
-            tasks += [asyncio.create_task(p.run(deadline)) for p in phones[index : index + 100]]
+            tasks += [asyncio.create_task(p.run()) for p in phones[index : index + 100]]
             await asyncio.sleep(0.2)
         await asyncio.gather(*tasks)
         return phones
@@ -398,15 +406,18 @@ async def follow(args, server: Server, morning: Morning, channel: str, after: in
 
     live_port = server.port + 1
     started = time.monotonic()
-    deadline = started + CONNECT_BUDGET + args.seconds
     memory: list[tuple[float, int, int]] = []
     processes = 2  # for the phones; the displays have a third
     connected = multiprocessing.Value("i", 0)
-    pool = ProcessPoolExecutor(processes + 1, initializer=_phones_share, initargs=(connected,))
+    deadline = multiprocessing.Value("d", started + CONNECT_BUDGET + args.seconds)
+    _followers_share(connected, deadline)
+    pool = ProcessPoolExecutor(
+        processes + 1, initializer=_followers_share, initargs=(connected, deadline)
+    )
     loop = asyncio.get_running_loop()
     slug = morning.location.slug
     display_job = loop.run_in_executor(
-        pool, displays_run, server.port, live_port, slug, channel, after, args.displays, deadline
+        pool, displays_run, server.port, live_port, slug, channel, after, args.displays
     )
     share = -(-args.phones // processes)
     phone_jobs = [
@@ -417,7 +428,6 @@ async def follow(args, server: Server, morning: Morning, channel: str, after: in
             channel,
             after,
             min(share, args.phones - n * share),
-            deadline,
         )
         for n in range(processes)
         if args.phones - n * share > 0
@@ -425,7 +435,7 @@ async def follow(args, server: Server, morning: Morning, channel: str, after: in
 
     async def sample_memory() -> None:
         started = time.monotonic()
-        while time.monotonic() < deadline:
+        while time.monotonic() < until():
             memory.append(
                 (
                     time.monotonic() - started,
@@ -446,7 +456,8 @@ async def follow(args, server: Server, morning: Morning, channel: str, after: in
         f"{connected.value:,} of {everyone:,} followers connected after {connect_seconds:.1f} s;"
         " the counters open"
     )
-    morning.open(deadline - 5)
+    deadline.value = time.monotonic() + args.seconds
+    morning.open(deadline.value - 5)
     await sample_memory()
     displays = await display_job
     phones = [phone for job in phone_jobs for phone in await job]
@@ -456,7 +467,7 @@ async def follow(args, server: Server, morning: Morning, channel: str, after: in
         "phones": phones,
         "memory": memory,
         "connect_seconds": connect_seconds,
-        "morning_seconds": deadline - 5 - (started + connect_seconds),
+        "morning_seconds": args.seconds - 5,
     }
 
 
