@@ -102,34 +102,55 @@ def _needed(ticket: Ticket) -> set[int]:
     return {need.service_id for need in ticket.needs.all()}
 
 
-def estimates(location: Location, now: datetime) -> dict[int, Estimate]:
-    """The estimate of every waiting ticket of the location's day."""
-    queue = _rules(location)
+@dataclass
+class Floor:
+    """What the estimates read of a location's day, read once for everything that a live
+    event carries (the place table and the display's waiting time)."""
+
+    queue: Queue
+    tickets: list[Ticket]  # the day's, with their counter and needs
+    counters: list[tuple[Counter, set[int]]]  # open, with the service ids they offer
+    known: dict[int, Duration]  # durations read so far
+
+
+def floor_read(location: Location, now: datetime) -> Floor:
     day = now.astimezone(BERLIN).date()
-    tickets = Ticket.objects.filter(location=location, day=day).prefetch_related("needs__service")
+    tickets = list(
+        Ticket.objects.filter(location=location, day=day)
+        .select_related("counter")
+        .prefetch_related("needs__service")
+    )
+    return Floor(_rules(location), tickets, _open_counters(location, now), {})
+
+
+def estimates(location: Location, now: datetime, floor: Floor | None = None) -> dict[int, Estimate]:
+    """The estimate of every waiting ticket of the location's day.
+
+    Read with every event of the live channel, so what is asked of each pair of tickets is
+    worked out once per ticket: the counters that may serve it and its work. What stays
+    quadratic is one set intersection per pair."""
+    floor = floor or floor_read(location, now)
+    queue, tickets, counters, known = floor.queue, floor.tickets, floor.counters, floor.known
     waiting = in_order([t for t in tickets if t.status == TicketStatus.WAITING], now, queue)
     busy = [t for t in tickets if t.status in AT_COUNTER]
-    counters = _open_counters(location, now)
-    known: dict[int, Duration] = {}
     lead = timedelta(minutes=queue.due_lead_minutes)
+    servers = {
+        t.pk: frozenset(c.pk for c, offered in counters if may_serve(c, offered, t, _needed(t)))
+        for t in waiting
+    }
+    work_of = {t.pk: _work(t, known, now) for t in waiting}
+    remaining_at: dict[int | None, float] = {}
+    for t in busy:
+        remaining_at[t.counter_id] = remaining_at.get(t.counter_id, 0.0) + _remaining(t, known, now)
     result: dict[int, Estimate] = {}
     for index, ticket in enumerate(waiting):
-        able = [
-            (c, offered)
-            for c, offered in counters
-            if may_serve(c, offered, ticket, _needed(ticket))
-        ]
+        able = servers[ticket.pk]
         if not able:
             result[ticket.pk] = Estimate(ticket.pk, 0, 0, None)
             continue
-        able_ids = {c.pk for c, _offered in able}
-        before = [
-            other
-            for other in waiting[:index]
-            if any(may_serve(c, offered, other, _needed(other)) for c, offered in able)
-        ]
-        work = sum(_work(other, known, now) for other in before)
-        work += sum(_remaining(t, known, now) for t in busy if t.counter_id in able_ids)
+        before = [other for other in waiting[:index] if servers[other.pk] & able]
+        work = sum(work_of[other.pk] for other in before)
+        work += sum(remaining_at.get(counter_id, 0.0) for counter_id in able)
         minutes = work / len(able)
         if ticket.due_at is not None and not ticket.urgent:
             minutes = max(minutes, (ticket.due_at - lead - now).total_seconds() / 60)
@@ -137,20 +158,15 @@ def estimates(location: Location, now: datetime) -> dict[int, Estimate]:
     return result
 
 
-def walk_in_wait(location: Location, now: datetime) -> float | None:
+def walk_in_wait(location: Location, now: datetime, floor: Floor | None = None) -> float | None:
     """What a walk-in taking a ticket now would wait for (every open counter, every ticket
     due by now ahead of it), for the display's "waiting time without appointment"."""
-    queue = _rules(location)
-    counters = _open_counters(location, now)
+    floor = floor or floor_read(location, now)
+    queue, counters, known = floor.queue, floor.counters, floor.known
     if not counters:
         return None
-    day = now.astimezone(BERLIN).date()
-    tickets = list(
-        Ticket.objects.filter(
-            location=location, day=day, status__in=[TicketStatus.WAITING, *AT_COUNTER]
-        ).prefetch_related("needs__service")
-    )
-    known: dict[int, Duration] = {}
+    present = {TicketStatus.WAITING, *AT_COUNTER}
+    tickets = [t for t in floor.tickets if t.status in present]
     lead = timedelta(minutes=queue.due_lead_minutes)
     work = 0.0
     for ticket in tickets:

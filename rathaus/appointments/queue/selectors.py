@@ -16,7 +16,7 @@ from rathaus.appointments.models import Location, Service
 from rathaus.core.timezone import BERLIN
 
 from .constants import AT_COUNTER, DRIFT_PERCENT, TicketStatus
-from .estimates import Duration, duration, estimates, walk_in_wait
+from .estimates import Duration, Floor, duration, estimates, floor_read, walk_in_wait
 from .models import Call, Ticket
 from .speech import announcement_key
 
@@ -43,22 +43,28 @@ def _line(call: Call) -> CallLine:
     return CallLine(call.pk, call.ticket.number, call.counter.name, call.kind, call.called_at)
 
 
-def queue_state(location: Location, now: datetime, *, since: int = 0, last: int = 10) -> QueueState:
-    """Waiting count, the current calls, and at most `last` calls with an id above `since`."""
+def queue_state(
+    location: Location,
+    now: datetime,
+    *,
+    since: int = 0,
+    last: int = 10,
+    floor: Floor | None = None,
+) -> QueueState:
+    """Waiting count, the current calls, and at most `last` calls with an id above `since`.
+    `floor`: the day's tickets and counters when the caller has read them already."""
     day = now.astimezone(BERLIN).date()
-    tickets = Ticket.objects.filter(location=location, day=day)
-    waiting = tickets.filter(status=TicketStatus.WAITING).count()
-    current = []
-    for ticket in tickets.filter(status__in=AT_COUNTER).select_related("counter"):
-        call = (
-            Call.objects.filter(ticket=ticket)
-            .select_related("ticket", "counter")
-            .order_by("-pk")
-            .first()
-        )
-        if call is not None:
-            current.append(_line(call))
-    current.sort(key=lambda line: line.counter)
+    floor = floor or floor_read(location, now)
+    waiting = sum(1 for t in floor.tickets if t.status == TicketStatus.WAITING)
+    at_counter = [t.pk for t in floor.tickets if t.status in AT_COUNTER]
+    newest: dict[int, Call] = {}  # each ticket at a counter: its newest call
+    for call in (
+        Call.objects.filter(ticket_id__in=at_counter)
+        .select_related("ticket", "counter")
+        .order_by("ticket_id", "-pk")
+    ):
+        newest.setdefault(call.ticket_id, call)
+    current = sorted((_line(call) for call in newest.values()), key=lambda line: line.counter)
     recent = list(
         Call.objects.filter(location=location, pk__gt=since, ticket__day=day)
         .select_related("ticket", "counter")
@@ -70,7 +76,7 @@ def queue_state(location: Location, now: datetime, *, since: int = 0, last: int 
         current=current,
         calls=[_line(call) for call in reversed(recent)],
         last_call_id=last_id.first() or since,
-        walk_in_minutes=walk_in_wait(location, now),
+        walk_in_minutes=walk_in_wait(location, now, floor),
     )
 
 
@@ -140,16 +146,12 @@ def queue_public_view(channel: str) -> dict[str, object]:
     if location is None:
         return {}
     now = timezone.now()
-    tickets = (
-        Ticket.objects.filter(
-            location=location,
-            day=now.astimezone(BERLIN).date(),
-            status__in=[TicketStatus.WAITING, *AT_COUNTER],
-        )
-        .select_related("counter")
-        .order_by("letter", "sequence")
+    floor = floor_read(location, now)  # one read of the day for the table and the display
+    present = {TicketStatus.WAITING, *AT_COUNTER}
+    tickets = sorted(
+        (t for t in floor.tickets if t.status in present), key=lambda t: (t.letter, t.sequence)
     )
-    known = estimates(location, now)
+    known = estimates(location, now, floor)
     waiting: dict[str, list[int | None]] = {}
     called: dict[str, list[str]] = {}
     for ticket in tickets:
@@ -166,7 +168,8 @@ def queue_public_view(channel: str) -> dict[str, object]:
                 minutes_shown(estimate.minutes),
             ]
     # the displays show the event's state: no read of their own either
-    return {"waiting": waiting, "called": called, "display": display_payload(location, now)}
+    display = display_payload(location, now, floor)
+    return {"waiting": waiting, "called": called, "display": display}
 
 
 # --- The call display ---------------------------------------------------------------------
@@ -189,9 +192,11 @@ def _audio_url(location: Location, line: CallLine, languages: tuple[str, ...]) -
     return reverse("queue_display:audio", args=[location.slug, key])
 
 
-def display_payload(location: Location, now: datetime) -> dict[str, Any]:
+def display_payload(
+    location: Location, now: datetime, floor: Floor | None = None
+) -> dict[str, Any]:
     """What a call display shows (`stand.json`, and with every event of the live channel)."""
-    state = queue_state(location, now, last=LAST_CALLS)
+    state = queue_state(location, now, last=LAST_CALLS, floor=floor)
     languages = announce_languages(location)
     minutes = state.walk_in_minutes
     return {
