@@ -87,3 +87,32 @@ def test_the_channel_shows_each_number_with_its_place_and_each_call_with_its_cou
         ]
     assert queue_public_view("queue.999999") == {}
     assert queue_public_view("queue.not-a-location") == {}
+
+
+def test_the_channels_view_reads_as_many_statements_for_every_counter_busy_as_for_one(o):
+    """Read with every event for a thousand followers: no statement per counter or ticket."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rathaus.appointments.queue.selectors import queue_public_view
+
+    channel = live_channel(o.location.pk)
+
+    def statements() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            queue_public_view(channel)
+        return len(queries.captured_queries)
+
+    assert len(o.counters) >= 2
+    with time_machine.travel(at(8), tick=False):
+        for _ in range(2 * len(o.counters)):
+            ticket_issue(location=o.location, services=["anmeldung"], now=at(8))
+        counter_open(o.counters[0], at(8))
+        call_next(o.counters[0], at(8))
+        one_busy = statements()
+        for counter in o.counters[1:]:
+            counter_open(counter, at(8))
+            call_next(counter, at(8))
+        every_busy = statements()
+    assert every_busy == one_busy
+    assert every_busy <= 12
