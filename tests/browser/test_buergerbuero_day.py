@@ -1,8 +1,8 @@
 """A morning in the Bürgerbüro end to end in a real browser: two citizens with an appointment
 check in at the kiosk (one scans the QR code of her e-mail with the kiosk's scanner, one types
-name and date of birth), a third draws a walk-in number; a clerk calls, serves and finishes,
-calls a number three times that nobody answers (a no-show), and the call display shows every
-call; then the waiting-room statistics show the day and the drift report offers to take the
+name and date of birth), a third draws a walk-in number and follows her place on her phone; a
+clerk calls, serves and finishes, calls a number three times that nobody answers (a no-show),
+and the call display shows every call; then the waiting-room statistics show the day and the drift report offers to take the
 measured duration over, which one click does. axe-core finds nothing on the way.
 
 The clock stands on a working Monday a week or more ahead, 09:02 (it ticks on from there):
@@ -19,6 +19,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from rathaus.appointments.bootstrap import citizen_office_load
@@ -27,13 +28,13 @@ from rathaus.appointments.models import Appointment, Location, Service
 from rathaus.appointments.qr import reference_qr_png
 from rathaus.appointments.queue.constants import SAMPLE_MINIMUM, TicketStatus
 from rathaus.appointments.queue.models import Sample, Ticket
-from rathaus.appointments.queue.services import queue_get
+from rathaus.appointments.queue.services import queue_get, ticket_token
 from rathaus.appointments.selectors import PersonNeed
 from rathaus.appointments.services.booking import PersonDetails
 from rathaus.appointments.services.staff import appointment_book_by_staff
 from rathaus.core.timezone import BERLIN
 
-from .conftest import DESKTOP
+from .conftest import DESKTOP, PHONE
 from .helpers import working_monday
 from .test_waiting_room import _axe_clean, _log_in
 
@@ -107,6 +108,15 @@ def _act(clerk, key: str) -> None:
     clerk.wait_for_load_state()
 
 
+def _position(phone, place: str) -> None:
+    """The phone page shows this place (it asks every 5 s without a live server)."""
+    phone.wait_for_function(
+        "place => document.querySelector('[data-field=position]').textContent.trim() === place",
+        arg=place,
+        timeout=8000,
+    )
+
+
 def _shown(display, number: str) -> None:
     display.locator("#queue-current").get_by_text(number).wait_for(timeout=1500)
 
@@ -164,6 +174,9 @@ def test_a_morning_from_check_in_to_statistics_and_drift(morning, new_page):
     assert tickets[bernd_number].appointment_id == bernd.pk
     assert tickets[carla_number].appointment_id is None
 
+    carla = tickets[carla_number]
+    phone = new_page(PHONE)  # Carla waits outside with her phone
+    phone.goto(f"{base}{reverse('queue_ticket:page', args=[carla.pk, ticket_token(carla)])}")
     display = new_page({"width": 1920, "height": 1080})
     display.goto(f"{base}/buergerbuero/anzeige/rathaus/")
 
@@ -179,6 +192,7 @@ def test_a_morning_from_check_in_to_statistics_and_drift(morning, new_page):
     _act(clerk, "n")
     assert anna_number in clerk.locator("main").inner_text()
     _shown(display, anna_number)
+    _position(phone, "2")  # Bernd's appointment is due before her
     rathaus = Location.objects.get(slug="rathaus")
     for _ in range(queue_get(rathaus).max_calls - 1):  # called again, still nobody comes
         _act(clerk, "w")
@@ -188,6 +202,7 @@ def test_a_morning_from_check_in_to_statistics_and_drift(morning, new_page):
     _act(clerk, "n")
     assert bernd_number in clerk.locator("main").inner_text()
     _shown(display, bernd_number)
+    _position(phone, "1")
     _act(clerk, "b")
     _act(clerk, "f")
 
