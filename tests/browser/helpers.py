@@ -1,10 +1,16 @@
 """Data and steps shared by the browser tests: rows made through the services, form filling."""
 
-from datetime import date, timedelta
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta
 
+import time_machine
+from django.core.management import call_command
 from django.urls import reverse
 
-from rathaus.core.timezone import local_today
+from rathaus.appointments.bootstrap import citizen_office_load
+from rathaus.core.timezone import BERLIN, local_today
 from rathaus.scheduling.engine import is_public_holiday
 from rathaus.weddings import selectors, services
 from rathaus.weddings.dates import is_high_demand
@@ -61,6 +67,18 @@ def fill_couple(page) -> None:
     page.fill("#id_email", "paar@example.org")
     page.fill("#id_guests", "40")
     page.check("#id_consent")
+
+
+@contextmanager
+def citizen_office_morning(at: time) -> Iterator[date]:
+    """The clock at `at` on a working Monday a week or more ahead (ticking on from there in
+    this process and the live server's threads), Bottrop's citizen office loaded for that day
+    and the demo accounts made; yields the Monday."""
+    monday = working_monday()
+    with time_machine.travel(datetime.combine(monday, at, BERLIN), tick=True):
+        citizen_office_load(today=monday)
+        call_command("create_demo_accounts", force=True, stdout=io.StringIO())
+        yield monday
 
 
 def working_monday() -> date:

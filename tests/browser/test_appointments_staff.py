@@ -6,17 +6,13 @@ The clock stands on a working Monday a week or more ahead, 10:30 (it ticks on fr
 this process and the live server's threads), so appointments at 08:00 and 08:30 have begun.
 """
 
-import io
 import re
 from datetime import date, datetime, time
 
 import pytest
-import time_machine
 from axe_playwright_python.sync_playwright import Axe
-from django.core.management import call_command
 
 from rathaus.accounts.management.commands.create_demo_accounts import DEMO_PASSWORD
-from rathaus.appointments.bootstrap import citizen_office_load
 from rathaus.appointments.constants import AppointmentStatus, Channel
 from rathaus.appointments.models import Appointment, Location
 from rathaus.appointments.selectors import PersonNeed
@@ -26,17 +22,14 @@ from rathaus.core.models import OutboxMessage
 from rathaus.core.timezone import BERLIN
 
 from .conftest import DESKTOP
-from .helpers import working_monday
+from .helpers import citizen_office_morning
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def day(transactional_db, live_server):
-    monday = working_monday()
-    with time_machine.travel(datetime.combine(monday, time(10, 30), BERLIN), tick=True):
-        citizen_office_load(today=monday)
-        call_command("create_demo_accounts", force=True, stdout=io.StringIO())
+    with citizen_office_morning(time(10, 30)) as monday:
         yield live_server, monday
 
 

@@ -2,27 +2,24 @@
 check in at the kiosk (one scans the QR code of her e-mail with the kiosk's scanner, one types
 name and date of birth), a third draws a walk-in number and follows her place on her phone; a
 clerk calls, serves and finishes, calls a number three times that nobody answers (a no-show),
-and the call display shows every call; then the waiting-room statistics show the day and the drift report offers to take the
-measured duration over, which one click does. axe-core finds nothing on the way.
+and the call display shows every call; then the waiting-room statistics show the day and the
+drift report offers to take the measured duration over, which one click does. axe-core finds
+nothing on the way.
 
 The clock stands on a working Monday a week or more ahead, 09:02 (it ticks on from there):
 Anna's appointment was at 09:00 (she is within the five minutes' grace), Bernd's is at 09:05.
 """
 
 import base64
-import io
 import re
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
-import time_machine
 from django.conf import settings
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from rathaus.appointments.bootstrap import citizen_office_load
 from rathaus.appointments.constants import AppointmentStatus, Channel
 from rathaus.appointments.models import Appointment, Location, Service
 from rathaus.appointments.qr import reference_qr_png
@@ -32,10 +29,9 @@ from rathaus.appointments.queue.services import queue_get, ticket_token
 from rathaus.appointments.selectors import PersonNeed
 from rathaus.appointments.services.booking import PersonDetails
 from rathaus.appointments.services.staff import appointment_book_by_staff
-from rathaus.core.timezone import BERLIN
 
 from .conftest import DESKTOP, PHONE
-from .helpers import working_monday
+from .helpers import citizen_office_morning
 from .test_waiting_room import _axe_clean, _log_in
 
 pytestmark = pytest.mark.browser
@@ -62,10 +58,7 @@ DECODE = """async (source) => {
 
 @pytest.fixture
 def morning(transactional_db, live_server):
-    monday = working_monday()
-    with time_machine.travel(datetime.combine(monday, time(9, 2), BERLIN), tick=True):
-        citizen_office_load(today=monday)
-        call_command("create_demo_accounts", force=True, stdout=io.StringIO())
+    with citizen_office_morning(time(9, 2)):
         yield live_server
 
 

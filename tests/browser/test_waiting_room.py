@@ -7,27 +7,22 @@ display, ticket and workplace pages.
 The clock stands on a working Monday a week or more ahead, 09:00 (it ticks on from there).
 """
 
-import io
 import re
 import shutil
 import subprocess
 import wave
-from datetime import datetime, time
+from datetime import time
 
 import pytest
-import time_machine
 from axe_playwright_python.sync_playwright import Axe
-from django.core.management import call_command
 from django.urls import reverse
 
 from rathaus.accounts.management.commands.create_demo_accounts import DEMO_PASSWORD
-from rathaus.appointments.bootstrap import citizen_office_load
 from rathaus.appointments.queue.models import Ticket
 from rathaus.appointments.queue.services import ticket_token
-from rathaus.core.timezone import BERLIN
 
 from .conftest import DESKTOP, PHONE
-from .helpers import working_monday
+from .helpers import citizen_office_morning
 
 pytestmark = pytest.mark.browser
 SHOTS = None  # a directory to keep screenshots of each page while looking at the pages
@@ -51,10 +46,7 @@ AudioContext.prototype.createOscillator = function () {
 
 @pytest.fixture
 def morning(transactional_db, live_server):
-    monday = working_monday()
-    with time_machine.travel(datetime.combine(monday, time(9, 0), BERLIN), tick=True):
-        citizen_office_load(today=monday)
-        call_command("create_demo_accounts", force=True, stdout=io.StringIO())
+    with citizen_office_morning(time(9, 0)):
         yield live_server
 
 
