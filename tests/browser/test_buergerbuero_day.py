@@ -32,7 +32,7 @@ from rathaus.appointments.services.staff import appointment_book_by_staff
 
 from .conftest import DESKTOP, PHONE
 from .helpers import citizen_office_morning
-from .test_waiting_room import _axe_clean, _log_in
+from .test_waiting_room import _axe_clean, _kiosk_set_up, _log_in
 
 pytestmark = pytest.mark.browser
 SERVICE = "personalausweis"
@@ -120,14 +120,7 @@ def test_a_morning_from_check_in_to_statistics_and_drift(morning, new_page):
     bernd = _book(5, "Bernd", "Roloff", date(1985, 4, 2))
     _earlier_samples()
 
-    # The tablet at the entrance becomes the Rathaus's kiosk.
-    kiosk = new_page(DESKTOP)
-    _log_in(kiosk, base)
-    kiosk.goto(f"{base}/buergerbuero/empfang/einrichten/")
-    kiosk.locator("form", has=kiosk.locator("input[value=rathaus]")).locator(
-        "button.primary"
-    ).click()
-    kiosk.wait_for_url(re.compile(r"/buergerbuero/empfang/rathaus/$"))
+    kiosk = _kiosk_set_up(new_page, base)  # the tablet at the entrance
     start = kiosk.url
 
     # Anna holds the code of her e-mail to the scanner, which types what it reads and Enter.

@@ -73,9 +73,8 @@ def _log_in(page, base: str) -> None:
     page.wait_for_url(re.compile(r"/verwaltung/"))
 
 
-def test_a_walk_in_is_called_and_the_display_speaks(morning, new_page, tmp_path):
-    base = morning.url
-    # The administration sets the tablet at the entrance up as the Rathaus's reception.
+def _kiosk_set_up(new_page, base: str):
+    """The administration sets the tablet at the entrance up as the Rathaus's reception."""
     kiosk = new_page(DESKTOP)
     _log_in(kiosk, base)
     kiosk.goto(f"{base}/buergerbuero/empfang/einrichten/")
@@ -83,6 +82,12 @@ def test_a_walk_in_is_called_and_the_display_speaks(morning, new_page, tmp_path)
         "button.primary"
     ).click()
     kiosk.wait_for_url(re.compile(r"/buergerbuero/empfang/rathaus/$"))
+    return kiosk
+
+
+def test_a_walk_in_is_called_and_the_display_speaks(morning, new_page, tmp_path):
+    base = morning.url
+    kiosk = _kiosk_set_up(new_page, base)
     _axe_clean(kiosk)
     _shot(kiosk, "kiosk-start")
     kiosk.click("text=Ich habe keinen Termin")
