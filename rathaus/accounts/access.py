@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -23,11 +24,16 @@ def second_factor_redirect(request):
     return redirect(f"{reverse('accounts:otp-verify')}?{query}")
 
 
-def staff_page(gate: Callable[[object], bool], *, second_factor_always: bool = False):
-    """Decorate a function view: anonymous → login, `gate(user)` false → 403, password only
-    while TOTP is required (`second_factor_always`: on every page of this view, whatever
-    `RATHAUS_STAFF_OTP_REQUIRED` says) → the second-factor step, else the view (never
-    cached)."""
+def staff_page(
+    gate: Callable[[object], bool],
+    *,
+    second_factor_always: bool = False,
+    refused: Callable[[HttpRequest], HttpResponse] | None = None,
+):
+    """Decorate a function view: anonymous → login, `gate(user)` false → 403 (the page, or
+    what `refused` answers, e.g. JSON for an API), password only while TOTP is required
+    (`second_factor_always`: on every page of this view, whatever `RATHAUS_STAFF_OTP_REQUIRED`
+    says) → the second-factor step, else the view (never cached)."""
 
     def decorator(view):
         @wraps(view)
@@ -36,6 +42,8 @@ def staff_page(gate: Callable[[object], bool], *, second_factor_always: bool = F
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not gate(user):
+                if refused is not None:
+                    return refused(request)
                 raise PermissionDenied
             if second_factor_missing(user, always=second_factor_always):
                 return second_factor_redirect(request)
