@@ -28,7 +28,6 @@ from rathaus.accounts.services import roles_ensure, staff_user_ensure
 from rathaus.parking_permits.bootstrap import bottrop_parking_load
 from rathaus.parking_permits.links import check_url
 from rathaus.parking_permits.models import Permit
-from rathaus.parking_permits.services.payments import payment_record
 from rathaus.parking_permits.services.permits import permit_revoke
 from rathaus.parking_permits.tests import factories as f
 
@@ -44,14 +43,7 @@ def _permit(given: str, plate: str) -> Permit:
     f.resident(given=given)
     f.vehicle(plate=plate, given=given)
     application = f.submit(given=given, plate=plate, email=f"{given.lower()}@example.org")
-    payment_record(
-        application=application,
-        amount=application.amount,
-        source="counter",
-        booked_on=f.NOW.date(),
-        actor=None,
-        now=f.NOW,
-    )
+    f.paid(application)
     return Permit.objects.get(application=application)
 
 

@@ -34,14 +34,7 @@ def holder_live(transactional_db, live_server, settings):
     f.resident()
     f.vehicle()
     application = f.submit()
-    payment_record(
-        application=application,
-        amount=application.amount,
-        source="counter",
-        booked_on=f.NOW.date(),
-        actor=None,
-        now=f.NOW,
-    )
+    f.paid(application)
     return live_server, application, Permit.objects.get(application=application)
 
 

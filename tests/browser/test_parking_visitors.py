@@ -17,7 +17,6 @@ from rathaus.parking_permits.bootstrap import bottrop_parking_load
 from rathaus.parking_permits.constants import PermitKind
 from rathaus.parking_permits.links import status_path
 from rathaus.parking_permits.models import Charge, Permit, Zone
-from rathaus.parking_permits.services.payments import payment_record
 from rathaus.parking_permits.tests import factories as f
 
 from .conftest import PHONE
@@ -34,14 +33,7 @@ def holder_live(transactional_db, live_server, settings):
     f.vehicle()
     now = timezone.now()
     application = f.submit(now=now)
-    payment_record(
-        application=application,
-        amount=application.amount,
-        source="counter",
-        booked_on=local_today(),
-        actor=None,
-        now=now,
-    )
+    f.paid(application, now=now)
     Zone.objects.filter(pk=application.zone_id).update(visitor_day_fee=Decimal("3.00"))
     return live_server, application
 

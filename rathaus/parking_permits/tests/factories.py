@@ -11,6 +11,7 @@ from rathaus.parking_permits import selectors
 from rathaus.parking_permits.constants import FeeKind, UseBasis
 from rathaus.parking_permits.models import Application, RegisteredResident, RegisteredVehicle
 from rathaus.parking_permits.services.applications import ApplicationInput, application_submit
+from rathaus.parking_permits.services.payments import payment_record
 
 BIRTH = date(1985, 4, 30)
 NOW = datetime(2027, 3, 10, 10, 0, tzinfo=timezone.get_default_timezone())
@@ -78,3 +79,17 @@ def submit(
 
 
 AMOUNT_1Y = Decimal("30.70")
+
+
+def paid(application: Application, *, now: datetime = NOW) -> Application:
+    """The fee paid at the counter on `now`'s day; an approved application's permit is issued."""
+    payment_record(
+        application=application,
+        amount=application.amount,
+        source="counter",
+        booked_on=timezone.localdate(now),
+        actor=None,
+        now=now,
+    )
+    application.refresh_from_db()
+    return application

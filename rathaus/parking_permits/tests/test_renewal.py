@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from rathaus.audit.models import AuditEntry
 from rathaus.core.models import OutboxMessage
@@ -27,7 +26,6 @@ from rathaus.parking_permits.services.follow_ups import (
     follow_up_create,
     permit_auto_renew_set,
 )
-from rathaus.parking_permits.services.payments import payment_record
 from rathaus.parking_permits.services.renewal_reminders import renewal_reminders_send
 
 from . import factories as f
@@ -43,14 +41,7 @@ def at(day: date, hour: int = 10, minute: int = 0) -> datetime:
 
 
 def pay(application: Application, now: datetime) -> Permit:
-    payment_record(
-        application=application,
-        amount=application.amount,
-        source="counter",
-        booked_on=timezone.localdate(now),
-        actor=None,
-        now=now,
-    )
+    f.paid(application, now=now)
     application.refresh_from_db()
     return Permit.objects.get(application=application)
 

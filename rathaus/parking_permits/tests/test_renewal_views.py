@@ -11,7 +11,6 @@ from rathaus.core.timezone import local_datetime
 from rathaus.parking_permits.constants import ApplicationKind, FeeKind, Status
 from rathaus.parking_permits.links import status_path
 from rathaus.parking_permits.models import Application, Permit
-from rathaus.parking_permits.services.payments import payment_record
 
 from . import factories as f
 
@@ -19,14 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _issue(application: Application) -> Permit:
-    payment_record(
-        application=application,
-        amount=application.amount,
-        source="counter",
-        booked_on=f.NOW.date(),
-        actor=None,
-        now=f.NOW,
-    )
+    f.paid(application)
     return Permit.objects.get(application=application)
 
 

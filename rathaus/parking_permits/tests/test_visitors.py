@@ -24,7 +24,6 @@ from rathaus.parking_permits import selectors
 from rathaus.parking_permits.constants import EndReason, FeeKind, PermitKind
 from rathaus.parking_permits.links import status_path
 from rathaus.parking_permits.models import Charge, Permit, Zone
-from rathaus.parking_permits.services.payments import payment_record
 from rathaus.parking_permits.services.visitors import (
     VisitorRejected,
     visitor_pdf,
@@ -53,14 +52,7 @@ def holder(django_capture_on_commit_callbacks):
     f.vehicle()
     application = f.submit()
     with django_capture_on_commit_callbacks(execute=True):
-        payment_record(
-            application=application,
-            amount=application.amount,
-            source="counter",
-            booked_on=f.NOW.date(),
-            actor=None,
-            now=f.NOW,
-        )
+        f.paid(application)
     Zone.objects.filter(pk=application.zone_id).update(visitor_day_fee=FEE)
     application.refresh_from_db()
     mail.outbox.clear()
@@ -415,14 +407,7 @@ def test_two_purchases_at_once_cannot_overrun_the_allowance(settings):
     f.resident()
     f.vehicle()
     application = f.submit()
-    payment_record(
-        application=application,
-        amount=application.amount,
-        source="counter",
-        booked_on=f.NOW.date(),
-        actor=None,
-        now=f.NOW,
-    )
+    f.paid(application)
     Zone.objects.filter(pk=application.zone_id).update(visitor_day_fee=FEE)
     settings.PARKING_VISITOR_DAYS_PER_YEAR = 3
 
