@@ -17,54 +17,23 @@ and "warm" (as when the page's five charts follow the page). Target: each under 
 import argparse
 import os
 import platform
-import statistics
 import sys
-import tempfile
 import time
 from datetime import date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import django_local, page_timings  # noqa: E402
+
 TARGET_MS = 1000
-
-
-def setup_django(database_url: str | None) -> None:
-    if not database_url:
-        folder = tempfile.mkdtemp(prefix="rathaus-bench-")
-        database_url = f"sqlite:///{folder}/bench.sqlite3"
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    os.environ.setdefault("EMAIL_URL", "dummymail://")
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-    if not database_url.startswith("sqlite"):
-        call_command("flush", interactive=False, verbosity=0)
 
 
 def measure(client, url: str, runs: int, *, cold: bool) -> dict:
     from django.core.cache import cache
 
-    client.get(url)  # warm process caches (catalogue, calendars, templates)
-    wall, cpu = [], []
-    for _ in range(runs):
-        if cold:
-            cache.clear()
-        started, started_cpu = time.perf_counter(), time.process_time()
-        response = client.get(url)
-        wall.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - started_cpu) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    wall.sort()
-    return {
-        "median_ms": statistics.median(wall),
-        "max_ms": wall[-1],
-        "cpu_median_ms": statistics.median(cpu),
-        "bytes": len(response.content),
-    }
+    return page_timings(client, url, runs, before_each=cache.clear if cold else None)
 
 
 def main() -> None:
@@ -77,7 +46,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.smoke:
         args.count, args.runs, args.record = 2000, 2, False
-    setup_django(os.environ.get("DATABASE_URL"))
+    django_local(os.environ.get("DATABASE_URL"))
 
     from django.db import connection
     from django.test import Client

@@ -574,6 +574,49 @@ def references_missing(url: str, references: list[str]) -> list[str]:
 # --- output -------------------------------------------------------------------------------
 
 
+def django_local(database_url: str | None) -> str:
+    """Django in this process on `database_url` (a fresh SQLite file when None), migrated; a
+    PostgreSQL database is emptied. For benchmarks that time pages in-process."""
+    if not database_url:
+        folder = tempfile.mkdtemp(prefix="rathaus-bench-")
+        database_url = f"sqlite:///{folder}/bench.sqlite3"
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    os.environ.setdefault("EMAIL_URL", "dummymail://")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    if not database_url.startswith("sqlite"):
+        call_command("flush", interactive=False, verbosity=0)
+    return database_url
+
+
+def page_timings(client, url: str, runs: int, *, before_each=None) -> dict:
+    """GET `url` `runs` times with Django's test client after one warm-up (templates,
+    translations, process caches): wall and CPU milliseconds, the size of the page."""
+    import statistics
+
+    client.get(url)
+    wall, cpu = [], []
+    for _ in range(runs):
+        if before_each:
+            before_each()
+        started, started_cpu = time.perf_counter(), time.process_time()
+        response = client.get(url)
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    wall.sort()
+    return {
+        "median_ms": statistics.median(wall),
+        "max_ms": wall[-1],
+        "cpu_median_ms": statistics.median(cpu),
+        "bytes": len(response.content),
+    }
+
+
 def record(lines: list[str]) -> None:
     with open(ROOT / "docs" / "benchmarks.md", "a", encoding="utf-8") as handle:
         handle.write("\n" + "\n".join(lines) + "\n")

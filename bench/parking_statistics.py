@@ -23,32 +23,24 @@ import argparse
 import os
 import platform
 import random
-import statistics
 import sys
-import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import django_local, page_timings  # noqa: E402
+
 TARGET_MS = 1000
 
 
 def setup_django(database_url: str | None) -> None:
-    if not database_url:
-        folder = tempfile.mkdtemp(prefix="rathaus-bench-")
-        database_url = f"sqlite:///{folder}/bench.sqlite3"
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    os.environ.setdefault("EMAIL_URL", "dummymail://")
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
+    database_url = django_local(database_url)
     if not database_url.startswith("sqlite"):
-        call_command("flush", interactive=False, verbosity=0)
+        from django.core.management import call_command
+
         # the zones, streets and fees come with the module's data migration
         call_command("migrate", "parking_permits", "zero", verbosity=0)
         call_command("migrate", verbosity=0)
@@ -151,21 +143,7 @@ def simulate(*, applications: int, permits: int, now: datetime, seed: int = 1) -
 
 
 def measure(client, url: str, runs: int) -> dict:
-    client.get(url)  # warm the process (templates, translations)
-    wall, cpu = [], []
-    for _ in range(runs):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        response = client.get(url)
-        wall.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - started_cpu) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    wall.sort()
-    return {
-        "median_ms": statistics.median(wall),
-        "max_ms": wall[-1],
-        "cpu_median_ms": statistics.median(cpu),
-        "bytes": len(response.content),
-    }
+    return page_timings(client, url, runs)
 
 
 def main() -> None:
