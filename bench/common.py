@@ -574,14 +574,14 @@ def references_missing(url: str, references: list[str]) -> list[str]:
 # --- output -------------------------------------------------------------------------------
 
 
-def django_local(database_url: str | None) -> str:
+def django_local(database_url: str | None, settings_module: str = "config.settings.dev") -> str:
     """Django in this process on `database_url` (a fresh SQLite file when None), migrated; a
-    PostgreSQL database is emptied. For benchmarks that time pages in-process."""
+    PostgreSQL database is emptied. For benchmarks that time code or pages in-process."""
     if not database_url:
         folder = tempfile.mkdtemp(prefix="rathaus-bench-")
         database_url = f"sqlite:///{folder}/bench.sqlite3"
     os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
     os.environ.setdefault("EMAIL_URL", "dummymail://")
     import django
     from django.core.management import call_command

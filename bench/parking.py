@@ -23,7 +23,6 @@ import platform
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, datetime
 from decimal import Decimal
@@ -32,6 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import django_local  # noqa: E402
+
 PLATES = ["BOT-AB 123", "bot a 12h", "BOTA1", "KAB123", "BOT-AB 1234", "MÜ-AB 1", "04 123",
           "THW 12345", "GE XY 99", "E-Z 9999"]  # fmt: skip
 ADDRESSES = [("Osterfelder Str.", "15"), ("brauerstrasse", "3"), ("Hochstraße", "1"),
@@ -39,20 +40,8 @@ ADDRESSES = [("Osterfelder Str.", "15"), ("brauerstrasse", "3"), ("Hochstraße",
 
 
 def setup_django(database_url: str | None) -> None:
-    if not database_url:
-        folder = tempfile.mkdtemp(prefix="rathaus-bench-")
-        database_url = f"sqlite:///{folder}/bench.sqlite3"
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-    os.environ.setdefault("EMAIL_URL", "dummymail://")
     os.environ.setdefault("RATHAUS_MAIL_SEND_ON_COMMIT", "false")
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-    if not database_url.startswith("sqlite"):
-        call_command("flush", interactive=False, verbosity=0)
+    django_local(database_url, "config.settings.base")
     from django.apps import apps
 
     from rathaus.parking_permits.bootstrap import bottrop_parking_load

@@ -18,7 +18,6 @@ import platform
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -26,21 +25,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import django_local  # noqa: E402
+
 
 def setup_django(database_url: str | None) -> None:
-    if not database_url:
-        folder = tempfile.mkdtemp(prefix="rathaus-bench-")
-        database_url = f"sqlite:///{folder}/bench.sqlite3"
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-    os.environ.setdefault("EMAIL_URL", "dummymail://")
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-    if not database_url.startswith("sqlite"):
-        call_command("flush", interactive=False, verbosity=0)
+    django_local(database_url, "config.settings.base")
 
 
 def seed(bookings: int, first: date, last: date) -> int:
