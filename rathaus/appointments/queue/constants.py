@@ -43,6 +43,7 @@ class TicketStatus(models.TextChoices):
 
 
 AT_COUNTER = (TicketStatus.CALLED, TicketStatus.SERVING)
+IN_QUEUE = (TicketStatus.WAITING, *AT_COUNTER)  # not done, not a no-show: still in the room
 
 
 class CallKind(models.TextChoices):

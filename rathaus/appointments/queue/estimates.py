@@ -23,6 +23,7 @@ from rathaus.core.timezone import BERLIN, local_datetime
 
 from .constants import (
     AT_COUNTER,
+    IN_QUEUE,
     SAMPLE_DAYS,
     SAMPLE_MINIMUM,
     SAMPLE_WINDOW,
@@ -165,8 +166,7 @@ def walk_in_wait(location: Location, now: datetime, floor: Floor | None = None) 
     queue, counters, known = floor.queue, floor.counters, floor.known
     if not counters:
         return None
-    present = {TicketStatus.WAITING, *AT_COUNTER}
-    tickets = [t for t in floor.tickets if t.status in present]
+    tickets = [t for t in floor.tickets if t.status in IN_QUEUE]
     lead = timedelta(minutes=queue.due_lead_minutes)
     work = 0.0
     for ticket in tickets:

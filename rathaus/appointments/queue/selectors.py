@@ -15,7 +15,7 @@ from django.utils import timezone
 from rathaus.appointments.models import Location, Service
 from rathaus.core.timezone import BERLIN
 
-from .constants import AT_COUNTER, DRIFT_PERCENT, TicketStatus
+from .constants import AT_COUNTER, DRIFT_PERCENT, IN_QUEUE, TicketStatus
 from .estimates import Duration, Floor, duration, estimates, floor_read, walk_in_wait
 from .models import Call, Ticket
 from .speech import announcement_key
@@ -147,9 +147,8 @@ def queue_public_view(channel: str) -> dict[str, object]:
         return {}
     now = timezone.now()
     floor = floor_read(location, now)  # one read of the day for the table and the display
-    present = {TicketStatus.WAITING, *AT_COUNTER}
     tickets = sorted(
-        (t for t in floor.tickets if t.status in present), key=lambda t: (t.letter, t.sequence)
+        (t for t in floor.tickets if t.status in IN_QUEUE), key=lambda t: (t.letter, t.sequence)
     )
     known = estimates(location, now, floor)
     waiting: dict[str, list[int | None]] = {}

@@ -94,17 +94,18 @@ def lookup_record(
     two in one transaction on SQLite. Under `revision_assumed` the log row is written only
     while the configuration is the one the lookup used; RevisionMoved otherwise."""
     log_values = [getattr(officer, "pk", None), plate[:20], zone_id, allowed, now]
-    tally_values = [zone_id, _hour(now), 1, int(allowed)]
+    hour = _hour(now)
     condition = revision_unchanged()
     where, extra = ("WHERE " + condition[0], condition[1]) if condition else ("", [])
     conflict = _conflict(zone_id)
     if connection.vendor == "postgresql":
         query = _LOG_AND_TALLY.replace("{where}", where).replace("{conflict}", conflict)
-        written = sql.rows(query, [*log_values, *extra, _hour(now)])
+        written = sql.rows(query, [*log_values, *extra, hour])
     else:
         with transaction.atomic():
             written = sql.rows(_LOG.replace("{where}", where), [*log_values, *extra])
             if written:
+                tally_values = [zone_id, hour, 1, int(allowed)]
                 sql.rows(_TALLY.replace("{conflict}", conflict), tally_values)
     if not written:
         raise RevisionMoved("the configuration changed while the plate was looked up")

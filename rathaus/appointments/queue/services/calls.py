@@ -17,7 +17,7 @@ from rathaus.appointments.models import Counter, Service
 from rathaus.appointments.services.booking import BookingRefused
 from rathaus.appointments.services.staff import appointment_finish
 
-from ..constants import AT_COUNTER, CallKind, CounterMode, TicketStatus
+from ..constants import AT_COUNTER, IN_QUEUE, CallKind, CounterMode, TicketStatus
 from ..models import Call, CounterState, Ticket, TicketService
 from ..rules import in_order, may_serve
 from .base import QueueRefused, day_of, now_or, queue_lock
@@ -149,7 +149,7 @@ def move(
         raise ValueError("move needs a counter or services")
     with transaction.atomic():
         _queue, ticket = _locked(ticket)
-        if ticket.status not in (TicketStatus.WAITING, *AT_COUNTER):
+        if ticket.status not in IN_QUEUE:
             raise QueueRefused(_("This ticket is closed."))
         if counter is not None:
             if counter.location_id != ticket.location_id:
@@ -192,7 +192,7 @@ def flag_urgent(ticket: Ticket, urgent: bool = True) -> Ticket:
     """Urgent tickets are called first (by their waiting time)."""
     with transaction.atomic():
         _queue, ticket = _locked(ticket)
-        if ticket.status not in (TicketStatus.WAITING, *AT_COUNTER):
+        if ticket.status not in IN_QUEUE:
             raise QueueRefused(_("This ticket is closed."))
         ticket.urgent = urgent
         ticket.save(update_fields=["urgent"])
