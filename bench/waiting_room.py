@@ -209,7 +209,7 @@ class Follower:
                 raise OSError("stream refused")
             if not self.connected:
                 self.connected = True
-                if CONNECTED is not None:  # a phone process: tell the bench's main process
+                if CONNECTED is not None:  # in a follower process: tell the bench's main process
                     with CONNECTED.get_lock():
                         CONNECTED.value += 1
             chunked = b"chunked" in head.lower()
@@ -524,20 +524,19 @@ def main() -> int:
     finally:
         server.stop()
 
-    called = morning.called_at
     displays = result["displays"]
-    latencies = [
-        (seen - called[number]) * 1000
-        for d in displays
-        for number, seen in d["shown"].items()
-        if number in called
-    ]
-    heard = [
-        (seen - called[number]) * 1000
-        for d in displays
-        for number, seen in d["heard"].items()
-        if number in called
-    ]
+
+    def after_call(when: str) -> list[float]:
+        """Milliseconds from each call to when a display first `shown`/`heard` it."""
+        called = morning.called_at
+        return [
+            (seen - called[number]) * 1000
+            for d in displays
+            for number, seen in d[when].items()
+            if number in called
+        ]
+
+    latencies, heard = after_call("shown"), after_call("heard")
     followers = displays + result["phones"]
     phones = result["phones"]
     everyone = len(followers)
