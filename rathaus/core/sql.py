@@ -88,9 +88,30 @@ def _insert_statement(model: type[Model], returning: bool, count: int) -> tuple[
     return f"{head} VALUES {', '.join([row] * count)}{tail}", fields
 
 
-def _values(instance: Model, fields: _Fields) -> list[Any]:
+# (model, unique field or "", condition or "") -> the single-row statement of `insert`
+_SINGLE: dict[tuple[type[Model], str, str], tuple[str, _Fields]] = {}
+
+
+def _single_insert(model: type[Model], unless_taken: str, condition: str) -> tuple[str, _Fields]:
+    key = (model, unless_taken, condition)
+    if key not in _SINGLE:
+        query, fields = _insert_statement(model, True, 1)
+        if unless_taken:
+            column = connection.ops.quote_name(_column(model._meta.get_field(unless_taken)))
+            head, returning = query.rsplit(" RETURNING ", 1)
+            query = f"{head} ON CONFLICT ({column}) DO NOTHING RETURNING {returning}"
+        if condition:
+            head, rest = query.split(" VALUES (", 1)
+            row, returning = rest.rsplit(") RETURNING ", 1)
+            query = f"{head} SELECT {row} WHERE {condition} RETURNING {returning}"
+        _SINGLE[key] = (query, fields)
+    return _SINGLE[key]
+
+
+def _values(instance: Model, fields: _Fields, database: Any) -> list[Any]:
     # what Model.save() sends: auto_now stamps set on the instance, then each field's conversion
-    return [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+    # (`database` is the wrapper itself: the `connection` proxy would look it up per field)
+    return [field.get_db_prep_save(field.pre_save(instance, True), database) for field in fields]
 
 
 @overload
@@ -115,28 +136,21 @@ def insert(
     `only_if` is an SQL condition with its parameters: while it is false, nothing is written and
     None comes back (`revision.revision_unchanged`).
     """
-    query, fields = _insert_statement(type(instance), True, 1)
-    values = _values(instance, fields)
     if unless_taken and only_if:
         raise ValueError("unless_taken and only_if do not combine")
-    if unless_taken:
-        column = connection.ops.quote_name(_column(instance._meta.get_field(unless_taken)))
-        head, returning = query.rsplit(" RETURNING ", 1)
-        query = f"{head} ON CONFLICT ({column}) DO NOTHING RETURNING {returning}"
-    if only_if:
-        condition, parameters = only_if
-        head, rest = query.split(" VALUES (", 1)
-        row, returning = rest.rsplit(") RETURNING ", 1)
-        query = f"{head} SELECT {row} WHERE {condition} RETURNING {returning}"
-        values += parameters
-    with connection.cursor() as cursor:
+    database = connections[DEFAULT_DB_ALIAS]
+    condition, parameters = only_if or ("", [])
+    query, fields = _single_insert(type(instance), unless_taken or "", condition)
+    values = _values(instance, fields, database)
+    values += parameters
+    with database.cursor() as cursor:
         cursor.execute(query, values)
         row = cursor.fetchone()
     if row is None:
         return None
     instance.pk = row[0]
     instance._state.adding = False
-    instance._state.db = connection.alias
+    instance._state.db = database.alias
     return instance
 
 
@@ -164,9 +178,10 @@ def insert_many(instances: Sequence[Model]) -> None:
     """INSERT new instances of one model in one statement (their primary keys are not read)."""
     if not instances:
         return
+    database = connections[DEFAULT_DB_ALIAS]
     query, fields = _insert_statement(type(instances[0]), False, len(instances))
-    params = [value for instance in instances for value in _values(instance, fields)]
-    with connection.cursor() as cursor:
+    params = [value for instance in instances for value in _values(instance, fields, database)]
+    with database.cursor() as cursor:
         cursor.execute(query, params)
 
 
@@ -180,9 +195,10 @@ def insert_batches(instances: Sequence[Model], *, returning: bool = False, size:
         if not returning:
             insert_many(chunk)
             continue
+        database = connections[DEFAULT_DB_ALIAS]
         query, fields = _insert_statement(type(chunk[0]), True, len(chunk))
-        params = [value for instance in chunk for value in _values(instance, fields)]
-        with connection.cursor() as cursor:
+        params = [value for instance in chunk for value in _values(instance, fields, database)]
+        with database.cursor() as cursor:
             cursor.execute(query, params)
             keys = cursor.fetchall()
         if len(keys) != len(chunk):

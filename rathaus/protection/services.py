@@ -120,11 +120,14 @@ def submission_guard(
     set (HTML forms), the much smaller budget for submissions without JavaScript; last the
     per-e-mail limit, counted only for submissions that got this far.
     """
-    ip = client_ip(request)
     limits = rate_limits_on()
+    protection = protection_on()
+    if not (limits or protection):
+        return  # both switched off: nothing to count, nothing to tidy up
+    ip = client_ip(request)
     if limits:
         limit_enforce(scope=scope, kind="ip", identity=ip, rule=rule("SUBMIT_IP"))
-    if protection_on():
+    if protection:
         if payload is None:
             payload = request.POST.get("altcha", "") or request.headers.get("X-Altcha", "")
         if payload:

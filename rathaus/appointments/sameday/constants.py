@@ -17,6 +17,7 @@ class Reason(models.TextChoices):
     OTHER = "other", _("Other reason")
 
 
+REASONS = frozenset(Reason.values)  # `Reason.values` builds a new list on every use
 URGENT_REASONS = frozenset({Reason.LOST_DOCUMENT, Reason.TRAVEL, Reason.REGISTRATION_DEADLINE})
 
 

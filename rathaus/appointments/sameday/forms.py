@@ -16,20 +16,19 @@ from rathaus.appointments.models import Location
 from rathaus.appointments.selectors import catalogue
 from rathaus.core.timezone import local_today
 
-from .constants import Reason
+from .constants import REASONS, Reason
+from .selectors import services_requestable
 from .services.requests import PersonWish
 
 PERSONS = 3
 
 
 def service_choices(location: Location) -> list[tuple[str, str]]:
-    data = catalogue()
+    offered = services_requestable(location)
     return [
         (service.slug, service.name)
-        for service in sorted(data.services.values(), key=lambda s: (s.order, s.name))
-        if service.online
-        and not service.information_only
-        and location.pk in data.offered_at.get(service.pk, ())
+        for service in sorted(catalogue().services.values(), key=lambda s: (s.order, s.name))
+        if service.slug in offered
     ]
 
 
@@ -110,13 +109,13 @@ def request_quick_parse(
     invalid: then the full form validates and shows the errors."""
     email = data.get("email", "").strip()
     reason = data.get("reason", "")
-    if not email or len(email) > 254 or reason not in Reason.values:
+    if not email or len(email) > 254 or reason not in REASONS:
         return None
     try:
         validate_email(email)
     except ValidationError:
         return None
-    offered = {slug for slug, _name in service_choices(location)}
+    offered = services_requestable(location)
     persons = []
     today = local_today()
     for index in range(1, PERSONS + 1):

@@ -11,7 +11,12 @@ from django.db.models import Count, QuerySet
 
 from rathaus.accounts import roles
 from rathaus.appointments.models import Location
-from rathaus.appointments.selectors import counters_kept_for_same_day, locations_public
+from rathaus.appointments.selectors import (
+    catalogue,
+    counters_kept_for_same_day,
+    locations_public,
+)
+from rathaus.core.revision import cached
 from rathaus.core.timezone import BERLIN
 
 from .constants import FORMAT, URGENT_REASONS, RequestStatus
@@ -38,11 +43,42 @@ def draws_of_day(day: date) -> list[SameDayDraw]:
 
 
 def locations_with_same_day() -> list[Location]:
-    return [
-        location
-        for location in locations_public()
-        if location.same_day_percent and counters_kept_for_same_day(location)
-    ]
+    return list(_same_day_locations().values())
+
+
+def same_day_location(slug: str) -> Location | None:
+    """The location `slug` if it keeps time for the same day (one dictionary read: the request
+    form is hammered at the window's opening)."""
+    return _same_day_locations().get(slug)
+
+
+def _same_day_locations() -> dict[str, Location]:
+    return cached(
+        "appointments.same_day_locations",
+        lambda: {
+            location.slug: location
+            for location in locations_public()
+            if location.same_day_percent and counters_kept_for_same_day(location)
+        },
+    )
+
+
+def services_requestable(location: Location) -> frozenset[str]:
+    """The slugs of the services a same-day request at `location` may name."""
+    return _services_requestable().get(location.pk, frozenset())
+
+
+def _services_requestable() -> dict[int, frozenset[str]]:
+    def load() -> dict[int, frozenset[str]]:
+        data = catalogue()
+        offered: dict[int, set[str]] = {}
+        for service in data.services.values():
+            if service.online and not service.information_only:
+                for location_id in data.offered_at.get(service.pk, ()):
+                    offered.setdefault(location_id, set()).add(service.slug)
+        return {location_id: frozenset(slugs) for location_id, slugs in offered.items()}
+
+    return cached("appointments.same_day_services", load)
 
 
 def draw_of(location: Location, day: date) -> SameDayDraw | None:

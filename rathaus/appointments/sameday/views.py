@@ -10,12 +10,12 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
 from rathaus.appointments.models import Location
 from rathaus.appointments.same_day import release_moment
-from rathaus.appointments.selectors import location_get
 from rathaus.core import guards
 from rathaus.core.revision import assuming_revision, revision_pinned
 from rathaus.core.timezone import BERLIN
@@ -27,8 +27,8 @@ from .services.requests import RequestRefused, request_submit
 
 
 def _location(slug: str) -> Location:
-    location = location_get(slug[:40])
-    if location is None or location not in selectors.locations_with_same_day():
+    location = selectors.same_day_location(slug[:40])
+    if location is None:
         raise Http404
     return location
 
@@ -72,15 +72,19 @@ def _page(
     )
 
 
-@never_cache
 def location_page(request: HttpRequest, slug: str) -> HttpResponse:
     # Hammered at the window's opening: a submission assumes the configuration this process
     # read last and its one INSERT checks that assumption; only when the configuration moved
     # (or is not cached yet) does it run again after a revision check.
     if request.method == "POST":
-        return assuming_revision(lambda: _location_page(request, slug))
+        response = assuming_revision(lambda: _location_page(request, slug))
+        # what never_cache sends, without formatting an Expires date on every request
+        response["Cache-Control"] = "max-age=0, no-cache, no-store, must-revalidate, private"
+        return response
     with revision_pinned():  # the catalogue as of one revision check
-        return _location_page(request, slug)
+        response = _location_page(request, slug)
+    add_never_cache_headers(response)
+    return response
 
 
 _GUARDED = "_same_day_guarded"  # the rate limits count an attempt once, even when it runs twice

@@ -26,7 +26,7 @@ from rathaus.core.references import reference_draw
 from rathaus.core.revision import RevisionMoved, revision_unchanged
 from rathaus.core.timezone import BERLIN
 
-from ..constants import REFERENCE_LENGTH, REFERENCE_PREFIX, Reason
+from ..constants import REASONS, REFERENCE_LENGTH, REFERENCE_PREFIX
 from ..models import SameDayDraw, SameDayRequest
 from .draws import draw_ensure
 
@@ -84,7 +84,7 @@ def request_submit(
     now: datetime,
 ) -> SameDayRequest:
     """Enter a request for today's draw at `location`; RequestRefused says why not."""
-    if reason not in Reason.values:
+    if reason not in REASONS:
         raise RequestRefused(_("Please choose the reason for your request."))
     if not persons:
         raise RequestRefused(_("Please name at least one person."))
