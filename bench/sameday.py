@@ -408,8 +408,8 @@ def http_phase(args) -> dict:
                     for answer in answers:
                         statuses[answer.status] = statuses.get(answer.status, 0) + 1
                 if number:
-                    good = [a for a in answers if a.status in ((200,) if name == "bare" else (302,))]
-                    figures[name][0] += len(good)
+                    wanted = 200 if name == "bare" else 302
+                    figures[name][0] += sum(1 for answer in answers if answer.status == wanted)
                     figures[name][1] += elapsed
         from rathaus.appointments.sameday.models import SameDayRequest
 
