@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter as Tally
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import accumulate, compress
+from typing import TypeVar
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -26,6 +27,8 @@ from rathaus.scheduling.selectors import calendars_between
 
 from .constants import ACTIVE_STATUSES, MAX_PERSONS, STEP_MINUTES, AppointmentStatus
 from .models import Appointment, Counter, Fee, Location, Service
+
+T = TypeVar("T")
 
 
 class PlanInvalid(ValueError):
@@ -52,6 +55,8 @@ class Catalogue:
     locations: dict[str, Location]
     counters: dict[int, list[CounterInfo]]  # by location id, ordered by name
     offered_at: dict[int, frozenset[int]]  # service id -> location ids
+    # values computed from this catalogue, kept as long as it is (catalogue_derived)
+    derived: dict[str, object] = field(default_factory=dict, compare=False)
 
 
 def _catalogue_load() -> Catalogue:
@@ -90,6 +95,15 @@ def _natural(name: str) -> tuple[str, int]:
 
 def catalogue() -> Catalogue:
     return cached("appointments.catalogue", _catalogue_load)
+
+
+def catalogue_derived(name: str, compute: Callable[[Catalogue], T]) -> T:
+    """`compute(catalogue())`, once per catalogue: a hot path's lookup table lives exactly as
+    long as the configuration it was built from."""
+    data = catalogue()
+    if name not in data.derived:
+        data.derived[name] = compute(data)
+    return data.derived[name]  # type: ignore[return-value]
 
 
 def services_public() -> list[Service]:

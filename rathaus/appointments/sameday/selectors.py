@@ -12,11 +12,10 @@ from django.db.models import Count, QuerySet
 from rathaus.accounts import roles
 from rathaus.appointments.models import Location
 from rathaus.appointments.selectors import (
-    catalogue,
+    Catalogue,
+    catalogue_derived,
     counters_kept_for_same_day,
-    locations_public,
 )
-from rathaus.core.revision import cached
 from rathaus.core.timezone import BERLIN
 
 from .constants import FORMAT, URGENT_REASONS, RequestStatus
@@ -53,32 +52,30 @@ def same_day_location(slug: str) -> Location | None:
 
 
 def _same_day_locations() -> dict[str, Location]:
-    return cached(
-        "appointments.same_day_locations",
-        lambda: {
-            location.slug: location
-            for location in locations_public()
-            if location.same_day_percent and counters_kept_for_same_day(location)
-        },
-    )
+    return catalogue_derived("same_day.locations", _same_day_locations_compute)
+
+
+def _same_day_locations_compute(data: Catalogue) -> dict[str, Location]:
+    return {
+        location.slug: location
+        for location in sorted(data.locations.values(), key=lambda item: (item.order, item.slug))
+        if location.same_day_percent and counters_kept_for_same_day(location)
+    }
 
 
 def services_requestable(location: Location) -> frozenset[str]:
     """The slugs of the services a same-day request at `location` may name."""
-    return _services_requestable().get(location.pk, frozenset())
+    requestable = catalogue_derived("same_day.services", _services_requestable_compute)
+    return requestable.get(location.pk, frozenset())
 
 
-def _services_requestable() -> dict[int, frozenset[str]]:
-    def load() -> dict[int, frozenset[str]]:
-        data = catalogue()
-        offered: dict[int, set[str]] = {}
-        for service in data.services.values():
-            if service.online and not service.information_only:
-                for location_id in data.offered_at.get(service.pk, ()):
-                    offered.setdefault(location_id, set()).add(service.slug)
-        return {location_id: frozenset(slugs) for location_id, slugs in offered.items()}
-
-    return cached("appointments.same_day_services", load)
+def _services_requestable_compute(data: Catalogue) -> dict[int, frozenset[str]]:
+    offered: dict[int, set[str]] = {}
+    for service in data.services.values():
+        if service.online and not service.information_only:
+            for location_id in data.offered_at.get(service.pk, ()):
+                offered.setdefault(location_id, set()).add(service.slug)
+    return {location_id: frozenset(slugs) for location_id, slugs in offered.items()}
 
 
 def draw_of(location: Location, day: date) -> SameDayDraw | None:
