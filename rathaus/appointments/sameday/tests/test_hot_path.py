@@ -73,6 +73,15 @@ def test_a_change_after_the_cache_was_filled_is_seen(client, url):
     assert not SameDayRequest.objects.filter(email="anna@example.org").exists()
 
 
+def test_a_service_taken_offline_after_the_cache_was_filled_is_refused(client, url):
+    with time_machine.travel(clock(7, 10), tick=False):
+        _warm(client, url)
+        Service.objects.filter(slug="personalausweis").update(online=False)
+        response = client.post(url, FORM)
+    assert response.status_code == 400
+    assert not SameDayRequest.objects.filter(email="anna@example.org").exists()
+
+
 def test_a_harmless_change_costs_one_revision_check_and_stores_once(client, url):
     with time_machine.travel(clock(7, 10), tick=False):
         _warm(client, url)
