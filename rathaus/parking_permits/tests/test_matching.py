@@ -6,7 +6,7 @@ import random
 from datetime import date
 from decimal import Decimal
 
-from rathaus.core.references import reference_draw
+from rathaus.core.references import ALPHABET, reference_shape
 from rathaus.parking_permits.camt import Entry
 from rathaus.parking_permits.matching import entries_match, remittance_for
 
@@ -18,8 +18,12 @@ def _entry(text: str, amount: Decimal = FEE) -> Entry:
 
 
 def _open(count: int, seed: int = 7) -> list[str]:
-    random.seed(seed)
-    refs = {reference_draw("BP", length=4, year=2027) for _ in range(count)}
+    """`count` references shaped as `reference_draw` makes them, the same on every run
+    (reference_draw takes the system's randomness, which no seed fixes)."""
+    rng = random.Random(seed)
+    refs = {f"BP-2027-{''.join(rng.choice(ALPHABET) for _ in range(4))}" for _ in range(count)}
+    shape = reference_shape("BP", length=4, with_year=True)
+    assert all(shape.fullmatch(ref) for ref in refs)
     return sorted(remittance_for(ref) for ref in refs)
 
 
