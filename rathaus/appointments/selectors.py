@@ -132,9 +132,12 @@ def location_get(slug: str) -> Location | None:
 
 
 def locations_public() -> list[Location]:
-    return sorted(
-        catalogue().locations.values(), key=lambda location: (location.order, location.slug)
-    )
+    return locations_in_order(catalogue())
+
+
+def locations_in_order(data: Catalogue) -> list[Location]:
+    """The catalogue's locations as the public pages list them."""
+    return sorted(data.locations.values(), key=lambda location: (location.order, location.slug))
 
 
 def service_locations(service: Service) -> list[Location]:

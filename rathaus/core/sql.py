@@ -190,12 +190,12 @@ def insert_batches(instances: Sequence[Model], *, returning: bool = False, size:
     backend's parameter limit). With `returning` each instance gets its primary key, read
     back in the order of the rows as Django's `bulk_create` does; several times faster than
     `bulk_create` for thousands of rows (no ORM query building per row)."""
+    database = connections[DEFAULT_DB_ALIAS]
     for offset in range(0, len(instances), size):
         chunk = instances[offset : offset + size]
         if not returning:
             insert_many(chunk)
             continue
-        database = connections[DEFAULT_DB_ALIAS]
         query, fields = _insert_statement(type(chunk[0]), True, len(chunk))
         params = [value for instance in chunk for value in _values(instance, fields, database)]
         with database.cursor() as cursor:

@@ -15,6 +15,7 @@ from rathaus.appointments.selectors import (
     Catalogue,
     catalogue_derived,
     counters_kept_for_same_day,
+    locations_in_order,
 )
 from rathaus.core.timezone import BERLIN
 
@@ -58,7 +59,7 @@ def _same_day_locations() -> dict[str, Location]:
 def _same_day_locations_compute(data: Catalogue) -> dict[str, Location]:
     return {
         location.slug: location
-        for location in sorted(data.locations.values(), key=lambda item: (item.order, item.slug))
+        for location in locations_in_order(data)
         if location.same_day_percent and counters_kept_for_same_day(location)
     }
 

@@ -42,7 +42,6 @@ def at(day: date, hour: int = 10, minute: int = 0) -> datetime:
 
 def pay(application: Application, now: datetime) -> Permit:
     f.paid(application, now=now)
-    application.refresh_from_db()
     return Permit.objects.get(application=application)
 
 
